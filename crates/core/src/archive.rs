@@ -1,0 +1,517 @@
+//! Reading a code package: the central directory of a zip, and small sniff windows of chosen entries.
+//!
+//! Everything here goes through `Read + Seek`, so a caller can feed byte ranges of a large file lazily.
+//! Nothing is ever inflated beyond [`Limits::sniff_bytes`] per entry.
+
+use std::io::{Read, Seek, SeekFrom};
+
+use serde::Serialize;
+
+/// Bounds on what reading a package may cost, whatever the package claims about itself.
+#[derive(Debug, Clone, Copy)]
+pub struct Limits {
+    /// Most entries listed; a central directory claiming more is refused (each entry costs memory).
+    pub max_entries: usize,
+    /// Most bytes read from the start of one entry's decompressed data.
+    pub sniff_bytes: usize,
+    /// Longest entry name kept (longer names are cut, and flagged).
+    pub max_name_bytes: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits { max_entries: 200_000, sniff_bytes: 4096, max_name_bytes: 4096 }
+    }
+}
+
+/// The operating system recorded in an entry's "version made by" high byte (APPNOTE 4.4.2).
+///
+/// It decides whether the external attributes carry a Unix mode at all: Windows tools write host 0
+/// (or 11, 14) and no mode, which extractors turn into a non-executable file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum HostSystem {
+    /// 0: MS-DOS / FAT, written by Windows Explorer, 7-Zip on Windows, Java, Go `Create`.
+    Dos,
+    /// 3: Unix, written by Info-ZIP, p7zip, Python on Unix, most CI tools.
+    Unix,
+    /// 10 or 11: Windows NTFS (Windows XP Explorer writes 11).
+    Ntfs,
+    /// 14: VFAT.
+    Vfat,
+    /// 19: OS X; Info-ZIP's unzip ignores the mode stored under it.
+    MacOsX,
+    /// Any other byte.
+    Other(u8),
+}
+
+impl HostSystem {
+    /// Maps the raw high byte of "version made by".
+    pub fn from_byte(byte: u8) -> Self {
+        match byte {
+            0 => HostSystem::Dos,
+            3 => HostSystem::Unix,
+            10 | 11 => HostSystem::Ntfs,
+            14 => HostSystem::Vfat,
+            19 => HostSystem::MacOsX,
+            other => HostSystem::Other(other),
+        }
+    }
+
+    /// Human wording with the raw byte, for evidence lines ("host 0 (MS-DOS/Windows)").
+    pub fn describe(self) -> String {
+        match self {
+            HostSystem::Dos => "host 0 (MS-DOS/Windows)".into(),
+            HostSystem::Unix => "host 3 (Unix)".into(),
+            HostSystem::Ntfs => "host 11 (Windows NTFS)".into(),
+            HostSystem::Vfat => "host 14 (VFAT)".into(),
+            HostSystem::MacOsX => "host 19 (OS X)".into(),
+            HostSystem::Other(b) if b == 255 => "host unknown (a value zip readers do not recognise)".into(),
+            HostSystem::Other(b) => format!("host {b}"),
+        }
+    }
+
+    /// True for the hosts written by Windows tools.
+    pub fn is_windows_like(self) -> bool {
+        matches!(self, HostSystem::Dos | HostSystem::Ntfs | HostSystem::Vfat)
+    }
+}
+
+/// What kind of thing an entry is, from its name and stored mode.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum EntryType {
+    /// A regular file.
+    File,
+    /// A directory (name ends in `/`, or the mode says so).
+    Directory,
+    /// A symbolic link (mode `0o120000`); its data is the target path.
+    Symlink,
+    /// A FIFO, device or socket: nothing a package should hold.
+    Special,
+}
+
+/// The Unix permission story of one entry, as a platform's extractor will see it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(tag = "kind", rename_all = "kebab-case")]
+pub enum StoredMode {
+    /// A Unix host stored a non-zero mode: it is used as is.
+    Unix {
+        /// The full `st_mode` (type and permission bits).
+        mode: u32,
+    },
+    /// A Unix host stored mode 0 (.NET before 7 on Linux, PowerShell 7): extracted as `----------`.
+    UnixZero,
+    /// A non-Unix host: whatever high bits it stored are ignored by Info-ZIP-style extractors,
+    /// which give files 0644 and directories 0755 — never an executable file.
+    NotStored {
+        /// High 16 bits as stored, when non-zero (a host-0 zipper that also wrote a mode).
+        ignored_mode: Option<u32>,
+    },
+}
+
+impl StoredMode {
+    /// Derives the mode story from the host and the raw external attributes (checks.md §1.5).
+    pub fn from_attributes(host: HostSystem, external_attributes: u32) -> Self {
+        let high = external_attributes >> 16;
+        match host {
+            HostSystem::Unix if high == 0 => StoredMode::UnixZero,
+            HostSystem::Unix => StoredMode::Unix { mode: high },
+            _ => StoredMode::NotStored { ignored_mode: (high != 0).then_some(high) },
+        }
+    }
+
+    /// The permission bits the file will have after extraction on Linux (Info-ZIP behaviour).
+    pub fn effective_permissions(self, is_dir: bool) -> u32 {
+        match self {
+            StoredMode::Unix { mode } => mode & 0o7777,
+            StoredMode::UnixZero => 0,
+            StoredMode::NotStored { .. } => {
+                if is_dir {
+                    0o755
+                } else {
+                    0o644
+                }
+            }
+        }
+    }
+
+    /// `ls -l` style rendering of the stored mode, or a note that none was stored.
+    pub fn describe(self) -> String {
+        match self {
+            StoredMode::Unix { mode } => format!("{} ({:04o})", mode_string(mode), mode & 0o7777),
+            StoredMode::UnixZero => "mode 0000 stored (----------)".into(),
+            StoredMode::NotStored { ignored_mode: None } => "no Unix mode stored".into(),
+            StoredMode::NotStored { ignored_mode: Some(m) } => {
+                format!("no usable Unix mode (high bits {:06o} under a non-Unix host are ignored)", m)
+            }
+        }
+    }
+}
+
+/// `-rwxr-xr-x` for a full `st_mode`.
+pub fn mode_string(mode: u32) -> String {
+    let kind = match mode & 0o170000 {
+        0o040000 => 'd',
+        0o120000 => 'l',
+        0o010000 => 'p',
+        0o020000 => 'c',
+        0o060000 => 'b',
+        0o140000 => 's',
+        _ => '-',
+    };
+    let mut s = String::with_capacity(10);
+    s.push(kind);
+    for shift in [6u32, 3, 0] {
+        let bits = (mode >> shift) & 7;
+        s.push(if bits & 4 != 0 { 'r' } else { '-' });
+        s.push(if bits & 2 != 0 { 'w' } else { '-' });
+        s.push(if bits & 1 != 0 { 'x' } else { '-' });
+    }
+    s
+}
+
+/// One central-directory entry, with everything the checks need and nothing decompressed.
+#[derive(Debug, Clone, Serialize)]
+pub struct Entry {
+    /// Position in the central directory.
+    pub index: usize,
+    /// The name as stored (lossily decoded when not UTF-8), `/`-separated by the zip spec.
+    pub name: String,
+    /// Who wrote the entry, from "version made by".
+    pub host: HostSystem,
+    /// The raw external file attributes, for evidence.
+    pub external_attributes: u32,
+    /// What the extractor will make of the mode.
+    pub stored_mode: StoredMode,
+    /// File, directory, link or special file.
+    pub entry_type: EntryType,
+    /// Uncompressed size the entry claims.
+    pub size: u64,
+    /// Compressed size.
+    pub compressed_size: u64,
+    /// Compression method number (0 stored, 8 deflate, …).
+    pub method: u16,
+    /// Encrypted (ZipCrypto or AES).
+    pub encrypted: bool,
+}
+
+impl Entry {
+    /// The path without a trailing `/`.
+    pub fn path(&self) -> &str {
+        self.name.trim_end_matches('/')
+    }
+
+    /// Final path component.
+    pub fn file_name(&self) -> &str {
+        let p = self.path();
+        p.rsplit('/').next().unwrap_or(p)
+    }
+
+    /// Permission bits after extraction on Linux.
+    pub fn effective_permissions(&self) -> u32 {
+        self.stored_mode.effective_permissions(self.entry_type == EntryType::Directory)
+    }
+
+    /// Whether the extracted file has any execute bit.
+    pub fn is_executable(&self) -> bool {
+        self.effective_permissions() & 0o111 != 0
+    }
+}
+
+/// Why a package could not be read at all. Each variant carries a message meant for the user.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "kind", rename_all = "kebab-case")]
+pub enum PackageError {
+    /// Zero bytes.
+    Empty,
+    /// A known non-zip format (tar.gz, 7z, rar …).
+    OtherFormat {
+        /// The format recognised from the first bytes.
+        format: String,
+    },
+    /// Not a zip, nor anything recognised.
+    NotZip,
+    /// A zip whose directory is damaged or cut short.
+    Damaged {
+        /// What the reader said.
+        detail: String,
+    },
+    /// A zip with no entries at all.
+    NoEntries,
+    /// More entries than [`Limits::max_entries`].
+    TooManyEntries {
+        /// The count the archive claims.
+        claimed: usize,
+        /// The limit.
+        limit: usize,
+    },
+}
+
+impl PackageError {
+    /// One sentence explaining the problem and what to do.
+    pub fn message(&self) -> String {
+        match self {
+            PackageError::Empty => "The file is empty (0 bytes). Upload the zip you deployed.".into(),
+            PackageError::OtherFormat { format } => format!(
+                "This is a {format} file, not a zip. Function platforms take a .zip code package: \
+                 repack it with `zip -r ../function.zip .` from inside the folder."
+            ),
+            PackageError::NotZip => "This is not a zip archive (no zip directory found). \
+                 Function platforms take a .zip code package."
+                .into(),
+            PackageError::Damaged { detail } => format!(
+                "The zip is damaged or truncated and cannot be listed ({detail}). The platform will reject \
+                 it too: zip it again and check the upload completed."
+            ),
+            PackageError::NoEntries => "The zip is valid but empty: it holds no files. The platform rejects \
+                 empty packages."
+                .into(),
+            PackageError::TooManyEntries { claimed, limit } => format!(
+                "The zip claims {claimed} entries, more than the {limit} this tool will list."
+            ),
+        }
+    }
+}
+
+impl std::fmt::Display for PackageError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message())
+    }
+}
+
+impl std::error::Error for PackageError {}
+
+/// Recognises a few common non-zip formats from their first bytes, for a precise message.
+fn sniff_other_format(head: &[u8]) -> Option<&'static str> {
+    if head.starts_with(&[0x1f, 0x8b]) {
+        Some("gzip (.tar.gz / .gz)")
+    } else if head.starts_with(&[0x37, 0x7a, 0xbc, 0xaf, 0x27, 0x1c]) {
+        Some("7z")
+    } else if head.starts_with(b"Rar!\x1a\x07") {
+        Some("RAR")
+    } else if head.len() >= 262 && &head[257..262] == b"ustar" {
+        Some("tar")
+    } else if head.starts_with(b"BZh") {
+        Some("bzip2")
+    } else if head.starts_with(&[0xfd, b'7', b'z', b'X', b'Z', 0]) {
+        Some("xz")
+    } else {
+        None
+    }
+}
+
+/// An opened package: its entries, and the reader kept for sniffing.
+pub struct Package<R: Read + Seek> {
+    archive: zip::ZipArchive<R>,
+    entries: Vec<Entry>,
+    limits: Limits,
+    total_bytes: u64,
+    /// Bytes handed out by sniffs, for the "bytes read" figure.
+    bytes_sniffed: u64,
+}
+
+impl<R: Read + Seek> Package<R> {
+    /// Lists the central directory. Fails with a user-facing [`PackageError`] on anything unreadable.
+    pub fn open(mut reader: R, limits: Limits) -> Result<Self, PackageError> {
+        let total_bytes = reader.seek(SeekFrom::End(0)).map_err(io_damaged)?;
+        if total_bytes == 0 {
+            return Err(PackageError::Empty);
+        }
+        reader.seek(SeekFrom::Start(0)).map_err(io_damaged)?;
+        let mut head = [0u8; 512];
+        let head_len = read_up_to(&mut reader, &mut head).map_err(io_damaged)?;
+        if let Some(format) = sniff_other_format(&head[..head_len]) {
+            return Err(PackageError::OtherFormat { format: format.into() });
+        }
+        reader.seek(SeekFrom::Start(0)).map_err(io_damaged)?;
+        let archive = zip::ZipArchive::new(reader).map_err(|e| classify_zip_error(e, &head[..head_len]))?;
+        if archive.len() > limits.max_entries {
+            return Err(PackageError::TooManyEntries { claimed: archive.len(), limit: limits.max_entries });
+        }
+        if archive.is_empty() {
+            return Err(PackageError::NoEntries);
+        }
+        let mut entries = Vec::with_capacity(archive.len());
+        for index in 0..archive.len() {
+            let meta = archive
+                .by_index_data(index)
+                .map_err(|e| PackageError::Damaged { detail: e.to_string() })?;
+            let mut name = String::from_utf8_lossy(meta.name_raw()).into_owned();
+            if name.len() > limits.max_name_bytes {
+                let mut cut = limits.max_name_bytes;
+                while !name.is_char_boundary(cut) {
+                    cut -= 1;
+                }
+                name.truncate(cut);
+            }
+            let host = HostSystem::from_byte(meta.system() as u8);
+            let external_attributes = meta.external_attributes();
+            let stored_mode = StoredMode::from_attributes(host, external_attributes);
+            let unix_type = match stored_mode {
+                StoredMode::Unix { mode } => Some(mode & 0o170000),
+                _ => None,
+            };
+            let entry_type = if name.ends_with('/') || unix_type == Some(0o040000) || external_attributes & 0x10 != 0 {
+                EntryType::Directory
+            } else {
+                match unix_type {
+                    Some(0o120000) => EntryType::Symlink,
+                    Some(0o100000) | Some(0) | None => EntryType::File,
+                    Some(_) => EntryType::Special,
+                }
+            };
+            entries.push(Entry {
+                index,
+                name,
+                host,
+                external_attributes,
+                stored_mode,
+                entry_type,
+                size: meta.size(),
+                compressed_size: meta.compressed_size(),
+                method: compression_number(meta.compression()),
+                encrypted: meta.encrypted(),
+            });
+        }
+        Ok(Package { archive, entries, limits, total_bytes, bytes_sniffed: 0 })
+    }
+
+    /// All entries, in central-directory order.
+    pub fn entries(&self) -> &[Entry] {
+        &self.entries
+    }
+
+    /// Size of the zip file itself.
+    pub fn total_bytes(&self) -> u64 {
+        self.total_bytes
+    }
+
+    /// Decompressed bytes read so far by [`Package::sniff`].
+    pub fn bytes_sniffed(&self) -> u64 {
+        self.bytes_sniffed
+    }
+
+    /// Reads at most [`Limits::sniff_bytes`] from the start of an entry's data.
+    ///
+    /// Encrypted entries and unsupported methods give an error string instead of bytes.
+    pub fn sniff(&mut self, index: usize) -> Result<Vec<u8>, String> {
+        let limit = self.limits.sniff_bytes;
+        self.sniff_up_to(index, limit)
+    }
+
+    /// Reads at most `limit` bytes (and never more than [`Limits::sniff_bytes`] × 16) from an entry.
+    pub fn sniff_up_to(&mut self, index: usize, limit: usize) -> Result<Vec<u8>, String> {
+        let limit = limit.min(self.limits.sniff_bytes * 16);
+        let entry = self.entries.get(index).ok_or("no such entry")?;
+        if entry.encrypted {
+            return Err("the entry is encrypted".into());
+        }
+        let want = (entry.size.min(limit as u64)) as usize;
+        let file = self.archive.by_index(index).map_err(|e| e.to_string())?;
+        let mut buf = Vec::with_capacity(want);
+        file.take(limit as u64).read_to_end(&mut buf).map_err(|e| e.to_string())?;
+        self.bytes_sniffed += buf.len() as u64;
+        Ok(buf)
+    }
+}
+
+fn compression_number(method: zip::CompressionMethod) -> u16 {
+    #[allow(deprecated)]
+    match method {
+        zip::CompressionMethod::Stored => 0,
+        zip::CompressionMethod::Deflated => 8,
+        zip::CompressionMethod::Unsupported(number) => number,
+        _ => u16::MAX,
+    }
+}
+
+fn read_up_to(reader: &mut impl Read, buf: &mut [u8]) -> std::io::Result<usize> {
+    let mut filled = 0;
+    while filled < buf.len() {
+        match reader.read(&mut buf[filled..])? {
+            0 => break,
+            n => filled += n,
+        }
+    }
+    Ok(filled)
+}
+
+fn io_damaged(e: std::io::Error) -> PackageError {
+    PackageError::Damaged { detail: e.to_string() }
+}
+
+fn classify_zip_error(error: zip::result::ZipError, head: &[u8]) -> PackageError {
+    let starts_like_zip = head.starts_with(b"PK");
+    match error {
+        zip::result::ZipError::InvalidArchive(_) | zip::result::ZipError::Io(_) if !starts_like_zip => {
+            PackageError::NotZip
+        }
+        other => PackageError::Damaged { detail: other.to_string() },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::synth::ZipBuilder;
+    use std::io::Cursor;
+
+    fn open(bytes: Vec<u8>) -> Result<Package<Cursor<Vec<u8>>>, PackageError> {
+        Package::open(Cursor::new(bytes), Limits::default())
+    }
+
+    #[test]
+    fn lists_modes_hosts_and_types() {
+        let zip = ZipBuilder::new()
+            .unix_file("bootstrap", 0o755, b"#!/bin/sh\n")
+            .dos_file("win.txt", b"x")
+            .unix_file("zero", 0, b"x")
+            .unix_dir("lib/", 0o755)
+            .unix_symlink("link", "bootstrap")
+            .finish();
+        let pkg = open(zip).unwrap();
+        let e = pkg.entries();
+        assert_eq!(e[0].stored_mode, StoredMode::Unix { mode: 0o100755 });
+        assert!(e[0].is_executable());
+        assert_eq!(e[1].host, HostSystem::Dos);
+        assert_eq!(e[1].stored_mode, StoredMode::NotStored { ignored_mode: None });
+        assert!(!e[1].is_executable());
+        assert_eq!(e[2].stored_mode, StoredMode::UnixZero);
+        assert_eq!(e[3].entry_type, EntryType::Directory);
+        assert_eq!(e[4].entry_type, EntryType::Symlink);
+    }
+
+    #[test]
+    fn sniff_is_bounded() {
+        let big = vec![b'a'; 100_000];
+        let zip = ZipBuilder::new().unix_file("big", 0o644, &big).finish();
+        let mut pkg = open(zip).unwrap();
+        assert_eq!(pkg.sniff(0).unwrap().len(), 4096);
+        assert_eq!(pkg.bytes_sniffed(), 4096);
+    }
+
+    #[test]
+    fn bad_inputs_give_messages_not_panics() {
+        assert_eq!(open(vec![]).err(), Some(PackageError::Empty));
+        assert_eq!(open(b"hello world, not a zip".to_vec()).err(), Some(PackageError::NotZip));
+        assert!(matches!(open(vec![0x1f, 0x8b, 8, 0, 0, 0]).err(), Some(PackageError::OtherFormat { .. })));
+        let zip = ZipBuilder::new().unix_file("a", 0o644, b"abc").finish();
+        for cut in [4, 30, zip.len() - 10] {
+            let err = open(zip[..cut].to_vec()).err().expect("truncated zip must fail");
+            assert!(!err.message().is_empty());
+        }
+        // An end-of-central-directory record alone: a valid but empty zip.
+        let mut eocd = b"PK\x05\x06".to_vec();
+        eocd.extend_from_slice(&[0u8; 18]);
+        assert_eq!(open(eocd).err(), Some(PackageError::NoEntries));
+    }
+
+    #[test]
+    fn host_bytes_are_described() {
+        assert_eq!(HostSystem::from_byte(11), HostSystem::Ntfs);
+        assert!(HostSystem::Dos.describe().contains("host 0"));
+        assert_eq!(mode_string(0o100755), "-rwxr-xr-x");
+        assert_eq!(mode_string(0o040700), "drwx------");
+    }
+}

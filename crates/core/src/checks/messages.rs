@@ -1,0 +1,104 @@
+//! The exact text each platform prints when a start fails a given way, so a finding can show the
+//! user the message they saw (or will see).
+//!
+//! Wording follows the vendors' documents: Alibaba FC's custom-runtime error guide, Tencent SCF's status
+//! table, AWS Lambda's invocation troubleshooting and the Cloud Run troubleshooting page.
+
+use crate::profiles::Profile;
+
+/// How the start fails, in kernel terms.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StartFailure<'a> {
+    /// The fixed entry file (bootstrap) is not there.
+    EntryAbsent,
+    /// `execve` fails with an errno: 2 (ENOENT), 8 (ENOEXEC), 13 (EACCES).
+    Exec(i32),
+    /// The process starts and exits with a status, printing a log line.
+    Exit {
+        /// Exit status.
+        status: i32,
+        /// The line the failing program prints.
+        log: &'a str,
+    },
+}
+
+fn strerror(errno: i32) -> &'static str {
+    match errno {
+        1 => "operation not permitted",
+        2 => "no such file or directory",
+        8 => "exec format error",
+        13 => "permission denied",
+        126 => "",
+        127 => "key has expired",
+        _ => "",
+    }
+}
+
+/// The message the platform of `profile` prints for `failure` of the target at `platform_path`,
+/// started by `command`.
+pub fn platform_says(profile: &Profile, failure: StartFailure<'_>, platform_path: &str, command: &str) -> String {
+    match profile.vendor {
+        "aliyun" => match failure {
+            StartFailure::EntryAbsent => format!(
+                "The function cannot be started. Failed to start function instance. Error: the file {platform_path} is not exist"
+            ),
+            StartFailure::Exec(errno) => format!(
+                "Function instance exited unexpectedly(code {errno}, message:{}) with start command '{command} '.",
+                strerror(errno)
+            ),
+            StartFailure::Exit { status, log } => {
+                let text = strerror(status);
+                let code = if text.is_empty() { format!("code {status}") } else { format!("code {status}, message:{text}") };
+                format!("Function instance exited unexpectedly({code}) with start command '{command} '.\nLogs:{log}")
+            }
+        },
+        "tencent" => match failure {
+            StartFailure::EntryAbsent => "445 ContainerInitError (container start fails: bootstrap file not uploaded or \
+                                          wrong invocation path)"
+                .to_string(),
+            StartFailure::Exec(_) | StartFailure::Exit { .. } => {
+                "405 ContainerStateExited (the container exits during start)".to_string()
+            }
+        },
+        "aws" => match failure {
+            StartFailure::EntryAbsent => {
+                "Error: Couldn't find valid bootstrap(s): [/var/task/bootstrap /opt/bootstrap] Runtime.InvalidEntrypoint"
+                    .to_string()
+            }
+            StartFailure::Exec(errno) => {
+                format!("Error: fork/exec {platform_path}: {} Runtime.InvalidEntrypoint", strerror(errno))
+            }
+            StartFailure::Exit { status, log } => {
+                format!("{log}\nError: Runtime exited with error: exit status {status} Runtime.ExitError")
+            }
+        },
+        "gcp" => match failure {
+            StartFailure::EntryAbsent | StartFailure::Exec(_) => {
+                let errno = if let StartFailure::Exec(e) = failure { e } else { 2 };
+                format!(
+                    "terminated: Application failed to start: failed to load {platform_path}: {}",
+                    strerror(errno)
+                )
+            }
+            StartFailure::Exit { status, log } => format!("{log}\nContainer called exit({status})."),
+        },
+        _ => String::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::profiles::profile;
+
+    #[test]
+    fn fc_prints_strerror_of_the_code() {
+        let fc = profile("aliyun-fc").unwrap();
+        assert_eq!(
+            platform_says(fc, StartFailure::Exec(13), "/code/bootstrap", "/code/bootstrap"),
+            "Function instance exited unexpectedly(code 13, message:permission denied) with start command '/code/bootstrap '."
+        );
+        let lambda = profile("aws-lambda-al2023").unwrap();
+        assert!(platform_says(lambda, StartFailure::Exec(8), "/var/task/bootstrap", "").contains("exec format error"));
+    }
+}

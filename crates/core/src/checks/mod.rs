@@ -1,0 +1,342 @@
+//! Package checks: from the central directory and a few sniffed bytes, every reason the package will
+//! not start on the chosen platform, each with evidence, the platform's message and a fix.
+//!
+//! [`inspect`] is the one entry point. It resolves which files the platform runs ([`crate::entry`]),
+//! sniffs only those and a bounded set of likely executables, and hands each to the check modules.
+
+mod binaries;
+mod layout;
+pub mod messages;
+mod permissions;
+mod scripts;
+
+use std::collections::HashMap;
+use std::io::{Read, Seek};
+
+use serde::Serialize;
+
+use crate::archive::{Entry, EntryType, HostSystem, Package, StoredMode};
+use crate::entry::{resolve_targets, StartSpec, Target, TargetRole};
+use crate::profiles::Profile;
+use crate::sniff::{classify, FileKind};
+
+/// How bad a finding is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Severity {
+    /// The function will not start.
+    Error,
+    /// It may not start, or something else will break; the evidence is not conclusive.
+    Warning,
+    /// Worth knowing; not a start-up failure.
+    Info,
+}
+
+impl Severity {
+    /// The lowercase name used in JSON and on the page.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+            Severity::Info => "info",
+        }
+    }
+}
+
+/// One problem found in the package.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Finding {
+    /// Public check id, shared with error causes (`exec-bit-missing`).
+    pub id: &'static str,
+    /// Error, warning or info.
+    pub severity: Severity,
+    /// The path in the package the finding is about, when there is one.
+    pub path: Option<String>,
+    /// One line saying what is wrong, with the specifics.
+    pub title: String,
+    /// The facts it rests on: bytes, stored mode, host byte, ELF fields.
+    pub evidence: Vec<String>,
+    /// What the platform will print when it fails this way.
+    pub platform_message: Option<String>,
+    /// Why this breaks start-up.
+    pub explanation: String,
+    /// What to run or change; copyable.
+    pub fix: String,
+}
+
+/// What the package looks like overall.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PackageSummary {
+    /// The file name as given by the caller.
+    pub name: String,
+    /// Size of the zip.
+    pub size: u64,
+    /// Number of entries in the central directory.
+    pub entries: usize,
+    /// Regular files.
+    pub files: usize,
+    /// Sum of uncompressed sizes of files.
+    pub uncompressed_size: u64,
+    /// The tool that probably wrote the zip, from the host bytes and attributes.
+    pub zipper: String,
+    /// Decompressed bytes read to reach the verdict.
+    pub bytes_sniffed: u64,
+    /// Files whose contents were sniffed.
+    pub files_sniffed: usize,
+    /// True when the sniff budget ran out before every candidate was read.
+    pub sniff_budget_exhausted: bool,
+}
+
+/// What the file tree shows for each entry.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct FileInfo {
+    /// Path in the zip.
+    pub path: String,
+    /// File, directory, link, special.
+    pub entry_type: EntryType,
+    /// Stored mode, rendered (`-rwxr-xr-x (0755)` or "no Unix mode stored").
+    pub mode: String,
+    /// The host byte, rendered.
+    pub host: String,
+    /// Executable after extraction.
+    pub executable: bool,
+    /// Uncompressed size.
+    pub size: u64,
+    /// Format label when sniffed (`ELF x86_64`, `script (/bin/bash)`).
+    pub kind: Option<String>,
+    /// `LF`, `CRLF` when sniffed text.
+    pub line_endings: Option<&'static str>,
+    /// Ids of the findings about this path.
+    pub finding_ids: Vec<&'static str>,
+}
+
+/// The full result of inspecting a package.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Inspection {
+    /// Overall facts.
+    pub summary: PackageSummary,
+    /// The files the platform runs or reads first.
+    pub targets: Vec<Target>,
+    /// Findings, errors first.
+    pub findings: Vec<Finding>,
+    /// One row per entry, in zip order.
+    pub files: Vec<FileInfo>,
+}
+
+/// Most entries whose first bytes are read beyond the targets (each costs a decompressor start).
+pub const SNIFF_BUDGET: usize = 2000;
+
+/// Extensions of files that may be executables or scripts worth sniffing.
+const SNIFF_EXTENSIONS: &[&str] = &["sh", "bash", "exe", "bin", "so", "node", "dylib", "dll", "out"];
+
+/// Shared view of the package for the check modules.
+pub(crate) struct Ctx<'a> {
+    pub profile: &'a Profile,
+    pub entries: &'a [Entry],
+    pub by_path: HashMap<&'a str, usize>,
+    pub kinds: HashMap<usize, FileKind>,
+    /// Symlink entry index → the entry it points to, when that is in the package.
+    pub links: HashMap<usize, usize>,
+}
+
+impl<'a> Ctx<'a> {
+    pub fn lookup(&self, path: &str) -> Option<&'a Entry> {
+        self.by_path.get(path).map(|&i| &self.entries[i])
+    }
+
+    pub fn kind(&self, index: usize) -> Option<&FileKind> {
+        self.kinds.get(&index)
+    }
+}
+
+fn is_sniff_candidate(entry: &Entry) -> bool {
+    if entry.entry_type != EntryType::File || entry.encrypted || entry.size == 0 {
+        return false;
+    }
+    if entry.path().starts_with("__MACOSX/") {
+        return false;
+    }
+    let name = entry.file_name();
+    let ext = name.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase());
+    match ext {
+        None => true,
+        Some(e) => SNIFF_EXTENSIONS.contains(&e.as_str()) || entry.is_executable(),
+    }
+}
+
+/// Guesses the zipping tool from host bytes and attributes of the entries.
+fn zipper_fingerprint(entries: &[Entry]) -> String {
+    let mut counts: HashMap<String, usize> = HashMap::new();
+    for e in entries {
+        *counts.entry(e.host.describe()).or_default() += 1;
+    }
+    let all = |pred: &dyn Fn(&Entry) -> bool| entries.iter().all(pred);
+    let guess = if all(&|e| e.host == HostSystem::Dos && e.external_attributes == 0) {
+        "Windows Explorer, Java jar or Go archive/zip (host 0, no attributes at all)"
+    } else if all(&|e| e.host == HostSystem::Dos) {
+        "a Windows tool (7-Zip, WinRAR, PowerShell, .NET): host 0, DOS attributes only"
+    } else if all(&|e| e.host == HostSystem::Ntfs) {
+        "Windows XP Explorer or another NTFS-host tool (host 11)"
+    } else if all(&|e| e.host == HostSystem::MacOsX) {
+        "a macOS library writing host 19 (OS X)"
+    } else if all(&|e| e.host == HostSystem::Unix && matches!(e.stored_mode, StoredMode::UnixZero)) {
+        ".NET/PowerShell on Linux (host 3 with mode 0)"
+    } else if all(&|e| e.host == HostSystem::Unix) {
+        "a Unix zipper (Info-ZIP, p7zip, Python, Go with modes, cargo-lambda …): host 3 with modes"
+    } else {
+        "mixed hosts"
+    };
+    let mut parts: Vec<_> = counts.into_iter().collect();
+    parts.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    let detail = parts.iter().map(|(h, n)| format!("{n}× {h}")).collect::<Vec<_>>().join(", ");
+    format!("{guess} — {detail}")
+}
+
+/// Inspects a package for the given platform and start spec.
+pub fn inspect<R: Read + Seek>(package: &mut Package<R>, name: &str, profile: &Profile, spec: &StartSpec) -> Inspection {
+    let entries: Vec<Entry> = package.entries().to_vec();
+    let targets = resolve_targets(profile, spec);
+
+    let mut by_path: HashMap<&str, usize> = HashMap::with_capacity(entries.len());
+    for e in &entries {
+        by_path.entry(e.path()).or_insert(e.index);
+    }
+
+    // Sniff the targets first (following one symlink hop), then the likely executables.
+    let mut to_sniff: Vec<usize> = Vec::new();
+    for t in &targets {
+        for alt in &t.alternatives {
+            if let Some(&i) = by_path.get(alt.as_str()) {
+                to_sniff.push(i);
+            }
+        }
+    }
+    let mut budget_exhausted = false;
+    let mut extra = 0usize;
+    for e in &entries {
+        if is_sniff_candidate(e) && !to_sniff.contains(&e.index) {
+            if extra == SNIFF_BUDGET {
+                budget_exhausted = true;
+                break;
+            }
+            to_sniff.push(e.index);
+            extra += 1;
+        }
+    }
+    let mut kinds: HashMap<usize, FileKind> = HashMap::new();
+    let mut links: HashMap<usize, usize> = HashMap::new();
+    for &i in &to_sniff {
+        if entries[i].entry_type == EntryType::Directory {
+            continue;
+        }
+        let Ok(head) = package.sniff(i) else { continue };
+        if entries[i].entry_type != EntryType::Symlink {
+            kinds.insert(i, classify(&head));
+            continue;
+        }
+        // A link's data is its target path: follow it once so the target's content is known too.
+        let dir = entries[i].path().rsplit_once('/').map(|(d, _)| d).unwrap_or("");
+        let joined = format!("{dir}/{}", String::from_utf8_lossy(&head));
+        let target = crate::entry::normalize_relative(&joined).and_then(|p| by_path.get(p.as_str()).copied());
+        if let Some(ti) = target {
+            links.insert(i, ti);
+            if !kinds.contains_key(&ti) {
+                if let Ok(h) = package.sniff(ti) {
+                    kinds.insert(ti, classify(&h));
+                }
+            }
+        }
+    }
+
+    let ctx = Ctx { profile, entries: &entries, by_path, kinds, links };
+    let mut findings = Vec::new();
+    let mut checked: Vec<usize> = Vec::new();
+    for target in &targets {
+        match layout::locate_target(&ctx, target, &mut findings) {
+            Some(entry) => {
+                checked.push(entry.index);
+                if entry.entry_type == EntryType::Directory {
+                    findings.push(layout::entry_is_directory(&ctx, target, entry));
+                    continue;
+                }
+                let resolved = layout::follow_symlink(&ctx, entry);
+                if target.role == TargetRole::Exec {
+                    if let Some(f) = permissions::check_exec_bit(&ctx, target, resolved) {
+                        findings.push(f);
+                    }
+                    if let Some(kind) = ctx.kind(resolved.index) {
+                        findings.extend(scripts::check_exec_script(&ctx, target, resolved, kind));
+                        findings.extend(binaries::check_exec_binary(&ctx, target, resolved, kind));
+                    }
+                }
+            }
+            None => {}
+        }
+    }
+    findings.extend(binaries::check_other_binaries(&ctx, &checked));
+    findings.extend(scripts::check_other_scripts(&ctx, &checked));
+    findings.sort_by(|a, b| a.severity.cmp(&b.severity).then_with(|| a.path.cmp(&b.path)));
+
+    let files = entries
+        .iter()
+        .map(|e| {
+            let kind = ctx.kind(e.index);
+            let line_endings = match kind {
+                Some(FileKind::Script(s)) => Some(if s.any_crlf { "CRLF" } else { "LF" }),
+                Some(FileKind::Text { crlf, .. }) if e.entry_type == EntryType::File => Some(if *crlf { "CRLF" } else { "LF" }),
+                _ => None,
+            };
+            let mut finding_ids: Vec<&'static str> =
+                findings.iter().filter(|f| f.path.as_deref() == Some(e.path())).map(|f| f.id).collect();
+            finding_ids.dedup();
+            FileInfo {
+                path: e.name.clone(),
+                entry_type: e.entry_type,
+                mode: e.stored_mode.describe(),
+                host: e.host.describe(),
+                executable: e.is_executable(),
+                size: e.size,
+                kind: kind.filter(|_| e.entry_type == EntryType::File).map(FileKind::label),
+                line_endings,
+                finding_ids,
+            }
+        })
+        .collect();
+
+    let summary = PackageSummary {
+        name: name.to_string(),
+        size: package.total_bytes(),
+        entries: entries.len(),
+        files: entries.iter().filter(|e| e.entry_type == EntryType::File).count(),
+        uncompressed_size: entries.iter().filter(|e| e.entry_type == EntryType::File).map(|e| e.size).sum(),
+        zipper: zipper_fingerprint(&entries),
+        bytes_sniffed: package.bytes_sniffed(),
+        files_sniffed: ctx.kinds.len(),
+        sniff_budget_exhausted: budget_exhausted,
+    };
+    Inspection { summary, targets, findings, files }
+}
+
+#[cfg(test)]
+pub(crate) mod test_support {
+    use super::*;
+    use crate::archive::Limits;
+    use crate::profiles::profile;
+    use std::io::Cursor;
+
+    /// Inspects a synthesized zip for a profile id and a start text.
+    pub fn run(zip: Vec<u8>, profile_id: &str, start: &str) -> Inspection {
+        let mut pkg = Package::open(Cursor::new(zip), Limits::default()).expect("test zip opens");
+        inspect(&mut pkg, "test.zip", profile(profile_id).unwrap(), &StartSpec::from_user_text(start))
+    }
+
+    /// The ids of the error findings.
+    pub fn errors(i: &Inspection) -> Vec<&'static str> {
+        i.findings.iter().filter(|f| f.severity == Severity::Error).map(|f| f.id).collect()
+    }
+
+    /// All finding ids.
+    pub fn ids(i: &Inspection) -> Vec<&'static str> {
+        i.findings.iter().map(|f| f.id).collect()
+    }
+}

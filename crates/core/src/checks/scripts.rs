@@ -1,0 +1,220 @@
+//! Checks on scripts the kernel executes. Ids: `crlf-shebang`, `bom-before-shebang`, `shebang-missing`.
+//!
+//! The kernel (binfmt_script) runs a file as a script only if its first two bytes are `#!`, and takes
+//! the interpreter path up to the first space or newline — a CR included.
+
+use super::messages::{platform_says, StartFailure};
+use super::{Ctx, Finding, Severity};
+use crate::archive::Entry;
+use crate::entry::Target;
+use crate::sniff::{FileKind, Script};
+
+const DOS2UNIX_FIX: &str = "dos2unix {file}   # or: sed -i 's/\\r$//' {file}\n\
+                            git config core.autocrlf input   # stop Git from checking out CRLF";
+
+fn crlf_first_line(ctx: &Ctx<'_>, target: Option<&Target>, entry: &Entry, script: &Script, severity: Severity) -> Finding {
+    let interpreter = script.interpreter.clone().unwrap_or_default();
+    let message = target.map(|t| {
+        if let Some(program) = interpreter.strip_prefix("/usr/bin/env ").or_else(|| interpreter.strip_prefix("/bin/env ")) {
+            let program = program.trim_end_matches('\r');
+            let log = format!("/usr/bin/env: ‘{program}\\r’: No such file or directory");
+            platform_says(ctx.profile, StartFailure::Exit { status: 127, log: &log }, &t.platform_path, &t.command)
+        } else {
+            platform_says(ctx.profile, StartFailure::Exec(2), &t.platform_path, &t.command)
+        }
+    });
+    Finding {
+        id: "crlf-shebang",
+        severity,
+        path: Some(entry.path().to_string()),
+        title: format!("{} has Windows line endings: the kernel looks for '{}'", entry.path(), interpreter.replace('\r', "\\r")),
+        evidence: vec![
+            format!("first line: {}\\n (bytes … 0d 0a)", script.first_line),
+            format!("interpreter as the kernel reads it: {}", interpreter.replace('\r', "\\r")),
+        ],
+        platform_message: message,
+        explanation: "The carriage return before the newline becomes part of the interpreter's name, and no program \
+                      of that name exists."
+            .into(),
+        fix: DOS2UNIX_FIX.replace("{file}", entry.path()),
+    }
+}
+
+fn bom(ctx: &Ctx<'_>, target: Option<&Target>, entry: &Entry, script: &Script, severity: Severity) -> Finding {
+    Finding {
+        id: "bom-before-shebang",
+        severity,
+        path: Some(entry.path().to_string()),
+        title: format!("{} starts with a UTF-8 byte-order mark before #!", entry.path()),
+        evidence: vec![
+            "first bytes: ef bb bf 23 21 (BOM, then #!)".into(),
+            format!("first line after the BOM: {}", script.first_line),
+        ],
+        platform_message: target.map(|t| platform_says(ctx.profile, StartFailure::Exec(8), &t.platform_path, &t.command)),
+        explanation: "The first two bytes are EF BB, not #!, so the kernel does not treat the file as a script and \
+                      refuses it with ENOEXEC (exec format error)."
+            .into(),
+        fix: format!("sed -i '1s/^\\xEF\\xBB\\xBF//' {}   # or save as UTF-8 without BOM", entry.path()),
+    }
+}
+
+/// Checks an executed target whose content is a script or text.
+pub(crate) fn check_exec_script(ctx: &Ctx<'_>, target: &Target, entry: &Entry, kind: &FileKind) -> Vec<Finding> {
+    let mut out = Vec::new();
+    match kind {
+        FileKind::Script(script) => {
+            if script.bom {
+                out.push(bom(ctx, Some(target), entry, script, Severity::Error));
+            }
+            if script.first_line_crlf {
+                out.push(crlf_first_line(ctx, Some(target), entry, script, Severity::Error));
+            } else if script.any_crlf {
+                out.push(Finding {
+                    id: "crlf-shebang",
+                    severity: Severity::Warning,
+                    path: Some(entry.path().to_string()),
+                    title: format!("{} has Windows line endings after its first line", entry.path()),
+                    evidence: vec![
+                        format!("first line ends in LF: {}", script.first_line),
+                        "later lines end in CR LF (0d 0a)".into(),
+                    ],
+                    platform_message: Some(format!("{}: line 2: $'\\r': command not found", target.platform_path)),
+                    explanation: "The script starts, but the shell sees a trailing \\r on each command, so commands \
+                                  and paths are not found."
+                        .into(),
+                    fix: DOS2UNIX_FIX.replace("{file}", entry.path()),
+                });
+            }
+        }
+        FileKind::Text { bom: has_bom, utf16, crlf } => {
+            let mut evidence = vec![format!("{} does not start with #!", entry.path())];
+            if *utf16 {
+                evidence.push("UTF-16 text (starts with ff fe or fe ff), as Windows PowerShell writes by default".into());
+            } else if *has_bom {
+                evidence.push("starts with a UTF-8 byte-order mark (ef bb bf)".into());
+            }
+            if *crlf {
+                evidence.push("also has CR LF line endings".into());
+            }
+            out.push(Finding {
+                id: "shebang-missing",
+                severity: Severity::Error,
+                path: Some(entry.path().to_string()),
+                title: format!("{} is a text file without a #! line", entry.path()),
+                evidence,
+                platform_message: Some(platform_says(ctx.profile, StartFailure::Exec(8), &target.platform_path, &target.command)),
+                explanation: "The platform executes the file directly. A script without #!interpreter on its first \
+                              line is refused with ENOEXEC (exec format error); only a shell would guess /bin/sh."
+                    .into(),
+                fix: format!(
+                    "sed -i '1i #!/usr/bin/env bash' {0}   # then: dos2unix {0} if it came from Windows",
+                    entry.path()
+                ),
+            });
+        }
+        FileKind::Empty => out.push(Finding {
+            id: "shebang-missing",
+            severity: Severity::Error,
+            path: Some(entry.path().to_string()),
+            title: format!("{} is empty", entry.path()),
+            evidence: vec![format!("{}: 0 bytes", entry.path())],
+            platform_message: Some(platform_says(ctx.profile, StartFailure::Exec(8), &target.platform_path, &target.command)),
+            explanation: "An empty file is neither a program nor a script: exec fails with ENOEXEC.".into(),
+            fix: "Put your start script or binary in the package (check the build step that produced it).".into(),
+        }),
+        _ => {}
+    }
+    out
+}
+
+/// Scripts elsewhere in the package that a bootstrap may run: CRLF shebangs and BOMs are warnings
+/// there, since the evidence that they are run is indirect (they are executable or named `.sh`).
+pub(crate) fn check_other_scripts(ctx: &Ctx<'_>, checked: &[usize]) -> Vec<Finding> {
+    let mut out = Vec::new();
+    for (&index, kind) in sorted(ctx) {
+        if checked.contains(&index) {
+            continue;
+        }
+        let entry = &ctx.entries[index];
+        let FileKind::Script(script) = kind else { continue };
+        let plausible = entry.is_executable() || entry.path().ends_with(".sh");
+        if !plausible {
+            continue;
+        }
+        if script.first_line_crlf {
+            let mut f = crlf_first_line(ctx, None, entry, script, Severity::Warning);
+            f.explanation.push_str(" This is not the entry, so it fails only when something runs it.");
+            out.push(f);
+        }
+        if script.bom {
+            out.push(bom(ctx, None, entry, script, Severity::Warning));
+        }
+    }
+    out
+}
+
+fn sorted<'a>(ctx: &'a Ctx<'_>) -> Vec<(&'a usize, &'a FileKind)> {
+    let mut v: Vec<_> = ctx.kinds.iter().collect();
+    v.sort_by_key(|(i, _)| **i);
+    v
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::checks::test_support::{errors, ids, run};
+    use crate::synth::ZipBuilder;
+
+    fn one(script: &[u8]) -> Vec<u8> {
+        ZipBuilder::new().unix_file("bootstrap", 0o755, script).finish()
+    }
+
+    #[test]
+    fn crlf_shebang_fires_with_fc_message() {
+        let i = run(one(b"#!/usr/bin/env bash\r\nnode /code/index.js\r\n"), "aliyun-fc", "");
+        assert_eq!(errors(&i), ["crlf-shebang"]);
+        let msg = i.findings[0].platform_message.clone().unwrap();
+        assert!(msg.contains("code 127, message:key has expired"), "{msg}");
+        assert!(msg.contains("bash\\r"), "{msg}");
+        let i = run(one(b"#!/bin/bash\r\nexec ./main\r\n"), "aws-lambda-al2023", "");
+        assert!(i.findings[0].platform_message.as_deref().unwrap().contains("fork/exec /var/task/bootstrap: no such file or directory"));
+    }
+
+    #[test]
+    fn lf_script_is_clean() {
+        assert!(ids(&run(one(b"#!/bin/bash\nexec ./main\n"), "aliyun-fc", "")).is_empty());
+    }
+
+    #[test]
+    fn later_crlf_is_a_warning() {
+        let i = run(one(b"#!/bin/bash\nexec ./main\r\n"), "aliyun-fc", "");
+        assert!(errors(&i).is_empty());
+        assert_eq!(ids(&i), ["crlf-shebang"]);
+    }
+
+    #[test]
+    fn bom_fires() {
+        let i = run(one(b"\xef\xbb\xbf#!/bin/sh\nexec ./main\n"), "aliyun-fc", "");
+        assert_eq!(errors(&i), ["bom-before-shebang"]);
+        assert!(i.findings[0].platform_message.as_deref().unwrap().contains("code 8, message:exec format error"));
+    }
+
+    #[test]
+    fn shebang_missing_fires_and_not_for_binaries() {
+        assert_eq!(errors(&run(one(b"python3 app.py\n"), "aliyun-fc", "")), ["shebang-missing"]);
+        assert_eq!(errors(&run(one(b"\xff\xfeh\0i\0"), "aliyun-fc", "")), ["shebang-missing"]);
+        assert_eq!(errors(&run(one(b""), "aliyun-fc", "")), ["shebang-missing"]);
+    }
+
+    #[test]
+    fn other_scripts_warn_only_when_runnable() {
+        let zip = ZipBuilder::new()
+            .unix_file("bootstrap", 0o755, b"#!/bin/bash\n./run.sh\n")
+            .unix_file("run.sh", 0o755, b"#!/bin/bash\r\necho\r\n")
+            .unix_file("notes", 0o644, b"#!/bin/bash\r\n")
+            .finish();
+        let i = run(zip, "aliyun-fc", "");
+        assert!(errors(&i).is_empty());
+        assert_eq!(ids(&i), ["crlf-shebang"]);
+        assert_eq!(i.findings[0].path.as_deref(), Some("run.sh"));
+    }
+}

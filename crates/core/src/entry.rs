@@ -1,0 +1,280 @@
+//! Which files in the package the platform will run or read first: the default entry of the profile,
+//! the files a start command names, or the file an SCF handler (`index.main_handler`) points to.
+
+use serde::Serialize;
+
+use crate::profiles::{EntryConvention, Profile};
+
+/// How the user says their function starts, beyond the profile's default.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct StartSpec {
+    /// A start command as configured on the platform (`python3 app.py`, `/code/bootstrap`).
+    pub start_command: Option<String>,
+    /// An event-function handler (`index.main_handler`, `main`, `example.Hello::mainHandler`).
+    pub handler: Option<String>,
+}
+
+/// File extensions that mark a token as a file rather than a `file.function` handler.
+const FILE_EXTENSIONS: &[&str] = &[
+    "py", "js", "mjs", "cjs", "ts", "sh", "bash", "jar", "php", "rb", "dll", "pl", "exe", "bin",
+];
+
+impl StartSpec {
+    /// Reads one free-text field: a handler when it looks like one (`index.main_handler`,
+    /// `pkg.Class::method`), a start command otherwise. Blank means the profile default.
+    pub fn from_user_text(text: &str) -> Self {
+        let text = text.trim();
+        if text.is_empty() {
+            return StartSpec::default();
+        }
+        if looks_like_handler(text) {
+            StartSpec { start_command: None, handler: Some(text.to_string()) }
+        } else {
+            StartSpec { start_command: Some(text.to_string()), handler: None }
+        }
+    }
+}
+
+fn looks_like_handler(text: &str) -> bool {
+    if text.contains(char::is_whitespace) || text.contains('/') {
+        return false;
+    }
+    if text.contains("::") {
+        return true;
+    }
+    let Some((file, function)) = text.rsplit_once('.') else { return false };
+    !file.is_empty()
+        && !function.is_empty()
+        && !FILE_EXTENSIONS.contains(&function.to_ascii_lowercase().as_str())
+        && function.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+}
+
+/// Whether the kernel executes a target or an interpreter reads it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "kind", rename_all = "kebab-case")]
+pub enum TargetRole {
+    /// Executed directly: needs the exec bit and a runnable format.
+    Exec,
+    /// Read by an interpreter in the image (`python3`, `node`, `java -jar` …).
+    Read {
+        /// The program that reads it.
+        by: String,
+    },
+}
+
+/// Where a target came from, for the explanation.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum TargetOrigin {
+    /// The profile's fixed entry (bootstrap, scf_bootstrap).
+    DefaultEntry,
+    /// A start command given by the user.
+    StartCommand,
+    /// An event-function handler.
+    Handler,
+}
+
+/// A file the platform needs, as a path in the package.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Target {
+    /// Path inside the zip, `/`-separated, no leading `./`. When several files could satisfy the
+    /// target (a handler's `index.py` or `index.js`), the first of [`Target::alternatives`].
+    pub path: String,
+    /// Every acceptable path (just `path` in most cases).
+    pub alternatives: Vec<String>,
+    /// The absolute path the platform uses (`/code/bootstrap`).
+    pub platform_path: String,
+    /// Exec'd or read.
+    pub role: TargetRole,
+    /// Default entry, start command or handler.
+    pub origin: TargetOrigin,
+    /// The command line as the platform shows it, for messages.
+    pub command: String,
+}
+
+/// Interpreters that take a script file as their first non-option argument.
+const SCRIPT_INTERPRETERS: &[&str] = &["python", "node", "php", "ruby", "perl", "bash", "sh", "bun", "deno", "dotnet"];
+
+/// Normalises a path from a command line into a package path (relative to the code directory).
+/// Returns `None` for absolute paths outside the code directory (they live in the image).
+pub fn package_path(raw: &str, code_dir: &str) -> Option<String> {
+    let raw = raw.trim_matches(|c| c == '"' || c == '\'');
+    let rel = if let Some(rest) = raw.strip_prefix(code_dir).and_then(|r| r.strip_prefix('/')) {
+        rest
+    } else if raw.starts_with('/') {
+        return None;
+    } else {
+        raw
+    };
+    normalize_relative(rel)
+}
+
+/// Resolves `.` and `..` in a relative path; `None` when nothing is left or it climbs out.
+pub fn normalize_relative(rel: &str) -> Option<String> {
+    let mut parts: Vec<&str> = Vec::new();
+    for part in rel.split('/') {
+        match part {
+            "" | "." => {}
+            ".." => {
+                parts.pop()?;
+            }
+            p => parts.push(p),
+        }
+    }
+    if parts.is_empty() {
+        None
+    } else {
+        Some(parts.join("/"))
+    }
+}
+
+fn base_program(program: &str) -> String {
+    let name = program.rsplit('/').next().unwrap_or(program);
+    // python3.10 → python, node18 → node
+    let trimmed: String = name.chars().take_while(|c| c.is_ascii_alphabetic()).collect();
+    trimmed.to_ascii_lowercase()
+}
+
+/// The targets for a profile and what the user told us. Never empty when the profile has a fixed entry.
+pub fn resolve_targets(profile: &Profile, spec: &StartSpec) -> Vec<Target> {
+    let code_dir = profile.code_dir;
+    if let Some(handler) = spec.handler.as_deref() {
+        return handler_targets(profile, handler).into_iter().collect();
+    }
+    if let Some(command) = spec.start_command.as_deref().map(str::trim).filter(|c| !c.is_empty()) {
+        return command_targets(code_dir, command);
+    }
+    match profile.entry {
+        EntryConvention::RootExecutable { file, .. } => vec![Target {
+            path: file.to_string(),
+            alternatives: vec![file.to_string()],
+            platform_path: format!("{code_dir}/{file}"),
+            role: TargetRole::Exec,
+            origin: TargetOrigin::DefaultEntry,
+            command: format!("{code_dir}/{file}"),
+        }],
+        EntryConvention::StartCommandOnly => Vec::new(),
+    }
+}
+
+fn command_targets(code_dir: &str, command: &str) -> Vec<Target> {
+    let tokens: Vec<&str> = command.split_whitespace().collect();
+    let Some(&program) = tokens.first() else { return Vec::new() };
+    let base = base_program(program);
+    let make = |path: String, role: TargetRole| Target {
+        alternatives: vec![path.clone()],
+        platform_path: format!("{code_dir}/{path}"),
+        path,
+        role,
+        origin: TargetOrigin::StartCommand,
+        command: command.to_string(),
+    };
+    let read_by = |by: &str| TargetRole::Read { by: by.to_string() };
+    let args = &tokens[1..];
+    let first_file_arg = || args.iter().find(|a| !a.starts_with('-')).copied();
+    let mut targets = Vec::new();
+    if base == "java" {
+        if let Some(pos) = args.iter().position(|a| *a == "-jar") {
+            if let Some(jar) = args.get(pos + 1).and_then(|j| package_path(j, code_dir)) {
+                targets.push(make(jar, read_by("java")));
+            }
+        }
+    } else if matches!(base.as_str(), "npm" | "yarn" | "pnpm") {
+        targets.push(make("package.json".into(), read_by(&base)));
+    } else if matches!(base.as_str(), "uvicorn" | "gunicorn" | "hypercorn") {
+        if let Some(app) = first_file_arg() {
+            let module = app.split(':').next().unwrap_or(app).replace('.', "/");
+            if let Some(path) = package_path(&format!("{module}.py"), code_dir) {
+                targets.push(make(path, read_by(&base)));
+            }
+        }
+    } else if SCRIPT_INTERPRETERS.contains(&base.as_str())
+        && (!program.contains('/') || package_path(program, code_dir).is_none())
+    {
+        // An interpreter from the image (`python3`, `/var/fc/lang/python3.10/bin/python3`).
+        // `python3 -m module` runs a module, not a file: nothing to check by name.
+        let runs_module = args.first() == Some(&"-m");
+        if !runs_module {
+            if let Some(path) = first_file_arg().and_then(|f| package_path(f, code_dir)) {
+                targets.push(make(path, read_by(&base)));
+            }
+        }
+    } else if let Some(path) = package_path(program, code_dir) {
+        // The program itself is in the package: the kernel execs it.
+        targets.push(make(path, TargetRole::Exec));
+    }
+    targets
+}
+
+fn handler_targets(profile: &Profile, handler: &str) -> Option<Target> {
+    let code_dir = profile.code_dir;
+    if handler.contains("::") {
+        // Java `package.Class::method`: the class lives in a jar; nothing to resolve by file name.
+        return None;
+    }
+    let (file, by) = match handler.rsplit_once('.') {
+        Some((file, _function)) => (file.replace('.', "/"), "the runtime"),
+        None => (handler.to_string(), "the runtime"),
+    };
+    let alternatives: Vec<String> = if handler.contains('.') {
+        ["py", "js", "mjs", "cjs", "php"].iter().map(|ext| format!("{file}.{ext}")).collect()
+    } else {
+        // Go handlers name the executable itself.
+        vec![file.clone()]
+    };
+    Some(Target {
+        path: alternatives[0].clone(),
+        platform_path: format!("{code_dir}/{}", alternatives[0]),
+        alternatives,
+        role: if handler.contains('.') { TargetRole::Read { by: by.into() } } else { TargetRole::Exec },
+        origin: TargetOrigin::Handler,
+        command: handler.to_string(),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::profiles::profile;
+
+    fn targets(profile_id: &str, text: &str) -> Vec<Target> {
+        resolve_targets(profile(profile_id).unwrap(), &StartSpec::from_user_text(text))
+    }
+
+    #[test]
+    fn default_entries() {
+        let t = targets("aliyun-fc", "");
+        assert_eq!(t[0].path, "bootstrap");
+        assert_eq!(t[0].platform_path, "/code/bootstrap");
+        assert_eq!(targets("tencent-scf-web", "")[0].path, "scf_bootstrap");
+        assert!(targets("gcp-cloud-run", "").is_empty());
+    }
+
+    #[test]
+    fn start_commands_name_files() {
+        let t = targets("aliyun-fc", "python3 app.py");
+        assert_eq!((t[0].path.as_str(), &t[0].role), ("app.py", &TargetRole::Read { by: "python".into() }));
+        let t = targets("aliyun-fc", "java -Dserver.port=9000 -jar target/app.jar");
+        assert_eq!(t[0].path, "target/app.jar");
+        assert_eq!(targets("aliyun-fc", "npm run start")[0].path, "package.json");
+        assert_eq!(targets("aliyun-fc", "dotnet ./target/App.dll")[0].path, "target/App.dll");
+        let t = targets("aliyun-fc", "/code/bootstrap");
+        assert_eq!((t[0].path.as_str(), &t[0].role), ("bootstrap", &TargetRole::Exec));
+        let t = targets("aliyun-fc", "./main");
+        assert_eq!((t[0].path.as_str(), &t[0].role), ("main", &TargetRole::Exec));
+        assert_eq!(targets("aliyun-fc", "uvicorn app.main:app --host 0.0.0.0")[0].path, "app/main.py");
+        assert!(targets("aliyun-fc", "python3 -m http.server 9000").is_empty());
+        // An interpreter from the image by absolute path, then the script.
+        assert_eq!(targets("aliyun-fc", "/var/fc/lang/python3.10/bin/python3 index.py")[0].path, "index.py");
+    }
+
+    #[test]
+    fn handlers_resolve_to_files() {
+        let t = targets("tencent-scf", "index.main_handler");
+        assert_eq!(t[0].origin, TargetOrigin::Handler);
+        assert!(t[0].alternatives.contains(&"index.py".to_string()));
+        assert!(t[0].alternatives.contains(&"index.js".to_string()));
+        assert!(StartSpec::from_user_text("app.py").start_command.is_some());
+        assert!(StartSpec::from_user_text("example.Hello::mainHandler").handler.is_some());
+    }
+}

@@ -1,0 +1,20 @@
+//! Bootdoctor's engine: why a serverless function will not start.
+//!
+//! - [`archive`] lists a zip's central directory and sniffs entries, through `Read + Seek`.
+//! - [`sniff`] classifies a file from its first bytes (ELF, Mach-O, PE, script, text).
+//! - [`profiles`] and [`causes`] are the knowledge: platforms and failure causes, as data with sources.
+//! - [`entry`] resolves which files a platform runs; [`checks`] turns all that into findings.
+//! - [`decode`] turns a pasted platform error into ranked hypotheses.
+//! - [`report`] joins package and error into one diagnosis, the shape the CLI and the page render.
+//!
+//! No web dependencies: everything here runs under plain `cargo test`.
+
+pub mod archive;
+pub mod causes;
+pub mod checks;
+pub mod decode;
+pub mod entry;
+pub mod profiles;
+pub mod report;
+pub mod sniff;
+pub mod synth;

@@ -1,0 +1,358 @@
+//! Platform profiles: what each serverless runtime expects of a package, as data with sources.
+//!
+//! Facts that a vendor documents are marked [`Provenance::Documented`]; facts inferred from other facts
+//! (a distribution's package version, say) are [`Provenance::Derived`] with the reasoning, and the
+//! page shows them so. Ids are public: the CLI, links and the page use them.
+
+use serde::Serialize;
+
+use crate::sniff::Arch;
+
+/// Whether a fact is documented by the vendor or inferred.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(tag = "kind", content = "note", rename_all = "kebab-case")]
+pub enum Provenance {
+    /// Stated in the vendor's documentation (see the profile's sources).
+    Documented,
+    /// Inferred; the note says from what.
+    Derived(&'static str),
+}
+
+/// How the platform starts the code in a package.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(tag = "kind", rename_all = "kebab-case")]
+pub enum EntryConvention {
+    /// A fixed executable file at the package root, exec'd directly (`bootstrap`, `scf_bootstrap`).
+    /// A start command, when the platform allows one, replaces it.
+    RootExecutable {
+        /// The file name, exactly (Linux is case-sensitive).
+        file: &'static str,
+        /// Whether the user can configure a start command instead.
+        start_command_allowed: bool,
+    },
+    /// The start command comes from the deployment (a container `CMD`, a Procfile, buildpacks);
+    /// only a start command given by the user can be checked.
+    StartCommandOnly,
+}
+
+/// What the code must do once started.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ServerContract {
+    /// Listen for HTTP on `0.0.0.0:<port>`.
+    HttpServer,
+    /// Poll the platform's runtime API (AWS Lambda custom runtimes).
+    RuntimeApi,
+}
+
+/// A source for the facts of a profile.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Source {
+    /// What the source is.
+    pub title: &'static str,
+    /// Where it is.
+    pub url: &'static str,
+}
+
+/// Everything Bootdoctor knows about one runtime target.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Profile {
+    /// Public id (`aliyun-fc`, `aws-lambda-al2023`, …).
+    pub id: &'static str,
+    /// Name shown to people.
+    pub name: &'static str,
+    /// The vendor family, for grouping and for telling platforms apart in pasted text.
+    pub vendor: &'static str,
+    /// The OS image the code runs on.
+    pub image: &'static str,
+    /// CPU architecture the code must be built for.
+    pub arch: Arch,
+    /// `uname -m` spelling, for messages.
+    pub arch_label: &'static str,
+    /// C library of the image.
+    pub libc: &'static str,
+    /// glibc version of the image.
+    pub glibc: &'static str,
+    /// Where the glibc version comes from.
+    pub glibc_provenance: Provenance,
+    /// Where the package is extracted.
+    pub code_dir: &'static str,
+    /// How the code is started.
+    pub entry: EntryConvention,
+    /// Serve HTTP or poll a runtime API.
+    pub contract: ServerContract,
+    /// The port the platform expects, when it listens for the code.
+    pub port: Option<u16>,
+    /// The environment variable that carries the port, when there is one.
+    pub port_env: Option<&'static str>,
+    /// Whether code runs as root (readability of files matters when it does not).
+    pub runs_as_root: bool,
+    /// Where the run-as-root fact comes from.
+    pub user_provenance: Provenance,
+    /// Vendor documentation the facts come from.
+    pub sources: &'static [Source],
+}
+
+impl Profile {
+    /// The absolute path the platform execs for the root entry (`/code/bootstrap`), when fixed.
+    pub fn default_entry_path(&self) -> Option<String> {
+        match self.entry {
+            EntryConvention::RootExecutable { file, .. } => Some(format!("{}/{}", self.code_dir, file)),
+            EntryConvention::StartCommandOnly => None,
+        }
+    }
+
+    /// The root entry file name, when fixed.
+    pub fn entry_file(&self) -> Option<&'static str> {
+        match self.entry {
+            EntryConvention::RootExecutable { file, .. } => Some(file),
+            EntryConvention::StartCommandOnly => None,
+        }
+    }
+}
+
+const FC_SOURCES: &[Source] = &[
+    Source {
+        title: "Alibaba Cloud Function Compute: Custom Runtime error handling",
+        url: "https://www.alibabacloud.com/help/en/functioncompute/fc/user-guide/troubleshooting-2",
+    },
+    Source {
+        title: "Function Compute 3.0: custom runtime principles (default /code/bootstrap, port 9000, 0.0.0.0)",
+        url: "https://help.aliyun.com/zh/functioncompute/fc-3-0/user-guide/principles-1",
+    },
+    Source {
+        title: "Function Compute FAQ: functions created after 2021-12-01 run as root",
+        url: "https://help.aliyun.com/en/functioncompute/faq-about-custom-runtimes/",
+    },
+];
+
+const SCF_SOURCES: &[Source] = &[
+    Source {
+        title: "Tencent Cloud SCF: web function scf_bootstrap rules (name, 755/777, LF, 0.0.0.0:9000)",
+        url: "https://cloud.tencent.com/document/product/583/56126",
+    },
+    Source {
+        title: "Tencent Cloud SCF: Custom Runtime (bootstrap, executable permission)",
+        url: "https://cloud.tencent.com/document/product/583/47274",
+    },
+    Source {
+        title: "Tencent Cloud SCF: invocation status codes",
+        url: "https://www.tencentcloud.com/document/product/583/35311",
+    },
+];
+
+const LAMBDA_SOURCES: &[Source] = &[
+    Source {
+        title: "AWS Lambda: building a custom runtime (bootstrap in the package root)",
+        url: "https://docs.aws.amazon.com/lambda/latest/dg/runtimes-custom.html",
+    },
+    Source {
+        title: "Amazon Linux 2023 User Guide: glibc, gcc and binutils (AL2 glibc 2.26, AL2023 glibc 2.34)",
+        url: "https://docs.aws.amazon.com/linux/al2023/ug/glibc-gcc-and-binutils.html",
+    },
+    Source {
+        title: "AWS re:Post: Lambda deployment package permission errors (644 files, 755 executables)",
+        url: "https://repost.aws/knowledge-center/lambda-deployment-package-errors",
+    },
+];
+
+const CLOUD_RUN_SOURCES: &[Source] = &[Source {
+    title: "Cloud Run container runtime contract (listen on 0.0.0.0:$PORT, linux/amd64)",
+    url: "https://cloud.google.com/run/docs/container-contract",
+}];
+
+/// Every profile, in the order the page lists them.
+pub const PROFILES: &[Profile] = &[
+    Profile {
+        id: "aliyun-fc",
+        name: "Alibaba Cloud FC — custom runtime (Debian 10)",
+        vendor: "aliyun",
+        image: "Debian 10 (custom.debian10)",
+        arch: Arch::X86_64,
+        arch_label: "x86_64",
+        libc: "glibc",
+        glibc: "2.28",
+        glibc_provenance: Provenance::Derived("Debian 10 ships glibc 2.28; assumes FC's image tracks Debian's packages"),
+        code_dir: "/code",
+        entry: EntryConvention::RootExecutable { file: "bootstrap", start_command_allowed: true },
+        contract: ServerContract::HttpServer,
+        port: Some(9000),
+        port_env: Some("FC_SERVER_PORT"),
+        runs_as_root: true,
+        user_provenance: Provenance::Documented,
+        sources: FC_SOURCES,
+    },
+    Profile {
+        id: "aliyun-fc-debian12",
+        name: "Alibaba Cloud FC — custom runtime (Debian 12)",
+        vendor: "aliyun",
+        image: "Debian 12 (custom.debian12)",
+        arch: Arch::X86_64,
+        arch_label: "x86_64",
+        libc: "glibc",
+        glibc: "2.36",
+        glibc_provenance: Provenance::Derived("Debian 12 ships glibc 2.36; assumes FC's image tracks Debian's packages"),
+        code_dir: "/code",
+        entry: EntryConvention::RootExecutable { file: "bootstrap", start_command_allowed: true },
+        contract: ServerContract::HttpServer,
+        port: Some(9000),
+        port_env: Some("FC_SERVER_PORT"),
+        runs_as_root: true,
+        user_provenance: Provenance::Documented,
+        sources: FC_SOURCES,
+    },
+    Profile {
+        id: "tencent-scf",
+        name: "Tencent Cloud SCF — custom runtime (bootstrap)",
+        vendor: "tencent",
+        image: "CentOS 7",
+        arch: Arch::X86_64,
+        arch_label: "x86_64",
+        libc: "glibc",
+        glibc: "2.17",
+        glibc_provenance: Provenance::Derived("CentOS 7 ships glibc 2.17; SCF documents a CentOS 7.6 image"),
+        code_dir: "/var/user",
+        entry: EntryConvention::RootExecutable { file: "bootstrap", start_command_allowed: false },
+        contract: ServerContract::RuntimeApi,
+        port: None,
+        port_env: None,
+        runs_as_root: false,
+        user_provenance: Provenance::Derived("not documented; only /tmp is writable, so assume a non-root user"),
+        sources: SCF_SOURCES,
+    },
+    Profile {
+        id: "tencent-scf-web",
+        name: "Tencent Cloud SCF — web function (scf_bootstrap)",
+        vendor: "tencent",
+        image: "CentOS 7",
+        arch: Arch::X86_64,
+        arch_label: "x86_64",
+        libc: "glibc",
+        glibc: "2.17",
+        glibc_provenance: Provenance::Derived("CentOS 7 ships glibc 2.17; SCF documents a CentOS 7.6 image"),
+        code_dir: "/var/user",
+        entry: EntryConvention::RootExecutable { file: "scf_bootstrap", start_command_allowed: false },
+        contract: ServerContract::HttpServer,
+        port: Some(9000),
+        port_env: None,
+        runs_as_root: false,
+        user_provenance: Provenance::Derived("not documented; only /tmp is writable, so assume a non-root user"),
+        sources: SCF_SOURCES,
+    },
+    Profile {
+        id: "aws-lambda-al2",
+        name: "AWS Lambda — provided.al2 (x86_64)",
+        vendor: "aws",
+        image: "Amazon Linux 2",
+        arch: Arch::X86_64,
+        arch_label: "x86_64",
+        libc: "glibc",
+        glibc: "2.26",
+        glibc_provenance: Provenance::Documented,
+        code_dir: "/var/task",
+        entry: EntryConvention::RootExecutable { file: "bootstrap", start_command_allowed: false },
+        contract: ServerContract::RuntimeApi,
+        port: None,
+        port_env: None,
+        runs_as_root: false,
+        user_provenance: Provenance::Documented,
+        sources: LAMBDA_SOURCES,
+    },
+    Profile {
+        id: "aws-lambda-al2023",
+        name: "AWS Lambda — provided.al2023 (x86_64)",
+        vendor: "aws",
+        image: "Amazon Linux 2023",
+        arch: Arch::X86_64,
+        arch_label: "x86_64",
+        libc: "glibc",
+        glibc: "2.34",
+        glibc_provenance: Provenance::Documented,
+        code_dir: "/var/task",
+        entry: EntryConvention::RootExecutable { file: "bootstrap", start_command_allowed: false },
+        contract: ServerContract::RuntimeApi,
+        port: None,
+        port_env: None,
+        runs_as_root: false,
+        user_provenance: Provenance::Documented,
+        sources: LAMBDA_SOURCES,
+    },
+    Profile {
+        id: "aws-lambda-al2023-arm64",
+        name: "AWS Lambda — provided.al2023 (arm64)",
+        vendor: "aws",
+        image: "Amazon Linux 2023",
+        arch: Arch::Arm64,
+        arch_label: "arm64",
+        libc: "glibc",
+        glibc: "2.34",
+        glibc_provenance: Provenance::Documented,
+        code_dir: "/var/task",
+        entry: EntryConvention::RootExecutable { file: "bootstrap", start_command_allowed: false },
+        contract: ServerContract::RuntimeApi,
+        port: None,
+        port_env: None,
+        runs_as_root: false,
+        user_provenance: Provenance::Documented,
+        sources: LAMBDA_SOURCES,
+    },
+    Profile {
+        id: "gcp-cloud-run",
+        name: "Google Cloud Run (linux/amd64)",
+        vendor: "gcp",
+        image: "your container image (buildpacks for source deploys)",
+        arch: Arch::X86_64,
+        arch_label: "x86_64",
+        libc: "glibc",
+        glibc: "2.35",
+        glibc_provenance: Provenance::Derived("Google's buildpacks base (Ubuntu 22.04) ships glibc 2.35; your own image may differ"),
+        code_dir: "/workspace",
+        entry: EntryConvention::StartCommandOnly,
+        contract: ServerContract::HttpServer,
+        port: Some(8080),
+        port_env: Some("PORT"),
+        runs_as_root: false,
+        user_provenance: Provenance::Derived("buildpacks images run as a non-root user"),
+        sources: CLOUD_RUN_SOURCES,
+    },
+];
+
+/// The profile used when none is chosen.
+pub const DEFAULT_PROFILE: &str = "aliyun-fc";
+
+/// Looks a profile up by its public id.
+pub fn profile(id: &str) -> Option<&'static Profile> {
+    PROFILES.iter().find(|p| p.id == id)
+}
+
+/// Every public profile id, for messages listing the choices.
+pub fn profile_ids() -> Vec<&'static str> {
+    PROFILES.iter().map(|p| p.id).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn required_ids_exist_and_are_unique() {
+        for id in [
+            "aliyun-fc",
+            "aliyun-fc-debian12",
+            "tencent-scf",
+            "tencent-scf-web",
+            "aws-lambda-al2",
+            "aws-lambda-al2023",
+            "aws-lambda-al2023-arm64",
+            "gcp-cloud-run",
+        ] {
+            assert!(profile(id).is_some(), "{id}");
+        }
+        let mut ids = profile_ids();
+        ids.sort();
+        ids.dedup();
+        assert_eq!(ids.len(), PROFILES.len());
+        assert!(profile(DEFAULT_PROFILE).is_some());
+        assert_eq!(profile("aliyun-fc").unwrap().default_entry_path().as_deref(), Some("/code/bootstrap"));
+    }
+}
