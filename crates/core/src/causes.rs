@@ -146,6 +146,26 @@ pub const CAUSES: &[Cause] = &[
         sources: &["https://github.com/aws/aws-sam-cli/issues/1856"],
     },
     Cause {
+        id: "shebang-interpreter-missing",
+        title: "The script's interpreter is not in the image",
+        kind: CauseKind::Package,
+        summary: "The #! line names a program the runtime image does not have (#!/usr/bin/python3 on an OS-only \
+                  image, #!/usr/local/bin/python3.12), so exec fails with ENOENT or 'bad interpreter'.",
+        fix: "Point the #! line at an interpreter the image has (#!/bin/bash, #!/usr/bin/env python3 where python3 is \
+              on PATH), or bring the interpreter in the package or a layer.",
+        sources: &["https://github.com/gkrizek/bash-lambda-layer/issues/70"],
+    },
+    Cause {
+        id: "native-addon-wrong-platform",
+        title: "A native module is built for another platform",
+        kind: CauseKind::Package,
+        summary: "A compiled module (.node, .so, a wheel's extension) was installed on macOS, Windows, Alpine or another \
+                  CPU, so loading it fails with 'invalid ELF header' or a missing library.",
+        fix: "Install dependencies on Linux for the runtime's CPU: npm ci --os=linux --cpu=x64 (or in Docker), \
+              pip install --platform manylinux2014_x86_64 --only-binary=:all: -t . -r requirements.txt",
+        sources: &["https://github.com/kelektiv/node.bcrypt.js/issues/505"],
+    },
+    Cause {
         id: "glibc-too-new",
         title: "The binary needs a newer glibc than the image has",
         kind: CauseKind::Package,

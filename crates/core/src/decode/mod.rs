@@ -1,0 +1,259 @@
+//! Decoding a pasted start-up error into ranked hypotheses.
+//!
+//! Three steps: [`facts::extract`] reads numbers and names; the [`patterns`] and the SCF status table
+//! ([`scf`]) match; matches are merged per cause, log-tail evidence demoting the generic exit-code
+//! reading, and sorted by confidence. Text that matches nothing yields no hypotheses and says so.
+
+pub mod facts;
+pub mod patterns;
+pub mod scf;
+
+use serde::Serialize;
+
+use crate::causes::cause;
+use facts::{extract, prefix, CodeMechanism, Facts, Haystack};
+use patterns::{Pattern, Specificity, PATTERNS};
+
+/// Longest paste decoded; the rest is ignored (and the user told).
+pub const MAX_PASTE_BYTES: usize = 1 << 20;
+
+/// One possible cause of the pasted error.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Hypothesis {
+    /// Cause id (shared with package findings).
+    pub cause: &'static str,
+    /// 0–100: how much the evidence supports this cause.
+    pub confidence: u8,
+    /// The cause's title.
+    pub title: String,
+    /// What the matched messages mean for this cause.
+    pub explanation: String,
+    /// The general fix for the cause.
+    pub fix: String,
+    /// The fragments of the paste that point here, as pasted.
+    pub evidence: Vec<String>,
+    /// Ids of the patterns that matched.
+    pub patterns: Vec<&'static str>,
+    /// What the package says about this cause, when a package was inspected too.
+    pub package_note: Option<String>,
+}
+
+impl Hypothesis {
+    /// "likely", "possible" or "less likely", for people.
+    pub fn confidence_label(&self) -> &'static str {
+        match self.confidence {
+            75..=100 => "likely",
+            45..=74 => "possible",
+            _ => "less likely",
+        }
+    }
+}
+
+/// The result of decoding a paste.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Decoding {
+    /// The vendor the text looks like (`aliyun`, `tencent`, `aws`, `gcp`), when it says.
+    pub detected_vendor: Option<&'static str>,
+    /// Numbers and names read from the text.
+    pub variables: Facts,
+    /// How the exit code reads, in words, when there is one.
+    pub code_reading: Option<String>,
+    /// Causes, most likely first.
+    pub hypotheses: Vec<Hypothesis>,
+    /// A sentence on what was and was not recognised.
+    pub summary: String,
+    /// True when the paste was longer than [`MAX_PASTE_BYTES`] and was cut.
+    pub truncated: bool,
+}
+
+/// The original-case fragment of `text` at the first case-insensitive match of `needle`, widened to
+/// the rest of its line (bounded), for quoting.
+fn quote(h: &Haystack<'_>, needle: &str) -> Option<String> {
+    let text = h.raw;
+    let at = h.find(needle)?;
+    let line_start = text[..at].rfind('\n').map(|i| i + 1).unwrap_or(0);
+    let start = if at - line_start > 80 { at } else { line_start };
+    let line_end = text[at..].find('\n').map(|i| at + i).unwrap_or(text.len());
+    Some(prefix(&text[start..line_end], 240).trim().to_string())
+}
+
+fn pattern_matches(p: &Pattern, text: &Haystack<'_>, facts: &Facts) -> Option<String> {
+    if let Some(code) = p.code {
+        if facts.exit_code != Some(code) {
+            return None;
+        }
+    }
+    if let Some(m) = p.mechanism {
+        if facts.code_mechanism != Some(m) {
+            return None;
+        }
+    }
+    if p.all.iter().any(|f| text.find(f).is_none()) || p.unless.iter().any(|f| text.find(f).is_some()) {
+        return None;
+    }
+    if p.any.is_empty() {
+        return Some(match p.code {
+            Some(code) => exit_code_quote(text, code).unwrap_or_else(|| format!("code {code}")),
+            None => String::new(),
+        });
+    }
+    p.any.iter().find_map(|f| quote(text, f))
+}
+
+fn exit_code_quote(text: &Haystack<'_>, code: i32) -> Option<String> {
+    [format!("(code {code}"), format!("exit status {code}"), format!("exit({code})"), format!("exit code {code}")]
+        .iter()
+        .find_map(|n| quote(text, n))
+}
+
+fn detect_vendor(text: &Haystack<'_>, matched: &[&Pattern]) -> Option<&'static str> {
+    let votes: [(&str, &[&str]); 4] = [
+        ("aliyun", &["function instance", "/code/", "caexited", "cafilenotfound", "fc_server_port", "/var/fc/", "函数计算"]),
+        ("tencent", &["scf_bootstrap", "/var/user", "statuscode", "scf", "云函数"]),
+        ("aws", &["/var/task", "runtime.", "requestid:", "init_report", "lambda"]),
+        ("gcp", &["cloud run", "revision '", "container called exit", "cloud.google.com"]),
+    ];
+    let mut best: Option<(&'static str, usize)> = None;
+    for (vendor, words) in votes {
+        let mut score = words.iter().filter(|w| text.find(w).is_some()).count();
+        score += matched.iter().filter(|p| p.vendor == Some(vendor)).count() * 2;
+        if score > 0 && best.is_none_or(|(_, s)| score > s) {
+            best = Some((vendor, score));
+        }
+    }
+    best.map(|(v, _)| v)
+}
+
+fn code_reading(facts: &Facts, vendor: Option<&str>) -> Option<String> {
+    let code = facts.exit_code?;
+    let fc_note = match (&facts.fc_message, vendor) {
+        (Some(m), _) if !m.is_empty() => format!(" FC printed \"message:{m}\", which is strerror({code})"),
+        _ => String::new(),
+    };
+    Some(match facts.code_mechanism? {
+        CodeMechanism::ExecErrnoOrExit => {
+            let errno = match code {
+                2 => "ENOENT",
+                8 => "ENOEXEC",
+                13 => "EACCES",
+                _ => "an errno",
+            };
+            format!("code {code}: exec failed with {errno} before your program ran (it could also be an exit status {code}, but nothing in the logs says so).{fc_note}")
+        }
+        CodeMechanism::ExitStatus => {
+            let trap = if code == 1 || code == 127 {
+                " — a number, not an error description: ignore the text"
+            } else {
+                ""
+            };
+            format!("code {code}: your program ran and exited with status {code}.{fc_note}{trap}")
+        }
+        CodeMechanism::Signal => {
+            let sig = facts::signal_name(code).unwrap_or("a signal");
+            format!("code {code} = 128 + {}: the process was killed by {sig}.", code - 128)
+        }
+    })
+}
+
+/// Decodes a pasted error. `platform_vendor` narrows vendor-specific patterns when the user chose
+/// a platform; pass `None` to detect it from the text.
+pub fn decode(input: &str, platform_vendor: Option<&str>) -> Decoding {
+    let truncated = input.len() > MAX_PASTE_BYTES;
+    let text = Haystack::new(prefix(input, MAX_PASTE_BYTES));
+    let variables = extract(&text);
+
+    struct Hit {
+        pattern: &'static Pattern,
+        quote: String,
+    }
+    let mut hits: Vec<Hit> = PATTERNS
+        .iter()
+        .filter_map(|p| pattern_matches(p, &text, &variables).map(|quote| Hit { pattern: p, quote }))
+        .collect();
+    let matched: Vec<&Pattern> = hits.iter().map(|h| h.pattern).collect();
+    let detected_vendor = detect_vendor(&text, &matched);
+    // A vendor-specific headline counts only when the text does not look like another vendor's.
+    hits.retain(|h| match (h.pattern.vendor, detected_vendor) {
+        (Some(pv), Some(v)) => pv == v || h.pattern.specificity != Specificity::Headline,
+        _ => true,
+    });
+    let vendor = detected_vendor.or(platform_vendor);
+    let has_log = hits.iter().any(|h| h.pattern.specificity == Specificity::Log);
+
+    let mut hypotheses: Vec<Hypothesis> = Vec::new();
+    let mut add = |cause_id: &'static str, confidence: u8, pattern: &'static str, meaning: &str, quote: &str| {
+        let Some(c) = cause(cause_id) else { return };
+        let existing = hypotheses.iter_mut().find(|h| h.cause == cause_id);
+        let h = match existing {
+            Some(h) => h,
+            None => {
+                hypotheses.push(Hypothesis {
+                    cause: cause_id,
+                    confidence: 0,
+                    title: c.title.to_string(),
+                    explanation: String::new(),
+                    fix: c.fix.to_string(),
+                    evidence: Vec::new(),
+                    patterns: Vec::new(),
+                    package_note: None,
+                });
+                hypotheses.last_mut().expect("just pushed")
+            }
+        };
+        if confidence > h.confidence {
+            h.confidence = confidence;
+            h.explanation = meaning.to_string();
+        } else if h.confidence == confidence && !h.explanation.contains(meaning) {
+            h.explanation = format!("{} {meaning}", h.explanation);
+        }
+        if !quote.is_empty() && !h.evidence.iter().any(|e| e == quote) {
+            h.evidence.push(quote.to_string());
+        }
+        if !h.patterns.contains(&pattern) {
+            h.patterns.push(pattern);
+        }
+    };
+    for hit in &hits {
+        let demote = has_log && hit.pattern.specificity == Specificity::ExitCode;
+        for &(cause_id, base) in hit.pattern.causes {
+            let confidence = if demote { base * 3 / 5 } else { base };
+            add(cause_id, confidence, hit.pattern.id, hit.pattern.meaning, &hit.quote);
+        }
+    }
+    for (status, fragment) in scf::find_statuses(&text) {
+        let meaning = format!("SCF status {}: {}", status.code, status.meaning);
+        for &(cause_id, base) in status.causes {
+            let confidence = if has_log { base * 4 / 5 } else { base };
+            add(cause_id, confidence, "scf-status", &meaning, &fragment);
+        }
+    }
+    hypotheses.sort_by(|a, b| b.confidence.cmp(&a.confidence).then(a.cause.cmp(b.cause)));
+
+    let code_reading = code_reading(&variables, vendor);
+    let summary = if hypotheses.is_empty() {
+        let mut seen = Vec::new();
+        if let Some(c) = variables.exit_code {
+            seen.push(format!("exit code {c}"));
+        }
+        if let Some(v) = detected_vendor {
+            seen.push(format!("platform {v}"));
+        }
+        if seen.is_empty() {
+            "Nothing in this text matches a start-up error Bootdoctor knows. Paste the platform's whole message, \
+             including the Logs: part."
+                .to_string()
+        } else {
+            format!(
+                "Recognised {} but no known cause; Bootdoctor will not guess. Paste the whole message with its Logs: tail, or drop the package.",
+                seen.join(" and ")
+            )
+        }
+    } else {
+        let top = &hypotheses[0];
+        format!("Most likely: {} ({}%, {}).", top.title, top.confidence, top.confidence_label())
+    };
+    Decoding { detected_vendor, variables, code_reading, hypotheses, summary, truncated }
+}
+
+#[cfg(test)]
+mod tests;

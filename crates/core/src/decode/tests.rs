@@ -1,0 +1,199 @@
+//! Decoder tests: every example in both seed documents decodes to its documented cause.
+
+use super::*;
+
+fn top(text: &str) -> Vec<&'static str> {
+    decode(text, None).hypotheses.iter().map(|h| h.cause).collect()
+}
+
+fn assert_top(text: &str, expected: &str) {
+    let causes = top(text);
+    assert_eq!(causes.first().copied(), Some(expected), "{text}\n→ {causes:?}");
+}
+
+fn assert_top3(text: &str, expected: &str) {
+    let causes = top(text);
+    assert!(causes.iter().take(3).any(|c| *c == expected), "{text}\n→ {causes:?}");
+}
+
+// ---- Alibaba FC seed: Custom Runtime error handling ----
+
+#[test]
+fn fc_bootstrap_not_exist() {
+    assert_top("The function cannot be started. Failed to start function instance. Error: the file /code/bootstrap is not exist", "entry-missing");
+    let d = decode("Error: the file /code/bootstrap is not exist", None);
+    assert_eq!(d.variables.path.as_deref(), Some("/code/bootstrap"));
+    assert_eq!(d.detected_vendor, Some("aliyun"));
+}
+
+#[test]
+fn fc_health_check() {
+    let text = "Function instance health check failed on port 9001 in 120 seconds.\\nLogs:";
+    let causes = top(text);
+    assert!(causes[..2].contains(&"listen-localhost") && causes[..2].contains(&"listen-wrong-port"), "{causes:?}");
+    let d = decode(text, None);
+    assert_eq!((d.variables.port, d.variables.seconds), (Some(9001), Some(120)));
+}
+
+#[test]
+fn fc_code_2_bootstrap() {
+    assert_top("Function instance exited unexpectedly(code 2, message:no such file or directory) with start command '/code/bootstrap '.\nLogs:", "entry-missing");
+}
+
+#[test]
+fn fc_code_13_permission_denied() {
+    let text = "The function cannot be started. Function instance exited unexpectedly(code 13, message:permission denied) with start command '/code/bootstrap '.";
+    assert_top(text, "exec-bit-missing");
+    let d = decode(text, None);
+    assert_eq!(d.variables.start_command.as_deref(), Some("/code/bootstrap"));
+    assert!(d.code_reading.unwrap().contains("EACCES"));
+}
+
+#[test]
+fn fc_python_missing_file() {
+    assert_top("Function instance exited unexpectedly(code 2, message:no such file or directory) with start command 'python3 not_exist_file.py '.\nLogs:xxx", "entry-missing");
+    let text = "Function instance exited unexpectedly(code 2, message:no such file or directory) with start command '/code/bootstrap '.\nLogs:python3: can't open file '/code/not_exist_file.py': [Errno 2] No such file or directory";
+    assert_top(text, "entry-missing");
+    let d = decode(text, None);
+    assert_eq!(d.variables.path.as_deref(), Some("/code/not_exist_file.py"));
+    assert!(d.code_reading.unwrap().contains("exited with status 2"));
+}
+
+const NPM_SEED: &str = "Function instance exited unexpectedly(code 1, message:operation not permitted) with start command 'npm run start '.
+Logs:> nodejs-express@0.0.0 start /code
+> node ./not_exist_file.js
+
+internal/modules/cjs/loader.js:905
+  throw err;
+  ^
+
+Error: Cannot find module '/code/not_exist_file.js'
+    at Function.Module._resolveFilename (internal/modules/cjs/loader.js:902:15)
+  code: 'MODULE_NOT_FOUND',
+  requireStack: []
+}
+npm ERR! code ELIFECYCLE
+npm ERR! errno 1";
+
+#[test]
+fn fc_trap_code_1_is_exit_status_not_permission() {
+    let d = decode(NPM_SEED, None);
+    assert_eq!(d.hypotheses[0].cause, "entry-missing");
+    assert!(d.hypotheses.iter().all(|h| h.cause != "exec-bit-missing" && h.cause != "permission-denied-platform"));
+    assert_eq!(d.variables.code_mechanism, Some(CodeMechanism::ExitStatus));
+    assert!(d.code_reading.unwrap().contains("not an error description"));
+    // The bare line without logs: still not a permission problem.
+    let bare = top("Function instance exited unexpectedly(code 1, message:operation not permitted) with start command 'npm run start '.");
+    assert_eq!(bare[0], "app-exited");
+    assert!(!bare.contains(&"exec-bit-missing"));
+}
+
+#[test]
+fn fc_java_php_ruby_dotnet_missing_files() {
+    assert_top("Function instance exited unexpectedly(code 1, message:operation not permitted) with start command 'java -Dserver.port=9000 -jar target/not_exist_file.jar '.\nLogs:Error: Unable to access jarfile target/not_exist_file.jar", "entry-missing");
+    assert_top("Function instance exited unexpectedly(code 1, message:operation not permitted) with start command 'php not_exist_file.php '.\nLogs:Could not open input file: not_exist_file.php", "entry-missing");
+    assert_top("Function instance exited unexpectedly(code 1, message:operation not permitted) with start command 'ruby not_exist_file.rb '.\nLogs:Traceback (most recent call last):\nruby: No such file or directory -- not_exist_file.rb (LoadError)", "entry-missing");
+    assert_top("Function instance exited unexpectedly(code 145) with start command 'dotnet ./target/NotExistFile.dll '.\nLogs:Could not execute because the application was not found or a compatible .NET SDK is not installed.\nPossible reasons for this include the following:\n  * You intended to execute a .NET program:\n      The application './target/NotExistFile.dll' does not exist.", "entry-missing");
+}
+
+#[test]
+fn fc_exec_format_error() {
+    let causes = top("Function instance exited unexpectedly(code 8, message:exec format error) with start command '/code/bootstrap '.\nLogs:");
+    for c in ["binary-not-linux", "binary-wrong-arch", "shebang-missing"] {
+        assert!(causes[..3].contains(&c), "{causes:?}");
+    }
+    assert_top("Function instance exited unexpectedly(code 8, message:exec format error) with start command './main '.\nLogs:", "binary-not-linux");
+}
+
+#[test]
+fn fc_crlf_key_has_expired() {
+    let text = "Function instance exited unexpectedly(code 127, message:key has expired) with start command '/code/bootstrap '.\nLogs:/usr/bin/env: ‘bash\\r’: No such file or directory";
+    assert_top(text, "crlf-shebang");
+    assert!(decode(text, None).hypotheses[0].confidence >= 90);
+}
+
+#[test]
+fn fc_exit_137_oom() {
+    assert_top("Exit Code 137", "out-of-memory");
+    assert_top("Function instance exited unexpectedly(code 137) with start command '/code/bootstrap '.", "out-of-memory");
+}
+
+// ---- Tencent SCF seed: status codes ----
+
+#[test]
+fn every_scf_status_decodes_by_number_and_name() {
+    for s in scf::SCF_STATUSES {
+        let expected = s.causes[0].0;
+        let by_number = format!("{{\"errorCode\":-1,\"errorMessage\":\"...\",\"statusCode\":{}}}", s.code);
+        assert_top3(&by_number, expected);
+        if !s.needs_number {
+            for name in s.names {
+                assert_top3(&format!("errorMessage: {name}"), expected);
+            }
+        }
+        assert_top(&format!("{} {}", s.code, s.names[0]), expected);
+    }
+}
+
+#[test]
+fn scf_437_handler_not_found() {
+    let causes = top("437 HandlerNotFound");
+    assert_eq!(causes[..2], ["entry-missing", "entry-nested"]);
+    assert_eq!(decode("{\"statusCode\":437}", None).detected_vendor, Some("tencent"));
+}
+
+// ---- Other platforms and the general layer ----
+
+#[test]
+fn lambda_messages() {
+    assert_top("Error: fork/exec /var/task/bootstrap: permission denied Runtime.InvalidEntrypoint", "exec-bit-missing");
+    assert_top("Error: Couldn't find valid bootstrap(s): [/var/task/bootstrap /opt/bootstrap]", "entry-missing");
+    assert_top("/var/task/bootstrap: /lib64/libc.so.6: version `GLIBC_2.34' not found (required by /var/task/bootstrap)\nError: Runtime exited with error: exit status 1", "glibc-too-new");
+    assert_top("Error: Runtime exited with error: signal: killed Runtime.ExitError", "out-of-memory");
+    assert_top3("Error: fork/exec /var/task/bootstrap: exec format error", "binary-wrong-arch");
+}
+
+#[test]
+fn cloud_run_port_lists_causes_in_frequency_order() {
+    let causes = top("Revision 'api-00002-xyz' is not ready and cannot serve traffic. The user-provided container failed to start and listen on the port defined provided by the PORT=8080 environment variable within the allocated timeout.");
+    assert_eq!(causes[..4], ["binary-wrong-arch", "app-exited", "listen-wrong-port", "listen-localhost"]);
+}
+
+#[test]
+fn nothing_matches_says_so() {
+    let d = decode("hello, my function is sad", None);
+    assert!(d.hypotheses.is_empty());
+    assert!(d.summary.contains("Nothing"));
+    let d = decode("the process returned exit code 42", None);
+    assert!(d.hypotheses.is_empty());
+    assert!(d.summary.contains("exit code 42"), "{}", d.summary);
+}
+
+#[test]
+fn huge_and_hostile_pastes_are_bounded() {
+    let big = "x".repeat(MAX_PASTE_BYTES + 10) + "exec format error";
+    let d = decode(&big, None);
+    assert!(d.truncated);
+    let d = decode(&"<script>alert(1)</script>exited unexpectedly(code 99999999999999999999".repeat(100), None);
+    assert!(d.hypotheses.is_empty());
+}
+
+#[test]
+fn pattern_examples_match_their_pattern() {
+    for p in PATTERNS {
+        assert!(!p.examples.is_empty(), "{} has no example", p.id);
+        for ex in p.examples {
+            let h = Haystack::new(ex);
+            let facts = extract(&h);
+            assert!(pattern_matches(p, &h, &facts).is_some(), "{} does not match its example {ex:?}", p.id);
+        }
+        for (c, _) in p.causes {
+            assert!(cause(c).is_some(), "{} names unknown cause {c}", p.id);
+        }
+    }
+    for s in scf::SCF_STATUSES {
+        for (c, _) in s.causes {
+            assert!(cause(c).is_some(), "status {} names unknown cause {c}", s.code);
+        }
+    }
+}
