@@ -1,1 +1,162 @@
-fn main(){}
+//! `bootdoctor`: the engine on the command line.
+//!
+//! `check` inspects a package (optionally with the error the platform printed); `explain` decodes an
+//! error alone. Exit status: 0 no error finding, 1 an error finding, 2 unusable input.
+
+mod render;
+
+use std::fs::File;
+use std::io::{self, BufReader, Read};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use bootdoctor_core::entry::StartSpec;
+use bootdoctor_core::profiles::PROFILES;
+use bootdoctor_core::report::{diagnose, Report, Request};
+use clap::{Parser, Subcommand, ValueEnum};
+
+/// Why your serverless function will not start, and how to fix it.
+#[derive(Parser)]
+#[command(name = "bootdoctor", version, about)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum Format {
+    Text,
+    Json,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Inspect a code package (zip) for everything that stops it starting.
+    Check {
+        /// The zip you deploy.
+        package: PathBuf,
+        /// Platform profile id (see `bootdoctor platforms`); detected from --error or defaulted otherwise.
+        #[arg(long)]
+        platform: Option<String>,
+        /// The start command configured on the platform (e.g. "python3 app.py").
+        #[arg(long)]
+        start_command: Option<String>,
+        /// The handler of an event function (e.g. index.main_handler).
+        #[arg(long)]
+        handler: Option<String>,
+        /// A file holding the error the platform printed, or - for standard input.
+        #[arg(long)]
+        error: Option<String>,
+        /// Output format.
+        #[arg(long, value_enum, default_value = "text")]
+        format: Format,
+    },
+    /// Decode a start-up error into ranked causes and fixes.
+    Explain {
+        /// A file holding the error, or - (the default) for standard input.
+        file: Option<String>,
+        /// Platform profile id, when known.
+        #[arg(long)]
+        platform: Option<String>,
+        /// Output format.
+        #[arg(long, value_enum, default_value = "text")]
+        format: Format,
+    },
+    /// List the platform profiles and their facts.
+    Platforms,
+}
+
+/// Reads a text argument: a path, or `-` for standard input. Bounded to 4 MiB.
+fn read_text(source: &str) -> io::Result<String> {
+    let mut bytes = Vec::new();
+    let limit = 4 << 20;
+    if source == "-" {
+        io::stdin().take(limit).read_to_end(&mut bytes)?;
+    } else {
+        File::open(source)?.take(limit).read_to_end(&mut bytes)?;
+    }
+    Ok(String::from_utf8_lossy(&bytes).into_owned())
+}
+
+fn unusable(message: impl std::fmt::Display) -> ExitCode {
+    eprintln!("bootdoctor: {message}");
+    ExitCode::from(2)
+}
+
+fn print_json(value: &serde_json::Value) {
+    println!("{}", serde_json::to_string_pretty(value).expect("JSON values serialise"));
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match cli.command {
+        Command::Check { package, platform, start_command, handler, error, format } => {
+            let error_text = match error.as_deref().map(read_text).transpose() {
+                Ok(t) => t,
+                Err(e) => return unusable(format!("cannot read the error text: {e}")),
+            };
+            let file = match File::open(&package) {
+                Ok(f) => f,
+                Err(e) => return unusable(format!("cannot open {}: {e}", package.display())),
+            };
+            let name = package.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+            let start = match (start_command, handler) {
+                (Some(c), _) => StartSpec { start_command: Some(c), handler: None },
+                (None, Some(h)) => StartSpec { start_command: None, handler: Some(h) },
+                (None, None) => StartSpec::default(),
+            };
+            let request = Request { platform, start, error_text };
+            let report = match diagnose(Some((name.as_str(), BufReader::new(file))), &request) {
+                Ok(r) => r,
+                Err(e) => return unusable(e),
+            };
+            if let Some(message) = &report.package_error {
+                return unusable(message);
+            }
+            match format {
+                Format::Json => print_json(&serde_json::to_value(&report).expect("reports serialise")),
+                Format::Text => print!("{}", render::check_text(&report)),
+            }
+            if report.has_errors() {
+                ExitCode::from(1)
+            } else {
+                ExitCode::SUCCESS
+            }
+        }
+        Command::Explain { file, platform, format } => {
+            let text = match read_text(file.as_deref().unwrap_or("-")) {
+                Ok(t) => t,
+                Err(e) => return unusable(format!("cannot read the error text: {e}")),
+            };
+            if text.trim().is_empty() {
+                return unusable("the error text is empty: paste what the platform printed");
+            }
+            let request = Request { platform, start: StartSpec::default(), error_text: Some(text) };
+            let report: Report = match diagnose::<io::Cursor<Vec<u8>>>(None, &request) {
+                Ok(r) => r,
+                Err(e) => return unusable(e),
+            };
+            match format {
+                Format::Json => print_json(&render::explain_json(&report)),
+                Format::Text => print!("{}", render::explain_text(&report)),
+            }
+            ExitCode::SUCCESS
+        }
+        Command::Platforms => {
+            for p in PROFILES {
+                println!(
+                    "{:<26} {}\n{:<26} {} {}, glibc {}, code in {}, port {}",
+                    p.id,
+                    p.name,
+                    "",
+                    p.image,
+                    p.arch_label,
+                    p.glibc,
+                    p.code_dir,
+                    p.port.map_or("none (runtime API)".to_string(), |n| n.to_string())
+                );
+            }
+            ExitCode::SUCCESS
+        }
+    }
+}

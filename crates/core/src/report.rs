@@ -1,1 +1,311 @@
-//! placeholder
+//! One diagnosis from a package, a pasted error, or both: the shape the CLI prints and the page renders.
+//!
+//! When both are given they meet on cause ids: a hypothesis the package confirms rises, one the
+//! package rules out falls, and each says why.
+
+use std::io::{Read, Seek};
+
+use serde::Serialize;
+
+use crate::archive::{Limits, Package};
+use crate::checks::{inspect, FileInfo, Finding, PackageSummary, Severity, CHECK_IDS};
+use crate::decode::{decode, Decoding, Hypothesis};
+use crate::entry::{StartSpec, Target};
+use crate::profiles::{profile, profile_ids, EntryConvention, Profile, DEFAULT_PROFILE};
+
+/// How the platform of a report was chosen.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum PlatformBasis {
+    /// The user chose it.
+    Chosen,
+    /// Read from the pasted error.
+    Detected,
+    /// Nothing said; the default profile.
+    Default,
+}
+
+/// What the user gives, besides the package bytes.
+#[derive(Debug, Clone, Default)]
+pub struct Request {
+    /// A profile id, or `None` to detect or default.
+    pub platform: Option<String>,
+    /// The start command or handler the function is configured with.
+    pub start: StartSpec,
+    /// The pasted error, if any.
+    pub error_text: Option<String>,
+}
+
+/// Why no report could be made at all.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RequestError {
+    /// The platform id is not one of [`crate::profiles::PROFILES`].
+    UnknownPlatform(String),
+}
+
+impl std::fmt::Display for RequestError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            RequestError::UnknownPlatform(id) => {
+                write!(f, "unknown platform '{id}'; choose one of: {}", profile_ids().join(", "))
+            }
+        }
+    }
+}
+
+impl std::error::Error for RequestError {}
+
+/// The pasted error's part of a report.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ErrorSection {
+    /// The decoder's output (hypotheses are lifted into [`Report::hypotheses`]).
+    #[serde(flatten)]
+    pub decoding: Decoding,
+}
+
+/// A full diagnosis.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Report {
+    /// The profile id the diagnosis is for.
+    pub platform: &'static str,
+    /// Its name.
+    pub platform_name: &'static str,
+    /// Chosen, detected from the error, or default.
+    pub platform_basis: PlatformBasis,
+    /// The start command / handler used to find the entry.
+    pub start: StartSpec,
+    /// Where the start spec came from, when not from the user.
+    pub start_note: Option<String>,
+    /// Package facts, when a package was read.
+    pub package: Option<PackageSummary>,
+    /// Why the package could not be read, when it could not.
+    pub package_error: Option<String>,
+    /// The files the platform runs or reads first.
+    pub targets: Vec<Target>,
+    /// Package findings, errors first.
+    pub findings: Vec<Finding>,
+    /// Per-file facts for the tree.
+    pub files: Vec<FileInfo>,
+    /// The decoded error, when one was pasted.
+    pub error: Option<Decoding>,
+    /// Causes of the pasted error, most likely first, adjusted by the package.
+    pub hypotheses: Vec<Hypothesis>,
+}
+
+impl Report {
+    /// True when any finding is an error: the package will not start.
+    pub fn has_errors(&self) -> bool {
+        self.findings.iter().any(|f| f.severity == Severity::Error)
+    }
+}
+
+/// The profile a vendor's text most likely comes from.
+fn profile_for_vendor(vendor: &str, text: &str) -> &'static str {
+    let lower = text.to_ascii_lowercase();
+    match vendor {
+        "aliyun" => "aliyun-fc",
+        "tencent" if lower.contains("scf_bootstrap") || lower.contains("9000") || lower.contains("portbinding") => "tencent-scf-web",
+        "tencent" => "tencent-scf",
+        "aws" if lower.contains("arm64") || lower.contains("aarch64") => "aws-lambda-al2023-arm64",
+        "aws" if lower.contains("provided.al2 ") || lower.contains("provided:al2.") => "aws-lambda-al2",
+        "aws" => "aws-lambda-al2023",
+        "gcp" => "gcp-cloud-run",
+        _ => DEFAULT_PROFILE,
+    }
+}
+
+/// Makes a diagnosis. `package` is the zip's name and a reader over its bytes.
+pub fn diagnose<R: Read + Seek>(package: Option<(&str, R)>, request: &Request) -> Result<Report, RequestError> {
+    let chosen = match request.platform.as_deref().map(str::trim).filter(|p| !p.is_empty()) {
+        Some(id) => Some(profile(id).ok_or_else(|| RequestError::UnknownPlatform(id.to_string()))?),
+        None => None,
+    };
+    let error_text = request.error_text.as_deref().filter(|t| !t.trim().is_empty());
+    let decoding = error_text.map(|t| decode(t, chosen.map(|p| p.vendor)));
+    let (profile, basis): (&'static Profile, PlatformBasis) = match (chosen, decoding.as_ref().and_then(|d| d.detected_vendor)) {
+        (Some(p), _) => (p, PlatformBasis::Chosen),
+        (None, Some(vendor)) => (
+            profile(profile_for_vendor(vendor, error_text.unwrap_or(""))).expect("vendor profiles exist"),
+            PlatformBasis::Detected,
+        ),
+        (None, None) => (profile(DEFAULT_PROFILE).expect("default profile exists"), PlatformBasis::Default),
+    };
+
+    // A start command quoted by the platform is the best guide to which files to check.
+    let mut start = request.start.clone();
+    let mut start_note = None;
+    let user_gave_start = start.start_command.is_some() || start.handler.is_some();
+    let command_allowed = matches!(profile.entry, EntryConvention::RootExecutable { start_command_allowed: true, .. } | EntryConvention::StartCommandOnly);
+    if !user_gave_start && command_allowed {
+        if let Some(cmd) = decoding.as_ref().and_then(|d| d.variables.start_command.clone()).filter(|c| !c.is_empty()) {
+            start_note = Some(format!("Start command taken from the pasted error: {cmd}"));
+            start = StartSpec { start_command: Some(cmd), handler: None };
+        }
+    }
+
+    let mut report = Report {
+        platform: profile.id,
+        platform_name: profile.name,
+        platform_basis: basis,
+        start: start.clone(),
+        start_note,
+        package: None,
+        package_error: None,
+        targets: Vec::new(),
+        findings: Vec::new(),
+        files: Vec::new(),
+        error: None,
+        hypotheses: Vec::new(),
+    };
+
+    let mut inspected = false;
+    if let Some((name, reader)) = package {
+        match Package::open(reader, Limits::default()) {
+            Ok(mut pkg) => {
+                let inspection = inspect(&mut pkg, name, profile, &start);
+                report.package = Some(inspection.summary);
+                report.targets = inspection.targets;
+                report.findings = inspection.findings;
+                report.files = inspection.files;
+                inspected = true;
+            }
+            Err(e) => report.package_error = Some(e.message()),
+        }
+    }
+
+    if let Some(mut d) = decoding {
+        let mut hypotheses = std::mem::take(&mut d.hypotheses);
+        if inspected {
+            weigh_against_package(&mut hypotheses, &report);
+        }
+        report.hypotheses = hypotheses;
+        report.error = Some(d);
+    }
+    Ok(report)
+}
+
+/// Raises hypotheses the package confirms and lowers those it rules out, saying why each time.
+fn weigh_against_package(hypotheses: &mut Vec<Hypothesis>, report: &Report) {
+    let start_failure = hypotheses.iter().any(|h| CHECK_IDS.contains(&h.cause));
+    let targets_all_seen = !report.targets.is_empty()
+        && report.targets.iter().all(|t| {
+            t.alternatives.iter().any(|a| report.files.iter().any(|f| f.path.trim_end_matches('/') == a && f.kind.is_some()))
+        });
+    let target_list = report.targets.iter().map(|t| t.path.as_str()).collect::<Vec<_>>().join(", ");
+
+    for h in hypotheses.iter_mut() {
+        if let Some(f) = report.findings.iter().find(|f| f.id == h.cause) {
+            h.confidence = h.confidence.max(if f.severity == Severity::Error { 97 } else { 75 });
+            h.package_note = Some(format!("Confirmed by your package: {}", f.title));
+        } else if h.cause == "entry-missing" {
+            if let Some(nested) = report.findings.iter().find(|f| f.id == "entry-nested") {
+                let said = report.error.as_ref().and_then(|d| d.variables.path.clone()).or_else(|| report.targets.first().map(|t| t.platform_path.clone()));
+                h.confidence = h.confidence.max(90);
+                h.package_note = Some(format!(
+                    "The error says {} does not exist; your package has it at {}.",
+                    said.unwrap_or_else(|| "the start file".into()),
+                    nested.path.clone().unwrap_or_default()
+                ));
+            } else if targets_all_seen {
+                h.confidence /= 4;
+                h.package_note = Some(format!("Ruled out by your package: it has {target_list} where the platform looks."));
+            }
+        } else if CHECK_IDS.contains(&h.cause) && targets_all_seen {
+            h.confidence /= 4;
+            h.package_note = Some(format!("Your package does not show this: Bootdoctor checked {target_list} and found no sign of it."));
+        }
+    }
+    // Package errors the message did not name, but which explain a start failure.
+    if start_failure {
+        for f in report.findings.iter().filter(|f| f.severity == Severity::Error) {
+            if hypotheses.iter().any(|h| h.cause == f.id) {
+                continue;
+            }
+            let Some(c) = crate::causes::cause(f.id) else { continue };
+            hypotheses.push(Hypothesis {
+                cause: f.id,
+                confidence: 70,
+                title: c.title.to_string(),
+                explanation: f.explanation.clone(),
+                fix: f.fix.clone(),
+                evidence: Vec::new(),
+                patterns: Vec::new(),
+                package_note: Some(format!("Not named by the message, but your package shows it: {}", f.title)),
+            });
+        }
+    }
+    hypotheses.sort_by(|a, b| b.confidence.cmp(&a.confidence).then(a.cause.cmp(b.cause)));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::synth::ZipBuilder;
+    use std::io::Cursor;
+
+    fn req(platform: Option<&str>, error: &str) -> Request {
+        Request { platform: platform.map(String::from), start: StartSpec::default(), error_text: Some(error.into()) }
+    }
+
+    #[test]
+    fn package_confirms_and_rules_out() {
+        let zip = ZipBuilder::new().dos_file("bootstrap", b"#!/bin/bash\nexec ./main\n").finish();
+        let r = diagnose(
+            Some(("f.zip", Cursor::new(zip))),
+            &req(None, "Function instance exited unexpectedly(code 13, message:permission denied) with start command '/code/bootstrap '."),
+        )
+        .unwrap();
+        assert_eq!(r.platform, "aliyun-fc");
+        assert_eq!(r.platform_basis, PlatformBasis::Detected);
+        assert_eq!(r.hypotheses[0].cause, "exec-bit-missing");
+        assert!(r.hypotheses[0].confidence >= 95);
+        assert!(r.hypotheses[0].package_note.as_deref().unwrap().starts_with("Confirmed"));
+
+        let good = ZipBuilder::new().unix_file("bootstrap", 0o755, b"#!/bin/bash\nexec ./main\n").finish();
+        let r = diagnose(
+            Some(("f.zip", Cursor::new(good))),
+            &req(None, "Function instance exited unexpectedly(code 13, message:permission denied) with start command '/code/bootstrap '."),
+        )
+        .unwrap();
+        let h = r.hypotheses.iter().find(|h| h.cause == "exec-bit-missing").unwrap();
+        assert!(h.confidence < 30, "{}", h.confidence);
+        assert!(h.package_note.as_deref().unwrap().contains("does not show"));
+    }
+
+    #[test]
+    fn nested_package_explains_missing_file() {
+        let zip = ZipBuilder::new().unix_file("myapp/bootstrap", 0o755, b"#!/bin/bash\n").finish();
+        let r = diagnose(
+            Some(("f.zip", Cursor::new(zip))),
+            &req(Some("aliyun-fc"), "Error: the file /code/bootstrap is not exist"),
+        )
+        .unwrap();
+        let h = r.hypotheses.iter().find(|h| h.cause == "entry-missing").unwrap();
+        assert_eq!(
+            h.package_note.as_deref(),
+            Some("The error says /code/bootstrap does not exist; your package has it at myapp/bootstrap.")
+        );
+        assert!(r.hypotheses.iter().take(2).any(|h| h.cause == "entry-nested"));
+    }
+
+    #[test]
+    fn start_command_from_error_guides_the_package_check() {
+        let zip = ZipBuilder::new().unix_file("app.py", 0o644, b"print(1)\n").finish();
+        let r = diagnose(
+            Some(("f.zip", Cursor::new(zip))),
+            &req(None, "Function instance exited unexpectedly(code 2, message:no such file or directory) with start command 'python3 not_exist_file.py '."),
+        )
+        .unwrap();
+        assert_eq!(r.start.start_command.as_deref(), Some("python3 not_exist_file.py"));
+        assert!(r.findings.iter().any(|f| f.id == "entry-missing" && f.path.as_deref() == Some("not_exist_file.py")));
+        assert_eq!(r.hypotheses[0].cause, "entry-missing");
+    }
+
+    #[test]
+    fn unknown_platform_and_bad_package() {
+        let err = diagnose::<Cursor<Vec<u8>>>(None, &req(Some("heroku"), "x")).unwrap_err();
+        assert!(err.to_string().contains("aliyun-fc"));
+        let r = diagnose(Some(("x.zip", Cursor::new(b"not a zip".to_vec()))), &Request::default()).unwrap();
+        assert!(r.package_error.unwrap().contains("not a zip"));
+    }
+}

@@ -123,6 +123,20 @@ pub struct Inspection {
     pub files: Vec<FileInfo>,
 }
 
+/// Every finding id these checks can produce: a cause among these that a package shows no sign of
+/// is ruled out (when the package's targets were read).
+pub const CHECK_IDS: &[&str] = &[
+    "entry-missing",
+    "entry-nested",
+    "entry-is-directory",
+    "exec-bit-missing",
+    "crlf-shebang",
+    "bom-before-shebang",
+    "shebang-missing",
+    "binary-not-linux",
+    "binary-wrong-arch",
+];
+
 /// Most entries whose first bytes are read beyond the targets (each costs a decompressor start).
 pub const SNIFF_BUDGET: usize = 2000;
 

@@ -58,7 +58,8 @@ pub struct Decoding {
     pub variables: Facts,
     /// How the exit code reads, in words, when there is one.
     pub code_reading: Option<String>,
-    /// Causes, most likely first.
+    /// Causes, most likely first. (Empty inside a [`crate::report::Report`], which lifts them out.)
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub hypotheses: Vec<Hypothesis>,
     /// A sentence on what was and was not recognised.
     pub summary: String,

@@ -1,0 +1,126 @@
+//! Text and JSON renderings of a report for the terminal.
+
+use std::fmt::Write;
+
+use bootdoctor_core::decode::Hypothesis;
+use bootdoctor_core::report::{PlatformBasis, Report};
+use serde_json::json;
+
+fn basis(report: &Report) -> &'static str {
+    match report.platform_basis {
+        PlatformBasis::Chosen => "chosen",
+        PlatformBasis::Detected => "detected from the error",
+        PlatformBasis::Default => "default; pass --platform to choose",
+    }
+}
+
+fn indent(text: &str, prefix: &str) -> String {
+    text.lines().map(|l| format!("{prefix}{l}\n")).collect()
+}
+
+fn human_size(bytes: u64) -> String {
+    match bytes {
+        b if b >= 1 << 20 => format!("{:.1} MiB", b as f64 / (1u64 << 20) as f64),
+        b if b >= 1 << 10 => format!("{:.1} KiB", b as f64 / 1024.0),
+        b => format!("{b} B"),
+    }
+}
+
+fn hypotheses_text(out: &mut String, hypotheses: &[Hypothesis]) {
+    for (i, h) in hypotheses.iter().enumerate() {
+        let _ = writeln!(out, "  {}. {}% {} — {} [{}]", i + 1, h.confidence, h.confidence_label(), h.title, h.cause);
+        let _ = write!(out, "{}", indent(&h.explanation, "       "));
+        for e in &h.evidence {
+            let _ = writeln!(out, "       evidence: {e}");
+        }
+        if let Some(note) = &h.package_note {
+            let _ = writeln!(out, "       package:  {note}");
+        }
+        let _ = writeln!(out, "       fix:      {}", h.fix);
+    }
+}
+
+fn error_text(out: &mut String, report: &Report) {
+    let Some(d) = &report.error else { return };
+    let _ = writeln!(out, "\nThe pasted error: {}", d.summary);
+    if let Some(reading) = &d.code_reading {
+        let _ = writeln!(out, "  {reading}");
+    }
+    if d.truncated {
+        let _ = writeln!(out, "  (only the first MiB of the text was read)");
+    }
+    hypotheses_text(out, &report.hypotheses);
+}
+
+/// The `check` report for people.
+pub fn check_text(report: &Report) -> String {
+    let mut out = String::new();
+    if let Some(p) = &report.package {
+        let _ = writeln!(
+            out,
+            "{}: {} entries, {} ({} unzipped)\n  zipped by {}",
+            p.name,
+            p.entries,
+            human_size(p.size),
+            human_size(p.uncompressed_size),
+            p.zipper
+        );
+    }
+    let _ = writeln!(out, "platform: {} — {} ({})", report.platform, report.platform_name, basis(report));
+    if let Some(note) = &report.start_note {
+        let _ = writeln!(out, "{note}");
+    }
+    for t in &report.targets {
+        let _ = writeln!(out, "runs: {}", t.platform_path);
+    }
+    for f in &report.findings {
+        let path = f.path.as_deref().map(|p| format!(" {p}")).unwrap_or_default();
+        let _ = writeln!(out, "\n{}[{}]{}: {}", f.severity.as_str(), f.id, path, f.title);
+        for e in &f.evidence {
+            let _ = writeln!(out, "  evidence: {e}");
+        }
+        if let Some(m) = &f.platform_message {
+            let _ = write!(out, "  the platform says:\n{}", indent(m, "    "));
+        }
+        let _ = write!(out, "  why: {}\n  fix:\n{}", f.explanation, indent(&f.fix, "    "));
+    }
+    let errors = report.findings.iter().filter(|f| f.severity.as_str() == "error").count();
+    let warnings = report.findings.iter().filter(|f| f.severity.as_str() == "warning").count();
+    let _ = writeln!(
+        out,
+        "\n{} error{}, {} warning{}.{}",
+        errors,
+        if errors == 1 { "" } else { "s" },
+        warnings,
+        if warnings == 1 { "" } else { "s" },
+        if errors == 0 { " Nothing in the package stops it starting." } else { "" }
+    );
+    error_text(&mut out, report);
+    out
+}
+
+/// The `explain` report for people.
+pub fn explain_text(report: &Report) -> String {
+    let mut out = String::new();
+    let _ = writeln!(out, "platform: {} — {} ({})", report.platform, report.platform_name, basis(report));
+    error_text(&mut out, report);
+    out
+}
+
+/// The `explain` JSON: the platform (null when neither chosen nor detected) and the hypotheses.
+pub fn explain_json(report: &Report) -> serde_json::Value {
+    let platform = match report.platform_basis {
+        PlatformBasis::Default => serde_json::Value::Null,
+        _ => json!(report.platform),
+    };
+    let decoding = report.error.as_ref();
+    json!({
+        "platform": platform,
+        "detected_vendor": decoding.and_then(|d| d.detected_vendor),
+        "summary": decoding.map(|d| d.summary.clone()),
+        "code_reading": decoding.and_then(|d| d.code_reading.clone()),
+        "variables": decoding.map(|d| serde_json::to_value(&d.variables).expect("facts serialise")),
+        "truncated": decoding.is_some_and(|d| d.truncated),
+        "hypotheses": serde_json::to_value(&report.hypotheses).expect("hypotheses serialise"),
+    })
+}
