@@ -107,7 +107,7 @@ fn exit_code_quote(text: &Haystack<'_>, code: i32) -> Option<String> {
         .find_map(|n| quote(text, n))
 }
 
-fn detect_vendor(text: &Haystack<'_>, matched: &[&Pattern]) -> Option<&'static str> {
+fn detect_vendor(text: &Haystack<'_>, matched: &[&Pattern], scf_statuses: usize) -> Option<&'static str> {
     let votes: [(&str, &[&str]); 4] = [
         ("aliyun", &["function instance", "/code/", "caexited", "cafilenotfound", "fc_server_port", "/var/fc/", "函数计算"]),
         ("tencent", &["scf_bootstrap", "/var/user", "statuscode", "scf", "云函数"]),
@@ -118,6 +118,9 @@ fn detect_vendor(text: &Haystack<'_>, matched: &[&Pattern]) -> Option<&'static s
     for (vendor, words) in votes {
         let mut score = words.iter().filter(|w| text.find(w).is_some()).count();
         score += matched.iter().filter(|p| p.vendor == Some(vendor)).count() * 2;
+        if vendor == "tencent" {
+            score += scf_statuses * 2;
+        }
         if score > 0 && best.is_none_or(|(_, s)| score > s) {
             best = Some((vendor, score));
         }
@@ -172,7 +175,8 @@ pub fn decode(input: &str, platform_vendor: Option<&str>) -> Decoding {
         .filter_map(|p| pattern_matches(p, &text, &variables).map(|quote| Hit { pattern: p, quote }))
         .collect();
     let matched: Vec<&Pattern> = hits.iter().map(|h| h.pattern).collect();
-    let detected_vendor = detect_vendor(&text, &matched);
+    let statuses = scf::find_statuses(&text);
+    let detected_vendor = detect_vendor(&text, &matched, statuses.len());
     // A vendor-specific headline counts only when the text does not look like another vendor's.
     hits.retain(|h| match (h.pattern.vendor, detected_vendor) {
         (Some(pv), Some(v)) => pv == v || h.pattern.specificity != Specificity::Headline,
@@ -221,7 +225,7 @@ pub fn decode(input: &str, platform_vendor: Option<&str>) -> Decoding {
             add(cause_id, confidence, hit.pattern.id, hit.pattern.meaning, &hit.quote);
         }
     }
-    for (status, fragment) in scf::find_statuses(&text) {
+    for (status, fragment) in statuses {
         let meaning = format!("SCF status {}: {}", status.code, status.meaning);
         for &(cause_id, base) in status.causes {
             let confidence = if has_log { base * 4 / 5 } else { base };

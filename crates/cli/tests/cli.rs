@@ -1,0 +1,149 @@
+//! The `bootdoctor` binary end to end: exit statuses, text and JSON output, stdin, bad input.
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::{Command, Output, Stdio};
+
+use bootdoctor_core::synth::ZipBuilder;
+
+fn bin() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_bootdoctor"))
+}
+
+fn temp_file(name: &str, bytes: &[u8]) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("bootdoctor-cli-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join(name);
+    std::fs::write(&path, bytes).unwrap();
+    path
+}
+
+fn run_with_stdin(args: &[&str], stdin: &str) -> Output {
+    let mut child = bin().args(args).stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap();
+    child.stdin.take().unwrap().write_all(stdin.as_bytes()).unwrap();
+    child.wait_with_output().unwrap()
+}
+
+fn json(out: &Output) -> serde_json::Value {
+    serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("not JSON ({e}): {}", String::from_utf8_lossy(&out.stdout)))
+}
+
+#[test]
+fn clean_package_exits_0() {
+    let zip = temp_file("good.zip", &ZipBuilder::new().unix_file("bootstrap", 0o755, b"#!/bin/bash\nexec ./main\n").finish());
+    let out = bin().args(["check", zip.to_str().unwrap(), "--platform", "aliyun-fc"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stdout));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("0 errors"));
+}
+
+#[test]
+fn broken_package_exits_1_with_text_and_json() {
+    let zip = temp_file("win.zip", &ZipBuilder::new().dos_file("bootstrap", b"#!/bin/bash\r\nexec ./main\r\n").finish());
+    let out = bin().args(["check", zip.to_str().unwrap(), "--platform", "aliyun-fc"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("error[exec-bit-missing] bootstrap"), "{text}");
+    assert!(text.contains("error[crlf-shebang]"), "{text}");
+    assert!(text.contains("code 13, message:permission denied"), "{text}");
+
+    let out = bin().args(["check", zip.to_str().unwrap(), "--platform", "aws-lambda-al2023", "--format", "json"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let v = json(&out);
+    assert_eq!(v["platform"], "aws-lambda-al2023");
+    let findings = v["findings"].as_array().unwrap();
+    let ids: Vec<&str> = findings.iter().map(|f| f["id"].as_str().unwrap()).collect();
+    assert!(ids.contains(&"exec-bit-missing") && ids.contains(&"crlf-shebang"), "{ids:?}");
+    for f in findings {
+        for key in ["id", "severity", "path", "title", "evidence", "fix", "platform_message", "explanation"] {
+            assert!(f.get(key).is_some(), "finding lacks {key}: {f}");
+        }
+    }
+    assert_eq!(v["package"]["entries"], 1);
+}
+
+#[test]
+fn check_with_error_from_stdin_ranks_the_confirmed_cause() {
+    let zip = temp_file("perm.zip", &ZipBuilder::new().unix_file("bootstrap", 0o644, b"#!/bin/sh\nexec ./main\n").finish());
+    let out = run_with_stdin(
+        &["check", zip.to_str().unwrap(), "--error", "-", "--format", "json"],
+        "Function instance exited unexpectedly(code 13, message:permission denied) with start command '/code/bootstrap '.",
+    );
+    assert_eq!(out.status.code(), Some(1));
+    let v = json(&out);
+    assert_eq!(v["platform"], "aliyun-fc");
+    assert_eq!(v["platform_basis"], "detected");
+    assert_eq!(v["hypotheses"][0]["cause"], "exec-bit-missing");
+    assert!(v["hypotheses"][0]["package_note"].as_str().unwrap().starts_with("Confirmed"));
+}
+
+#[test]
+fn start_command_and_handler_flags() {
+    let zip = temp_file("py.zip", &ZipBuilder::new().unix_file("app.py", 0o644, b"print(1)\n").finish());
+    let ok = bin().args(["check", zip.to_str().unwrap(), "--start-command", "python3 app.py"]).output().unwrap();
+    assert_eq!(ok.status.code(), Some(0), "{}", String::from_utf8_lossy(&ok.stdout));
+    let missing = bin().args(["check", zip.to_str().unwrap(), "--platform", "tencent-scf", "--handler", "index.main_handler", "--format", "json"]).output().unwrap();
+    assert_eq!(missing.status.code(), Some(1));
+    assert_eq!(json(&missing)["findings"][0]["id"], "entry-missing");
+}
+
+#[test]
+fn explain_sorts_hypotheses_and_reports_platform() {
+    let out = run_with_stdin(&["explain", "--format", "json"], "437 HandlerNotFound");
+    assert_eq!(out.status.code(), Some(0));
+    let v = json(&out);
+    assert_eq!(v["platform"], "tencent-scf");
+    let hs = v["hypotheses"].as_array().unwrap();
+    assert_eq!(hs[0]["cause"], "entry-missing");
+    let confidences: Vec<u64> = hs.iter().map(|h| h["confidence"].as_u64().unwrap()).collect();
+    assert!(confidences.windows(2).all(|w| w[0] >= w[1]), "{confidences:?}");
+    for h in hs {
+        assert!(h["title"].is_string() && h["fix"].is_string());
+    }
+
+    let file = temp_file("err.txt", b"Function instance exited unexpectedly(code 127, message:key has expired) with start command '/code/bootstrap '.\nLogs:/usr/bin/env: \xe2\x80\x98bash\\r\xe2\x80\x99: No such file or directory");
+    let out = bin().args(["explain", file.to_str().unwrap()]).output().unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("[crlf-shebang]"), "{text}");
+    assert!(text.contains("key has expired"), "{text}");
+}
+
+#[test]
+fn explain_unknown_text_has_null_platform_and_no_guess() {
+    let out = run_with_stdin(&["explain", "--format", "json"], "my function is sad");
+    let v = json(&out);
+    assert!(v["platform"].is_null());
+    assert!(v["hypotheses"].as_array().unwrap().is_empty());
+}
+
+#[test]
+fn unusable_input_exits_2_with_a_message() {
+    let not_zip = temp_file("notes.zip", b"this is not a zip");
+    let out = bin().args(["check", not_zip.to_str().unwrap()]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("not a zip"));
+
+    let out = bin().args(["check", "/nonexistent/x.zip"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+
+    let zip = temp_file("ok.zip", &ZipBuilder::new().unix_file("bootstrap", 0o755, b"#!/bin/sh\n").finish());
+    let out = bin().args(["check", zip.to_str().unwrap(), "--platform", "heroku"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("aws-lambda-al2023"));
+
+    let empty = temp_file("empty.zip", b"");
+    let out = bin().args(["check", empty.to_str().unwrap()]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("empty"));
+
+    let out = run_with_stdin(&["explain"], "   ");
+    assert_eq!(out.status.code(), Some(2));
+}
+
+#[test]
+fn platforms_lists_every_profile() {
+    let out = bin().arg("platforms").output().unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    for id in bootdoctor_core::profiles::profile_ids() {
+        assert!(text.contains(id), "{id}");
+    }
+}
