@@ -1,1 +1,11 @@
-fn main(){}
+//! Bootdoctor's web page: a thin Yew layer over `bootdoctor-core`. Everything runs in the browser;
+//! nothing dropped or pasted is sent anywhere.
+
+mod app;
+mod copy_button;
+mod file_tree;
+mod report_view;
+
+fn main() {
+    yew::Renderer::<app::App>::new().render();
+}

@@ -1,0 +1,206 @@
+//! Renders a [`Report`]: what was checked, the package findings by severity, the hypotheses for
+//! the pasted error, and the file tree. Every finding carries `data-finding-id`, every hypothesis
+//! `data-cause-id`: stable hooks for tests and users' scripts.
+
+use std::rc::Rc;
+
+use bootdoctor_core::checks::{Finding, Severity};
+use bootdoctor_core::decode::Hypothesis;
+use bootdoctor_core::report::{PlatformBasis, Report};
+use yew::prelude::*;
+
+use crate::copy_button::CopyButton;
+use crate::file_tree::FileTree;
+
+/// Props: the report to show.
+#[derive(Properties, PartialEq)]
+pub struct ReportViewProps {
+    /// The diagnosis.
+    pub report: Rc<Report>,
+}
+
+fn plural(n: usize, word: &str) -> String {
+    format!("{n} {word}{}", if n == 1 { "" } else { "s" })
+}
+
+/// The diagnosis.
+#[function_component(ReportView)]
+pub fn report_view(props: &ReportViewProps) -> Html {
+    let r = &props.report;
+    let basis = match r.platform_basis {
+        PlatformBasis::Chosen => "chosen",
+        PlatformBasis::Detected => "detected from the error",
+        PlatformBasis::Default => "default — choose yours above",
+    };
+    let errors = r.findings.iter().filter(|f| f.severity == Severity::Error).count();
+    let warnings = r.findings.iter().filter(|f| f.severity == Severity::Warning).count();
+    let files = use_memo(r.clone(), |r| r.files.clone());
+    html! {
+        <>
+            <div class="summary" data-platform={r.platform}>
+                <p><span class="label">{ "Platform" }</span>{ r.platform_name }<span class="muted">{ format!(" ({basis})") }</span></p>
+                if let Some(p) = &r.package {
+                    <p><span class="label">{ "Package" }</span><strong>{ p.name.clone() }</strong>
+                        { format!(" — {}, {} bytes, {} unzipped", plural(p.entries, "entry").replace("entrys", "entries"), p.size, p.uncompressed_size) }</p>
+                    <p><span class="label">{ "Zipped by" }</span>{ p.zipper.clone() }</p>
+                }
+                { for r.targets.iter().map(|t| html! {
+                    <p><span class="label">{ "Runs" }</span><code>{ t.platform_path.clone() }</code>
+                        <span class="muted">{ format!(" ({})", match t.role {
+                            bootdoctor_core::entry::TargetRole::Exec => "executed directly".to_string(),
+                            bootdoctor_core::entry::TargetRole::Read { ref by } => format!("read by {by}"),
+                        }) }</span></p>
+                }) }
+                if let Some(note) = &r.start_note {
+                    <p class="muted">{ note.clone() }</p>
+                }
+            </div>
+            if let Some(message) = &r.package_error {
+                <p class="notice notice-error" role="alert" data-package-error="">{ message.clone() }</p>
+            }
+            if r.package.is_some() {
+                <section class="findings" aria-labelledby="findings-heading">
+                    <div class="section-head">
+                        <h2 id="findings-heading">{ "Package findings" }</h2>
+                        <span class={classes!("counts", (errors > 0).then_some("has-errors"))}>
+                            { format!("{} · {}", plural(errors, "error"), plural(warnings, "warning")) }
+                        </span>
+                    </div>
+                    if r.findings.is_empty() {
+                        <p class="notice notice-ok" data-clean="">{ format!("Nothing in this package stops it starting on {}.", r.platform_name) }</p>
+                    }
+                    { for r.findings.iter().map(|f| html! { <FindingCard finding={Rc::new(f.clone())} /> }) }
+                </section>
+            }
+            if let Some(d) = &r.error {
+                <section class="hypotheses" aria-labelledby="error-heading">
+                    <div class="section-head"><h2 id="error-heading">{ "The pasted error" }</h2></div>
+                    <p class="decode-summary">{ d.summary.clone() }</p>
+                    if let Some(reading) = &d.code_reading {
+                        <p class="code-reading">{ reading.clone() }</p>
+                    }
+                    <Variables report={r.clone()} />
+                    if d.truncated {
+                        <p class="muted">{ "Only the first MiB of the paste was read." }</p>
+                    }
+                    <ol class="hypothesis-list">
+                        { for r.hypotheses.iter().map(|h| html! { <li><HypothesisCard hypothesis={Rc::new(h.clone())} /></li> }) }
+                    </ol>
+                </section>
+            }
+            if !r.files.is_empty() {
+                <FileTree files={files} />
+            }
+        </>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct FindingProps {
+    finding: Rc<Finding>,
+}
+
+#[function_component(FindingCard)]
+fn finding_card(props: &FindingProps) -> Html {
+    let f = &props.finding;
+    let severity = f.severity.as_str();
+    html! {
+        <article class={classes!("card", "finding", severity)} data-finding-id={f.id} data-severity={severity}>
+            <header>
+                <span class={classes!("badge", format!("sev-{severity}"))}>{ severity }</span>
+                <h3>{ f.title.clone() }</h3>
+                <code class="id">{ f.id }</code>
+            </header>
+            <dl>
+                <dt>{ "Evidence" }</dt>
+                <dd><ul class="evidence">{ for f.evidence.iter().map(|e| html! { <li><code>{ e.clone() }</code></li> }) }</ul></dd>
+                if let Some(m) = &f.platform_message {
+                    <dt>{ "The platform says" }</dt>
+                    <dd><pre class="platform-message">{ m.clone() }</pre></dd>
+                }
+                <dt>{ "Why" }</dt>
+                <dd>{ f.explanation.clone() }</dd>
+                <dt>{ "Fix" }</dt>
+                <dd class="fix"><pre>{ f.fix.clone() }</pre><CopyButton text={f.fix.clone()} /></dd>
+            </dl>
+        </article>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct HypothesisProps {
+    hypothesis: Rc<Hypothesis>,
+}
+
+#[function_component(HypothesisCard)]
+fn hypothesis_card(props: &HypothesisProps) -> Html {
+    let h = &props.hypothesis;
+    html! {
+        <article class={classes!("card", "hypothesis", h.confidence_label().replace(' ', "-"))} data-cause-id={h.cause} data-confidence={h.confidence.to_string()}>
+            <header>
+                <span class="confidence">
+                    <meter min="0" max="100" low="45" high="75" optimum="100" value={h.confidence.to_string()} />
+                    { format!(" {}% {}", h.confidence, h.confidence_label()) }
+                </span>
+                <h3>{ h.title.clone() }</h3>
+                <code class="id">{ h.cause }</code>
+            </header>
+            <p>{ h.explanation.clone() }</p>
+            if !h.evidence.is_empty() {
+                <ul class="evidence">{ for h.evidence.iter().map(|e| html! { <li><mark>{ e.clone() }</mark></li> }) }</ul>
+            }
+            if let Some(note) = &h.package_note {
+                <p class="package-note">{ note.clone() }</p>
+            }
+            <div class="fix"><pre>{ h.fix.clone() }</pre><CopyButton text={h.fix.clone()} /></div>
+        </article>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct VariablesProps {
+    report: Rc<Report>,
+}
+
+/// The numbers and names read from the paste, as chips.
+#[function_component(Variables)]
+fn variables(props: &VariablesProps) -> Html {
+    let Some(d) = &props.report.error else { return Html::default() };
+    let v = &d.variables;
+    let mut chips: Vec<(&str, String)> = Vec::new();
+    if let Some(c) = v.exit_code {
+        chips.push(("code", c.to_string()));
+    }
+    if let Some(c) = &v.start_command {
+        chips.push(("start command", c.clone()));
+    }
+    if let Some(p) = v.port {
+        chips.push(("port", p.to_string()));
+    }
+    if let Some(s) = v.seconds {
+        chips.push(("seconds", s.to_string()));
+    }
+    if let Some(p) = &v.path {
+        chips.push(("path", p.clone()));
+    }
+    if let Some(s) = v.status_code {
+        chips.push(("status", s.to_string()));
+    }
+    if let Some(s) = &v.missing_version {
+        chips.push(("needs", s.clone()));
+    }
+    if let Some(s) = &v.missing_library {
+        chips.push(("library", s.clone()));
+    }
+    if let Some(vendor) = d.detected_vendor {
+        chips.push(("looks like", vendor.to_string()));
+    }
+    if chips.is_empty() {
+        return Html::default();
+    }
+    html! {
+        <ul class="variables" aria-label="Read from the error">
+            { for chips.into_iter().map(|(k, val)| html! { <li><span class="k">{ k }</span><code>{ val }</code></li> }) }
+        </ul>
+    }
+}

@@ -1,0 +1,251 @@
+// End-to-end: the built page (dist/) in Debian's headless Chromium, driven by playwright-core.
+// Picks and drops real zips, pastes every seed error, and reads the page through its stable hooks
+// (data-finding-id, data-cause-id). Screenshots go to tests/e2e/screenshots/ for a human to look at.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+import { serve } from '../../scripts/static-server.mjs';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const root = join(here, '..', '..');
+const dist = join(root, 'dist');
+const shots = join(here, 'screenshots');
+const fixtures = join(tmpdir(), `bootdoctor-e2e-${process.pid}`);
+const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
+
+let server;
+let browser;
+let base;
+
+before(async () => {
+  assert.ok(existsSync(join(dist, 'index.html')), 'dist/ is missing: run scripts/build first');
+  mkdirSync(shots, { recursive: true });
+  execFileSync('python3', [join(here, 'make_fixtures.py'), fixtures]);
+  server = await serve(dist, 0);
+  base = `http://127.0.0.1:${server.address().port}/`;
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+      '--disable-component-update', '--disable-sync'],
+  });
+});
+
+after(async () => {
+  await browser?.close();
+  server?.close();
+});
+
+/** A fresh page with the app started; records every request and page error. */
+async function open(viewport = { width: 1280, height: 900 }) {
+  const context = await browser.newContext({ viewport });
+  const page = await context.newPage();
+  const requests = [];
+  const errors = [];
+  page.on('request', (r) => requests.push(r.url()));
+  page.on('pageerror', (e) => errors.push(String(e)));
+  page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+  await page.goto(base);
+  await page.waitForSelector('select[name=platform] option[value="aliyun-fc"]', { state: 'attached' });
+  return { page, context, requests, errors };
+}
+
+async function pick(page, name) {
+  await page.setInputFiles('input[type=file]', join(fixtures, name));
+}
+
+/** Drops a file on the page the way a browser does: a DataTransfer carrying a File. */
+async function drop(page, name) {
+  const bytes = [...readFileSync(join(fixtures, name))];
+  await page.evaluate(({ bytes, name }) => {
+    const dt = new DataTransfer();
+    dt.items.add(new File([new Uint8Array(bytes)], name, { type: 'application/zip' }));
+    const target = document.querySelector('.page');
+    target.dispatchEvent(new DragEvent('dragover', { dataTransfer: dt, bubbles: true, cancelable: true }));
+    target.dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
+  }, { bytes, name });
+}
+
+async function findingIds(page) {
+  return page.$$eval('[data-finding-id]', (els) => els.map((e) => e.dataset.findingId));
+}
+
+async function causeIds(page) {
+  return page.$$eval('[data-cause-id]', (els) => els.map((e) => e.dataset.causeId));
+}
+
+test('the page loads offline-ready with every platform and the inputs', async () => {
+  const { page, context, errors } = await open();
+  assert.match(await page.title(), /Bootdoctor/);
+  const options = await page.$$eval('select[name=platform] option', (os) => os.map((o) => o.value));
+  for (const id of ['aliyun-fc', 'aliyun-fc-debian12', 'tencent-scf', 'tencent-scf-web', 'aws-lambda-al2',
+    'aws-lambda-al2023', 'aws-lambda-al2023-arm64', 'gcp-cloud-run']) {
+    assert.ok(options.includes(id), `missing platform option ${id}`);
+  }
+  assert.ok(await page.$('textarea[name=error]'));
+  assert.ok(await page.$('input[type=file]'));
+  await page.screenshot({ path: join(shots, '01-empty.png'), fullPage: true });
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('a Windows-made package picked with the file input shows its findings', async () => {
+  const { page, context, errors } = await open();
+  await pick(page, 'windows.zip');
+  await page.waitForSelector('[data-finding-id="exec-bit-missing"]');
+  const ids = await findingIds(page);
+  assert.ok(ids.includes('exec-bit-missing') && ids.includes('crlf-shebang'), ids.join());
+  const card = await page.textContent('[data-finding-id="exec-bit-missing"]');
+  assert.match(card, /host 0/);
+  assert.match(card, /code 13, message:permission denied/);
+  assert.match(card, /chmod 755 bootstrap/);
+  // The file tree shows the entry with its badges.
+  const row = await page.textContent('tr[data-path="bootstrap"]');
+  assert.match(row, /no Unix mode stored/);
+  assert.match(row, /CRLF/);
+  await page.screenshot({ path: join(shots, '02-windows-zip.png'), fullPage: true });
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('a dropped package wrapped in a folder is found nested', async () => {
+  const { page, context } = await open();
+  await drop(page, 'nested.zip');
+  await page.waitForSelector('[data-finding-id="entry-nested"]');
+  const text = await page.textContent('[data-finding-id="entry-nested"]');
+  assert.match(text, /cd myapp && zip -r \.\.\/function\.zip \./);
+  await page.screenshot({ path: join(shots, '03-nested-dropped.png'), fullPage: true });
+  await context.close();
+});
+
+test('a clean package says so, and platform choice changes the verdict', async () => {
+  const { page, context } = await open();
+  await pick(page, 'good.zip');
+  await page.waitForSelector('[data-clean]');
+  assert.deepEqual(await findingIds(page), []);
+  await pick(page, 'macho.zip');
+  await page.waitForSelector('[data-finding-id="binary-not-linux"]');
+  await page.selectOption('select[name=platform]', 'aws-lambda-al2023-arm64');
+  await page.waitForSelector('[data-platform="aws-lambda-al2023-arm64"]');
+  assert.ok((await findingIds(page)).includes('binary-not-linux'));
+  await context.close();
+});
+
+// Every example of the two seed documents, pasted, shows its documented cause first (or, where the
+// document names a family of causes, among the first three).
+const SEEDS = [
+  ['The function cannot be started. Failed to start function instance. Error: the file /code/bootstrap is not exist', 'entry-missing', 1],
+  ['Function instance health check failed on port 9001 in 120 seconds.\\nLogs:', 'listen-localhost', 2],
+  ['Function instance health check failed on port 9001 in 120 seconds.\\nLogs:', 'listen-wrong-port', 2],
+  ["Function instance exited unexpectedly(code 2, message:no such file or directory) with start command '/code/bootstrap '.\nLogs:", 'entry-missing', 1],
+  ["The function cannot be started. Function instance exited unexpectedly(code 13, message:permission denied) with start command '/code/bootstrap '.", 'exec-bit-missing', 1],
+  ["Function instance exited unexpectedly(code 2, message:no such file or directory) with start command 'python3 not_exist_file.py '.\nLogs:xxx", 'entry-missing', 1],
+  ["Function instance exited unexpectedly(code 2, message:no such file or directory) with start command '/code/bootstrap '.\nLogs:python3: can't open file '/code/not_exist_file.py': [Errno 2] No such file or directory", 'entry-missing', 1],
+  ["Function instance exited unexpectedly(code 1, message:operation not permitted) with start command 'npm run start '.\nLogs:> nodejs-express@0.0.0 start /code\n> node ./not_exist_file.js\n\ninternal/modules/cjs/loader.js:905\n  throw err;\n  ^\n\nError: Cannot find module '/code/not_exist_file.js'\n  code: 'MODULE_NOT_FOUND',\nnpm ERR! code ELIFECYCLE\nnpm ERR! errno 1", 'entry-missing', 1],
+  ["Function instance exited unexpectedly(code 1, message:operation not permitted) with start command 'java -Dserver.port=9000 -jar target/not_exist_file.jar '.\nLogs:Error: Unable to access jarfile target/not_exist_file.jar", 'entry-missing', 1],
+  ["Function instance exited unexpectedly(code 1, message:operation not permitted) with start command 'php not_exist_file.php '.\nLogs:Could not open input file: not_exist_file.php", 'entry-missing', 1],
+  ["Function instance exited unexpectedly(code 145) with start command 'dotnet ./target/NotExistFile.dll '.\nLogs:Could not execute because the application was not found or a compatible .NET SDK is not installed.", 'entry-missing', 1],
+  ["Function instance exited unexpectedly(code 1, message:operation not permitted) with start command 'ruby not_exist_file.rb '.\nLogs:Traceback (most recent call last):\nruby: No such file or directory -- not_exist_file.rb (LoadError)", 'entry-missing', 1],
+  ["Function instance exited unexpectedly(code 8, message:exec format error) with start command '/code/bootstrap '.\nLogs:", 'shebang-missing', 3],
+  ["Function instance exited unexpectedly(code 127, message:key has expired) with start command '/code/bootstrap '.\nLogs:/usr/bin/env: ‘bash\\r’: No such file or directory", 'crlf-shebang', 1],
+  ["Function instance exited unexpectedly(code 8, message:exec format error) with start command './main '.\nLogs:", 'binary-not-linux', 1],
+  ['Exit Code 137', 'out-of-memory', 1],
+  ['{"errorCode":-1,"errorMessage":"HandlerNotFound","statusCode":437}', 'entry-missing', 1],
+  ['405 ContainerStateExited', 'exec-bit-missing', 3],
+  ['446 PortBindingFailed', 'listen-wrong-port', 1],
+  ['434 MemoryLimitReached', 'out-of-memory', 1],
+  ['500 InternalError', 'platform-internal-error', 1],
+];
+
+test('every seed example pasted shows its documented cause', async () => {
+  const { page, context, errors } = await open();
+  let n = 0;
+  for (const [text, cause, within] of SEEDS) {
+    await page.fill('textarea[name=error]', text);
+    await page.waitForSelector('[data-cause-id]');
+    const causes = await causeIds(page);
+    assert.ok(causes.slice(0, within).includes(cause), `${text}\n→ ${causes.join(', ')} (expected ${cause} in top ${within})`);
+    n += 1;
+  }
+  await page.fill('textarea[name=error]', SEEDS[7][0]);
+  await page.waitForSelector('[data-cause-id="entry-missing"]');
+  const reading = await page.textContent('.code-reading');
+  assert.match(reading, /not an error description/);
+  await page.screenshot({ path: join(shots, '04-npm-seed-pasted.png'), fullPage: true });
+  assert.equal(n, SEEDS.length);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('package and error together: the package confirms the cause', async () => {
+  const { page, context } = await open();
+  await pick(page, 'windows.zip');
+  await page.waitForSelector('[data-finding-id="exec-bit-missing"]');
+  await page.fill('textarea[name=error]', "Function instance exited unexpectedly(code 13, message:permission denied) with start command '/code/bootstrap '.");
+  await page.waitForSelector('[data-cause-id]');
+  const first = await page.$eval('[data-cause-id]', (e) => ({ id: e.dataset.causeId, text: e.textContent }));
+  assert.equal(first.id, 'exec-bit-missing');
+  assert.match(first.text, /Confirmed by your package/);
+  await page.screenshot({ path: join(shots, '05-package-and-error.png'), fullPage: true });
+  await context.close();
+});
+
+test('unmatched text says so instead of guessing', async () => {
+  const { page, context } = await open();
+  await page.fill('textarea[name=error]', 'my function is sad today');
+  await page.waitForSelector('.decode-summary');
+  assert.match(await page.textContent('.decode-summary'), /Nothing in this text matches/);
+  assert.deepEqual(await causeIds(page), []);
+  await context.close();
+});
+
+test('hostile input: not a zip, truncated, markup in names — messages, never markup or a crash', async () => {
+  const { page, context, errors } = await open();
+  await pick(page, 'not-a-zip.zip');
+  await page.waitForSelector('[data-package-error]');
+  assert.match(await page.textContent('[data-package-error]'), /not a zip/);
+  await pick(page, 'truncated.zip');
+  await page.waitForFunction(() => /damaged|not a zip/.test(document.querySelector('[data-package-error]')?.textContent || ''));
+  await pick(page, 'hostile.zip');
+  await page.waitForSelector('[data-finding-id="shebang-missing"]');
+  const pwned = await page.evaluate(() => window.__pwned);
+  assert.equal(pwned, undefined, 'a file name was rendered as markup');
+  assert.equal(await page.$('img[src=x]'), null);
+  const names = await page.$$eval('tr[data-path]', (rows) => rows.map((r) => r.dataset.path));
+  assert.ok(names.some((n) => n.includes('<img')), 'the hostile name is shown as text');
+  await page.fill('textarea[name=error]', '<script>window.__pwned=2</script>'.repeat(2000));
+  await page.waitForSelector('.decode-summary');
+  assert.equal(await page.evaluate(() => window.__pwned), undefined);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('no request leaves the page origin, and the page works on a phone', async () => {
+  const { page, context, requests } = await open({ width: 390, height: 844 });
+  await pick(page, 'windows.zip');
+  await page.fill('textarea[name=error]', "Function instance exited unexpectedly(code 13, message:permission denied) with start command '/code/bootstrap '.");
+  await page.waitForSelector('[data-cause-id="exec-bit-missing"]');
+  const foreign = requests.filter((u) => !u.startsWith(base) && !u.startsWith('data:') && !u.startsWith('blob:'));
+  assert.deepEqual(foreign, []);
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  assert.ok(overflow <= 1, `page is ${overflow}px wider than a phone screen`);
+  await page.screenshot({ path: join(shots, '06-phone.png'), fullPage: true });
+  await context.close();
+});
+
+test('keyboard: the file picker, platform, start command and error box are reachable with Tab', async () => {
+  const { page, context } = await open();
+  const reached = [];
+  for (let i = 0; i < 12; i += 1) {
+    await page.keyboard.press('Tab');
+    reached.push(await page.evaluate(() => document.activeElement?.getAttribute('name') || document.activeElement?.tagName));
+  }
+  for (const name of ['package', 'platform', 'start', 'error']) {
+    assert.ok(reached.includes(name), `Tab never reached ${name}: ${reached.join(', ')}`);
+  }
+  await context.close();
+});
