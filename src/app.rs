@@ -165,8 +165,12 @@ pub fn app() -> Html {
     };
 
     let package_status = match (&*loading, &*package) {
-        (Loading::Reading(name), _) => html! { <p class="file-status" role="status">{ format!("Reading {name}…") }</p> },
-        (Loading::Failed(message), _) => html! { <p class="file-status notice-error" role="alert">{ message.clone() }</p> },
+        (Loading::Reading(name), _) => {
+            html! { <p class="file-status" role="status">{ format!("Reading {name}…") }</p> }
+        }
+        (Loading::Failed(message), _) => {
+            html! { <p class="file-status notice-error" role="alert">{ message.clone() }</p> }
+        }
         (Loading::Idle, Some(p)) => html! {
             <p class="file-status" role="status">
                 <strong>{ p.name.clone() }</strong>{ format!(" — {}", human_size(p.bytes.len() as f64)) }

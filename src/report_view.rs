@@ -39,6 +39,7 @@ pub fn report_view(props: &ReportViewProps) -> Html {
         <>
             <div class="summary" data-platform={r.platform}>
                 <p><span class="label">{ "Platform" }</span>{ r.platform_name }<span class="muted">{ format!(" ({basis})") }</span></p>
+                <PlatformFacts id={r.platform} />
                 if let Some(p) = &r.package {
                     <p><span class="label">{ "Package" }</span><strong>{ p.name.clone() }</strong>
                         { format!(" — {}, {} bytes, {} unzipped", plural(p.entries, "entry").replace("entrys", "entries"), p.size, p.uncompressed_size) }</p>
@@ -202,5 +203,35 @@ fn variables(props: &VariablesProps) -> Html {
         <ul class="variables" aria-label="Read from the error">
             { for chips.into_iter().map(|(k, val)| html! { <li><span class="k">{ k }</span><code>{ val }</code></li> }) }
         </ul>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct PlatformFactsProps {
+    id: &'static str,
+}
+
+/// The image facts the checks rely on, with inferred ones marked as inferred.
+#[function_component(PlatformFacts)]
+fn platform_facts(props: &PlatformFactsProps) -> Html {
+    let Some(p) = bootdoctor_core::profiles::profile(props.id) else { return Html::default() };
+    let glibc_note = match p.glibc_provenance {
+        bootdoctor_core::profiles::Provenance::Documented => "documented".to_string(),
+        bootdoctor_core::profiles::Provenance::Derived(note) => format!("derived: {note}"),
+    };
+    let user_note = match p.user_provenance {
+        bootdoctor_core::profiles::Provenance::Documented => "documented".to_string(),
+        bootdoctor_core::profiles::Provenance::Derived(note) => format!("derived: {note}"),
+    };
+    html! {
+        <p class="platform-facts">
+            <span class="label">{ "Image" }</span>
+            { format!("{}, {}, {} {}", p.image, p.arch_label, p.libc, p.glibc) }
+            <span class="muted" title={glibc_note.clone()}>{ format!(" ({glibc_note})") }</span>
+            { format!(" · code in {}", p.code_dir) }
+            { p.port.map(|port| format!(" · port {port}")).unwrap_or_default() }
+            { format!(" · runs as {}", if p.runs_as_root { "root" } else { "a non-root user" }) }
+            <span class="muted">{ format!(" ({user_note})") }</span>
+        </p>
     }
 }

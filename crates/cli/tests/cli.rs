@@ -19,18 +19,21 @@ fn temp_file(name: &str, bytes: &[u8]) -> PathBuf {
 }
 
 fn run_with_stdin(args: &[&str], stdin: &str) -> Output {
-    let mut child = bin().args(args).stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap();
+    let mut child =
+        bin().args(args).stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap();
     child.stdin.take().unwrap().write_all(stdin.as_bytes()).unwrap();
     child.wait_with_output().unwrap()
 }
 
 fn json(out: &Output) -> serde_json::Value {
-    serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("not JSON ({e}): {}", String::from_utf8_lossy(&out.stdout)))
+    serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("not JSON ({e}): {}", String::from_utf8_lossy(&out.stdout)))
 }
 
 #[test]
 fn clean_package_exits_0() {
-    let zip = temp_file("good.zip", &ZipBuilder::new().unix_file("bootstrap", 0o755, b"#!/bin/bash\nexec ./main\n").finish());
+    let zip =
+        temp_file("good.zip", &ZipBuilder::new().unix_file("bootstrap", 0o755, b"#!/bin/bash\nexec ./main\n").finish());
     let out = bin().args(["check", zip.to_str().unwrap(), "--platform", "aliyun-fc"]).output().unwrap();
     assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stdout));
     assert!(String::from_utf8_lossy(&out.stdout).contains("0 errors"));
@@ -38,7 +41,8 @@ fn clean_package_exits_0() {
 
 #[test]
 fn broken_package_exits_1_with_text_and_json() {
-    let zip = temp_file("win.zip", &ZipBuilder::new().dos_file("bootstrap", b"#!/bin/bash\r\nexec ./main\r\n").finish());
+    let zip =
+        temp_file("win.zip", &ZipBuilder::new().dos_file("bootstrap", b"#!/bin/bash\r\nexec ./main\r\n").finish());
     let out = bin().args(["check", zip.to_str().unwrap(), "--platform", "aliyun-fc"]).output().unwrap();
     assert_eq!(out.status.code(), Some(1));
     let text = String::from_utf8_lossy(&out.stdout);
@@ -46,7 +50,10 @@ fn broken_package_exits_1_with_text_and_json() {
     assert!(text.contains("error[crlf-shebang]"), "{text}");
     assert!(text.contains("code 13, message:permission denied"), "{text}");
 
-    let out = bin().args(["check", zip.to_str().unwrap(), "--platform", "aws-lambda-al2023", "--format", "json"]).output().unwrap();
+    let out = bin()
+        .args(["check", zip.to_str().unwrap(), "--platform", "aws-lambda-al2023", "--format", "json"])
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(1));
     let v = json(&out);
     assert_eq!(v["platform"], "aws-lambda-al2023");
@@ -63,7 +70,8 @@ fn broken_package_exits_1_with_text_and_json() {
 
 #[test]
 fn check_with_error_from_stdin_ranks_the_confirmed_cause() {
-    let zip = temp_file("perm.zip", &ZipBuilder::new().unix_file("bootstrap", 0o644, b"#!/bin/sh\nexec ./main\n").finish());
+    let zip =
+        temp_file("perm.zip", &ZipBuilder::new().unix_file("bootstrap", 0o644, b"#!/bin/sh\nexec ./main\n").finish());
     let out = run_with_stdin(
         &["check", zip.to_str().unwrap(), "--error", "-", "--format", "json"],
         "Function instance exited unexpectedly(code 13, message:permission denied) with start command '/code/bootstrap '.",
@@ -81,7 +89,19 @@ fn start_command_and_handler_flags() {
     let zip = temp_file("py.zip", &ZipBuilder::new().unix_file("app.py", 0o644, b"print(1)\n").finish());
     let ok = bin().args(["check", zip.to_str().unwrap(), "--start-command", "python3 app.py"]).output().unwrap();
     assert_eq!(ok.status.code(), Some(0), "{}", String::from_utf8_lossy(&ok.stdout));
-    let missing = bin().args(["check", zip.to_str().unwrap(), "--platform", "tencent-scf", "--handler", "index.main_handler", "--format", "json"]).output().unwrap();
+    let missing = bin()
+        .args([
+            "check",
+            zip.to_str().unwrap(),
+            "--platform",
+            "tencent-scf",
+            "--handler",
+            "index.main_handler",
+            "--format",
+            "json",
+        ])
+        .output()
+        .unwrap();
     assert_eq!(missing.status.code(), Some(1));
     assert_eq!(json(&missing)["findings"][0]["id"], "entry-missing");
 }

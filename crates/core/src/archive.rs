@@ -66,7 +66,7 @@ impl HostSystem {
             HostSystem::Ntfs => "host 11 (Windows NTFS)".into(),
             HostSystem::Vfat => "host 14 (VFAT)".into(),
             HostSystem::MacOsX => "host 19 (OS X)".into(),
-            HostSystem::Other(b) if b == 255 => "host unknown (a value zip readers do not recognise)".into(),
+            HostSystem::Other(255) => "host unknown (a value zip readers do not recognise)".into(),
             HostSystem::Other(b) => format!("host {b}"),
         }
     }
@@ -267,9 +267,9 @@ impl PackageError {
             PackageError::NoEntries => "The zip is valid but empty: it holds no files. The platform rejects \
                  empty packages."
                 .into(),
-            PackageError::TooManyEntries { claimed, limit } => format!(
-                "The zip claims {claimed} entries, more than the {limit} this tool will list."
-            ),
+            PackageError::TooManyEntries { claimed, limit } => {
+                format!("The zip claims {claimed} entries, more than the {limit} this tool will list.")
+            }
         }
     }
 }
@@ -334,9 +334,7 @@ impl<R: Read + Seek> Package<R> {
         }
         let mut entries = Vec::with_capacity(archive.len());
         for index in 0..archive.len() {
-            let meta = archive
-                .by_index_data(index)
-                .map_err(|e| PackageError::Damaged { detail: e.to_string() })?;
+            let meta = archive.by_index_data(index).map_err(|e| PackageError::Damaged { detail: e.to_string() })?;
             let mut name = String::from_utf8_lossy(meta.name_raw()).into_owned();
             if name.len() > limits.max_name_bytes {
                 let mut cut = limits.max_name_bytes;

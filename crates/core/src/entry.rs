@@ -15,9 +15,8 @@ pub struct StartSpec {
 }
 
 /// File extensions that mark a token as a file rather than a `file.function` handler.
-const FILE_EXTENSIONS: &[&str] = &[
-    "py", "js", "mjs", "cjs", "ts", "sh", "bash", "jar", "php", "rb", "dll", "pl", "exe", "bin",
-];
+const FILE_EXTENSIONS: &[&str] =
+    &["py", "js", "mjs", "cjs", "ts", "sh", "bash", "jar", "php", "rb", "dll", "pl", "exe", "bin"];
 
 impl StartSpec {
     /// Reads one free-text field: a handler when it looks like one (`index.main_handler`,

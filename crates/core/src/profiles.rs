@@ -172,7 +172,9 @@ pub const PROFILES: &[Profile] = &[
         arch_label: "x86_64",
         libc: "glibc",
         glibc: "2.28",
-        glibc_provenance: Provenance::Derived("Debian 10 ships glibc 2.28; assumes FC's image tracks Debian's packages"),
+        glibc_provenance: Provenance::Derived(
+            "Debian 10 ships glibc 2.28; assumes FC's image tracks Debian's packages",
+        ),
         code_dir: "/code",
         entry: EntryConvention::RootExecutable { file: "bootstrap", start_command_allowed: true },
         contract: ServerContract::HttpServer,
@@ -191,7 +193,9 @@ pub const PROFILES: &[Profile] = &[
         arch_label: "x86_64",
         libc: "glibc",
         glibc: "2.36",
-        glibc_provenance: Provenance::Derived("Debian 12 ships glibc 2.36; assumes FC's image tracks Debian's packages"),
+        glibc_provenance: Provenance::Derived(
+            "Debian 12 ships glibc 2.36; assumes FC's image tracks Debian's packages",
+        ),
         code_dir: "/code",
         entry: EntryConvention::RootExecutable { file: "bootstrap", start_command_allowed: true },
         contract: ServerContract::HttpServer,
@@ -305,7 +309,9 @@ pub const PROFILES: &[Profile] = &[
         arch_label: "x86_64",
         libc: "glibc",
         glibc: "2.35",
-        glibc_provenance: Provenance::Derived("Google's buildpacks base (Ubuntu 22.04) ships glibc 2.35; your own image may differ"),
+        glibc_provenance: Provenance::Derived(
+            "Google's buildpacks base (Ubuntu 22.04) ships glibc 2.35; your own image may differ",
+        ),
         code_dir: "/workspace",
         entry: EntryConvention::StartCommandOnly,
         contract: ServerContract::HttpServer,

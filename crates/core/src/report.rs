@@ -104,7 +104,9 @@ fn profile_for_vendor(vendor: &str, text: &str) -> &'static str {
     let lower = text.to_ascii_lowercase();
     match vendor {
         "aliyun" => "aliyun-fc",
-        "tencent" if lower.contains("scf_bootstrap") || lower.contains("9000") || lower.contains("portbinding") => "tencent-scf-web",
+        "tencent" if lower.contains("scf_bootstrap") || lower.contains("9000") || lower.contains("portbinding") => {
+            "tencent-scf-web"
+        }
         "tencent" => "tencent-scf",
         "aws" if lower.contains("arm64") || lower.contains("aarch64") => "aws-lambda-al2023-arm64",
         "aws" if lower.contains("provided.al2 ") || lower.contains("provided:al2.") => "aws-lambda-al2",
@@ -122,22 +124,28 @@ pub fn diagnose<R: Read + Seek>(package: Option<(&str, R)>, request: &Request) -
     };
     let error_text = request.error_text.as_deref().filter(|t| !t.trim().is_empty());
     let decoding = error_text.map(|t| decode(t, chosen.map(|p| p.vendor)));
-    let (profile, basis): (&'static Profile, PlatformBasis) = match (chosen, decoding.as_ref().and_then(|d| d.detected_vendor)) {
-        (Some(p), _) => (p, PlatformBasis::Chosen),
-        (None, Some(vendor)) => (
-            profile(profile_for_vendor(vendor, error_text.unwrap_or(""))).expect("vendor profiles exist"),
-            PlatformBasis::Detected,
-        ),
-        (None, None) => (profile(DEFAULT_PROFILE).expect("default profile exists"), PlatformBasis::Default),
-    };
+    let (profile, basis): (&'static Profile, PlatformBasis) =
+        match (chosen, decoding.as_ref().and_then(|d| d.detected_vendor)) {
+            (Some(p), _) => (p, PlatformBasis::Chosen),
+            (None, Some(vendor)) => (
+                profile(profile_for_vendor(vendor, error_text.unwrap_or(""))).expect("vendor profiles exist"),
+                PlatformBasis::Detected,
+            ),
+            (None, None) => (profile(DEFAULT_PROFILE).expect("default profile exists"), PlatformBasis::Default),
+        };
 
     // A start command quoted by the platform is the best guide to which files to check.
     let mut start = request.start.clone();
     let mut start_note = None;
     let user_gave_start = start.start_command.is_some() || start.handler.is_some();
-    let command_allowed = matches!(profile.entry, EntryConvention::RootExecutable { start_command_allowed: true, .. } | EntryConvention::StartCommandOnly);
+    let command_allowed = matches!(
+        profile.entry,
+        EntryConvention::RootExecutable { start_command_allowed: true, .. } | EntryConvention::StartCommandOnly
+    );
     if !user_gave_start && command_allowed {
-        if let Some(cmd) = decoding.as_ref().and_then(|d| d.variables.start_command.clone()).filter(|c| !c.is_empty()) {
+        let default_entry = profile.default_entry_path();
+        let quoted = decoding.as_ref().and_then(|d| d.variables.start_command.clone());
+        if let Some(cmd) = quoted.filter(|c| !c.is_empty() && default_entry.as_deref() != Some(c.as_str())) {
             start_note = Some(format!("Start command taken from the pasted error: {cmd}"));
             start = StartSpec { start_command: Some(cmd), handler: None };
         }
@@ -177,6 +185,7 @@ pub fn diagnose<R: Read + Seek>(package: Option<(&str, R)>, request: &Request) -
         let mut hypotheses = std::mem::take(&mut d.hypotheses);
         if inspected {
             weigh_against_package(&mut hypotheses, &report);
+            d.summary = crate::decode::summarize(&hypotheses, &d.variables, d.detected_vendor);
         }
         report.hypotheses = hypotheses;
         report.error = Some(d);
@@ -189,7 +198,9 @@ fn weigh_against_package(hypotheses: &mut Vec<Hypothesis>, report: &Report) {
     let start_failure = hypotheses.iter().any(|h| CHECK_IDS.contains(&h.cause));
     let targets_all_seen = !report.targets.is_empty()
         && report.targets.iter().all(|t| {
-            t.alternatives.iter().any(|a| report.files.iter().any(|f| f.path.trim_end_matches('/') == a && f.kind.is_some()))
+            t.alternatives
+                .iter()
+                .any(|a| report.files.iter().any(|f| f.path.trim_end_matches('/') == a && f.kind.is_some()))
         });
     let target_list = report.targets.iter().map(|t| t.path.as_str()).collect::<Vec<_>>().join(", ");
 
@@ -199,7 +210,11 @@ fn weigh_against_package(hypotheses: &mut Vec<Hypothesis>, report: &Report) {
             h.package_note = Some(format!("Confirmed by your package: {}", f.title));
         } else if h.cause == "entry-missing" {
             if let Some(nested) = report.findings.iter().find(|f| f.id == "entry-nested") {
-                let said = report.error.as_ref().and_then(|d| d.variables.path.clone()).or_else(|| report.targets.first().map(|t| t.platform_path.clone()));
+                let said = report
+                    .error
+                    .as_ref()
+                    .and_then(|d| d.variables.path.clone())
+                    .or_else(|| report.targets.first().map(|t| t.platform_path.clone()));
                 h.confidence = h.confidence.max(90);
                 h.package_note = Some(format!(
                     "The error says {} does not exist; your package has it at {}.",
@@ -208,11 +223,14 @@ fn weigh_against_package(hypotheses: &mut Vec<Hypothesis>, report: &Report) {
                 ));
             } else if targets_all_seen {
                 h.confidence /= 4;
-                h.package_note = Some(format!("Ruled out by your package: it has {target_list} where the platform looks."));
+                h.package_note =
+                    Some(format!("Ruled out by your package: it has {target_list} where the platform looks."));
             }
         } else if CHECK_IDS.contains(&h.cause) && targets_all_seen {
             h.confidence /= 4;
-            h.package_note = Some(format!("Your package does not show this: Bootdoctor checked {target_list} and found no sign of it."));
+            h.package_note = Some(format!(
+                "Your package does not show this: Bootdoctor checked {target_list} and found no sign of it."
+            ));
         }
     }
     // Package errors the message did not name, but which explain a start failure.

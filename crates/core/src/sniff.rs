@@ -130,7 +130,10 @@ pub enum FileKind {
 impl FileKind {
     /// True for the formats a kernel could be asked to exec as a native program.
     pub fn is_native_binary(&self) -> bool {
-        matches!(self, FileKind::Elf(_) | FileKind::MachO { .. } | FileKind::MachOUniversal { .. } | FileKind::Pe { .. })
+        matches!(
+            self,
+            FileKind::Elf(_) | FileKind::MachO { .. } | FileKind::MachOUniversal { .. } | FileKind::Pe { .. }
+        )
     }
 
     /// Short label for badges: `ELF x86_64`, `Mach-O arm64`, `script (bash)`, `text`.
@@ -231,7 +234,7 @@ pub fn classify(head: &[u8]) -> FileKind {
 }
 
 fn classify_elf(head: &[u8]) -> FileKind {
-    use goblin::elf::header::{ELFOSABI_FREEBSD, EI_OSABI};
+    use goblin::elf::header::{EI_OSABI, ELFOSABI_FREEBSD};
     match goblin::elf::Elf::parse_header(head) {
         Ok(h) => {
             let osabi = h.e_ident[EI_OSABI];
@@ -294,7 +297,7 @@ fn classify_text(head: &[u8]) -> FileKind {
     }
     let bom = head.starts_with(&[0xEF, 0xBB, 0xBF]);
     let body = if bom { &head[3..] } else { head };
-    let nul_or_control = body.iter().take(1024).filter(|&&b| b == 0 || (b < 9 && b != 0)).count();
+    let nul_or_control = body.iter().take(1024).filter(|&&b| b < 9).count();
     if nul_or_control > 0 && !body.starts_with(b"#!") {
         return FileKind::Binary;
     }

@@ -30,7 +30,15 @@ impl ZipBuilder {
     }
 
     /// Adds an entry with every field chosen by the caller.
-    pub fn raw_entry(mut self, name: &[u8], data: &[u8], host: u8, external_attributes: u32, method: u16, flags: u16) -> Self {
+    pub fn raw_entry(
+        mut self,
+        name: &[u8],
+        data: &[u8],
+        host: u8,
+        external_attributes: u32,
+        method: u16,
+        flags: u16,
+    ) -> Self {
         self.entries.push(SynthEntry {
             name: name.to_vec(),
             data: data.to_vec(),

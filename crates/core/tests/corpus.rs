@@ -31,7 +31,13 @@ const CASES: &[(&str, &str, &str, &[&str], &str)] = &[
     ("p03-win-explorer-script.zip", "aliyun-fc", "", &["exec-bit-missing"], ""),
     ("p03-win-explorer-script.zip", "tencent-scf-web", "", &["entry-missing"], ""),
     ("p04-compress-archive-backslash.zip", "aliyun-fc", "", &["entry-missing"], "LAY-05 unsafe path (archive checks)"),
-    ("p04-compress-archive-backslash.zip", "aws-lambda-al2", "", &["entry-missing"], "LAY-05 unsafe path (archive checks)"),
+    (
+        "p04-compress-archive-backslash.zip",
+        "aws-lambda-al2",
+        "",
+        &["entry-missing"],
+        "LAY-05 unsafe path (archive checks)",
+    ),
     ("p05-crlf.zip", "aliyun-fc", "", &["crlf-shebang"], ""),
     ("p05-crlf.zip", "aws-lambda-al2023", "", &["crlf-shebang"], ""),
     ("p06-bom.zip", "aliyun-fc", "", &["bom-before-shebang"], ""),
@@ -39,7 +45,13 @@ const CASES: &[(&str, &str, &str, &[&str], &str)] = &[
     ("p07-noshebang.zip", "aliyun-fc", "", &["shebang-missing"], ""),
     ("p08-mode000-dotnet.zip", "aliyun-fc", "", &["exec-bit-missing"], ""),
     ("p08-mode000-dotnet.zip", "aws-lambda-al2023", "", &["exec-bit-missing"], ""),
-    ("p09-owner-only-0700.zip", "aws-lambda-al2023", "", &["exec-bit-missing"], "PERM-05 handler.py not world-readable"),
+    (
+        "p09-owner-only-0700.zip",
+        "aws-lambda-al2023",
+        "",
+        &["exec-bit-missing"],
+        "PERM-05 handler.py not world-readable",
+    ),
     ("p09-owner-only-0700.zip", "aliyun-fc", "", &[], ""),
     ("p10-macho-go.zip", "aliyun-fc", "", &["binary-not-linux"], ""),
     ("p11-fat-macho.zip", "aws-lambda-al2023", "", &["binary-not-linux"], ""),
@@ -57,7 +69,13 @@ const CASES: &[(&str, &str, &str, &[&str], &str)] = &[
     ("p19-freebsd.zip", "aliyun-fc", "", &["binary-not-linux"], ""),
     ("p20-glibc-2.18.zip", "aws-lambda-al2", "", &[], ""),
     ("p20-glibc-2.18.zip", "tencent-scf", "", &[], "BIN-08 GLIBC_2.18 > 2.17 (glibc-too-new)"),
-    ("p21-node-darwin-addon.zip", "aws-lambda-al2023", "index.handler", &[], "NAT-01/02 darwin add-on (native-addon-wrong-platform)"),
+    (
+        "p21-node-darwin-addon.zip",
+        "aws-lambda-al2023",
+        "index.handler",
+        &[],
+        "NAT-01/02 darwin add-on (native-addon-wrong-platform)",
+    ),
     ("p22-node-musl-addon.zip", "aws-lambda-al2023", "index.handler", &[], "NAT-01/02 musl add-on, BIN-10"),
     ("p23-node-glibc-addon.zip", "aws-lambda-al2023", "index.handler", &[], "BIN-10 libvips-cpp (shared-lib-missing)"),
     ("p24-python-musllinux-wheel.zip", "aws-lambda-al2023", "index.handler", &[], "NAT-04 musllinux wheel, BIN-06"),
@@ -69,7 +87,8 @@ const CASES: &[(&str, &str, &str, &[&str], &str)] = &[
 fn errors_for(path: &Path, platform: &str, start: &str) -> (BTreeSet<&'static str>, Vec<String>) {
     let file = BufReader::new(File::open(path).expect("corpus file opens"));
     let name = path.file_name().unwrap().to_string_lossy().into_owned();
-    let request = Request { platform: Some(platform.into()), start: StartSpec::from_user_text(start), error_text: None };
+    let request =
+        Request { platform: Some(platform.into()), start: StartSpec::from_user_text(start), error_text: None };
     let report = diagnose(Some((name.as_str(), file)), &request).expect("known platform");
     assert!(report.package_error.is_none(), "{name}: {:?}", report.package_error);
     let errors = report.findings.iter().filter(|f| f.severity == Severity::Error).map(|f| f.id).collect();
@@ -107,7 +126,7 @@ fn corpus_packages_match_expected_findings() {
 }
 
 #[test]
-fn correct_packages_are_clean() {
+fn corpus_correct_packages_are_clean() {
     let Some(dir) = corpus_dir() else {
         println!("SKIPPED corpus tier: ../shared/corpus not found");
         return;
@@ -122,7 +141,7 @@ fn correct_packages_are_clean() {
 
 /// Every zip in the corpus, damaged ones included, yields a report or a clear message: no panic.
 #[test]
-fn every_corpus_zip_is_handled() {
+fn corpus_every_zip_is_handled() {
     let Some(dir) = corpus_dir() else {
         println!("SKIPPED corpus tier: ../shared/corpus not found");
         return;

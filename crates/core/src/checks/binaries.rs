@@ -27,7 +27,13 @@ fn build_fixes(profile: &Profile, file: &str) -> String {
 }
 
 /// The finding for a binary of the wrong kind, or `None` when it can run on the profile.
-fn assess(ctx: &Ctx<'_>, entry: &Entry, kind: &FileKind, severity: Severity, target: Option<&Target>) -> Option<Finding> {
+fn assess(
+    ctx: &Ctx<'_>,
+    entry: &Entry,
+    kind: &FileKind,
+    severity: Severity,
+    target: Option<&Target>,
+) -> Option<Finding> {
     let profile = ctx.profile;
     let want = profile.arch_label;
     let path = entry.path();
@@ -122,7 +128,8 @@ fn assess(ctx: &Ctx<'_>, entry: &Entry, kind: &FileKind, severity: Severity, tar
         path: Some(path.to_string()),
         title,
         evidence,
-        platform_message: target.map(|t| platform_says(profile, StartFailure::Exec(errno), &t.platform_path, &t.command)),
+        platform_message: target
+            .map(|t| platform_says(profile, StartFailure::Exec(errno), &t.platform_path, &t.command)),
         explanation,
         fix,
     })

@@ -31,7 +31,9 @@ fn failure_message(ctx: &Ctx<'_>, target: &Target) -> String {
     let failure = match (&target.origin, &target.role) {
         (TargetOrigin::DefaultEntry, _) => StartFailure::EntryAbsent,
         (_, TargetRole::Exec) => StartFailure::Exec(2),
-        (_, TargetRole::Read { by }) => StartFailure::Exit { status: exit_status_for(by), log: &missing_file_log(by, target) },
+        (_, TargetRole::Read { by }) => {
+            StartFailure::Exit { status: exit_status_for(by), log: &missing_file_log(by, target) }
+        }
     };
     platform_says(ctx.profile, failure, &target.platform_path, &target.command)
 }
@@ -47,7 +49,11 @@ fn exit_status_for(interpreter: &str) -> i32 {
 
 fn missing_file_log(interpreter: &str, target: &Target) -> String {
     let p = &target.platform_path;
-    let raw = target.command.split_whitespace().find(|t| target.path.ends_with(t.trim_start_matches("./"))).unwrap_or(&target.path);
+    let raw = target
+        .command
+        .split_whitespace()
+        .find(|t| target.path.ends_with(t.trim_start_matches("./")))
+        .unwrap_or(&target.path);
     match interpreter {
         "python" => format!("python3: can't open file '{p}': [Errno 2] No such file or directory"),
         "node" => format!("Error: Cannot find module '{p}'"),
@@ -55,7 +61,9 @@ fn missing_file_log(interpreter: &str, target: &Target) -> String {
         "php" => format!("Could not open input file: {raw}"),
         "ruby" => format!("ruby: No such file or directory -- {raw} (LoadError)"),
         "dotnet" => format!("The application '{raw}' does not exist."),
-        "npm" | "yarn" | "pnpm" => format!("npm ERR! enoent Could not read package.json: Error: ENOENT: no such file or directory, open '{p}'"),
+        "npm" | "yarn" | "pnpm" => {
+            format!("npm ERR! enoent Could not read package.json: Error: ENOENT: no such file or directory, open '{p}'")
+        }
         _ => format!("{raw}: No such file or directory"),
     }
 }
@@ -101,9 +109,7 @@ fn near_misses<'a>(ctx: &Ctx<'a>, target: &Target) -> Vec<&'a Entry> {
         .filter(|e| {
             let name = e.path().rsplit(['/', '\\']).next().unwrap_or("").to_ascii_lowercase();
             let stem = name.split('.').next().unwrap_or(&name);
-            name == wanted
-                || stem == wanted_stem
-                || swaps.iter().any(|(a, b)| wanted == *a && name == *b)
+            name == wanted || stem == wanted_stem || swaps.iter().any(|(a, b)| wanted == *a && name == *b)
         })
         .take(5)
         .collect()
@@ -112,11 +118,7 @@ fn near_misses<'a>(ctx: &Ctx<'a>, target: &Target) -> Vec<&'a Entry> {
 fn entry_missing(ctx: &Ctx<'_>, target: &Target) -> Finding {
     let misses = near_misses(ctx, target);
     let mut evidence = Vec::new();
-    let wanted = if target.alternatives.len() > 1 {
-        target.alternatives.join(" or ")
-    } else {
-        target.path.clone()
-    };
+    let wanted = if target.alternatives.len() > 1 { target.alternatives.join(" or ") } else { target.path.clone() };
     evidence.push(format!("no entry named {wanted} among {} entries", ctx.entries.len()));
     let root: Vec<&str> = ctx.entries.iter().map(|e| e.path()).filter(|p| !p.contains('/')).take(8).collect();
     if !root.is_empty() {
@@ -124,10 +126,7 @@ fn entry_missing(ctx: &Ctx<'_>, target: &Target) -> Finding {
     }
     for m in &misses {
         if m.path().contains('\\') {
-            evidence.push(format!(
-                "{} uses backslashes: most extractors create one file literally named so",
-                m.path()
-            ));
+            evidence.push(format!("{} uses backslashes: most extractors create one file literally named so", m.path()));
         } else {
             evidence.push(format!("close match: {} ({})", m.path(), m.stored_mode.describe()));
         }
@@ -180,13 +179,8 @@ fn entry_missing(ctx: &Ctx<'_>, target: &Target) -> Finding {
 
 /// The target path is a directory.
 pub(crate) fn entry_is_directory(ctx: &Ctx<'_>, target: &Target, entry: &Entry) -> Finding {
-    let inside: Vec<&str> = ctx
-        .entries
-        .iter()
-        .map(|e| e.path())
-        .filter(|p| p.starts_with(&format!("{}/", entry.path())))
-        .take(5)
-        .collect();
+    let inside: Vec<&str> =
+        ctx.entries.iter().map(|e| e.path()).filter(|p| p.starts_with(&format!("{}/", entry.path()))).take(5).collect();
     let mut evidence = vec![format!("{} is a directory entry ({})", entry.name, entry.stored_mode.describe())];
     if !inside.is_empty() {
         evidence.push(format!("it contains: {}", inside.join(", ")));
@@ -197,11 +191,18 @@ pub(crate) fn entry_is_directory(ctx: &Ctx<'_>, target: &Target, entry: &Entry) 
         path: Some(entry.path().to_string()),
         title: format!("{} is a directory, not a file", target.path),
         evidence,
-        platform_message: Some(platform_says(ctx.profile, super::messages::StartFailure::Exec(13), &target.platform_path, &target.command)),
-        explanation: "Executing a directory fails with EACCES (permission denied), which reads like a missing exec bit."
-            .into(),
+        platform_message: Some(platform_says(
+            ctx.profile,
+            super::messages::StartFailure::Exec(13),
+            &target.platform_path,
+            &target.command,
+        )),
+        explanation:
+            "Executing a directory fails with EACCES (permission denied), which reads like a missing exec bit.".into(),
         fix: match inside.first() {
-            Some(first) => format!("Point the start command at the program inside, e.g. {}/{first}", ctx.profile.code_dir),
+            Some(first) => {
+                format!("Point the start command at the program inside, e.g. {}/{first}", ctx.profile.code_dir)
+            }
             None => format!("Replace the directory {} with the executable file.", entry.path()),
         },
     }
@@ -233,7 +234,8 @@ mod tests {
 
     #[test]
     fn entry_present_does_not_fire() {
-        let zip = ZipBuilder::new().unix_file("bootstrap", 0o755, SCRIPT).unix_file("main.py", 0o644, b"print(1)").finish();
+        let zip =
+            ZipBuilder::new().unix_file("bootstrap", 0o755, SCRIPT).unix_file("main.py", 0o644, b"print(1)").finish();
         assert!(errors(&run(zip, "aliyun-fc", "")).is_empty());
     }
 
@@ -271,7 +273,11 @@ mod tests {
         assert!(errors(&run(zip.clone(), "aliyun-fc", "python3 app.py")).is_empty());
         let i = run(zip, "aliyun-fc", "python3 not_exist_file.py");
         assert_eq!(errors(&i), ["entry-missing"]);
-        assert!(i.findings[0].platform_message.as_deref().unwrap().contains("can't open file '/code/not_exist_file.py'"));
+        assert!(i.findings[0]
+            .platform_message
+            .as_deref()
+            .unwrap()
+            .contains("can't open file '/code/not_exist_file.py'"));
     }
 
     #[test]

@@ -207,7 +207,12 @@ fn zipper_fingerprint(entries: &[Entry]) -> String {
 }
 
 /// Inspects a package for the given platform and start spec.
-pub fn inspect<R: Read + Seek>(package: &mut Package<R>, name: &str, profile: &Profile, spec: &StartSpec) -> Inspection {
+pub fn inspect<R: Read + Seek>(
+    package: &mut Package<R>,
+    name: &str,
+    profile: &Profile,
+    spec: &StartSpec,
+) -> Inspection {
     let entries: Vec<Entry> = package.entries().to_vec();
     let targets = resolve_targets(profile, spec);
 
@@ -254,9 +259,9 @@ pub fn inspect<R: Read + Seek>(package: &mut Package<R>, name: &str, profile: &P
         let target = crate::entry::normalize_relative(&joined).and_then(|p| by_path.get(p.as_str()).copied());
         if let Some(ti) = target {
             links.insert(i, ti);
-            if !kinds.contains_key(&ti) {
+            if let std::collections::hash_map::Entry::Vacant(slot) = kinds.entry(ti) {
                 if let Ok(h) = package.sniff(ti) {
-                    kinds.insert(ti, classify(&h));
+                    slot.insert(classify(&h));
                 }
             }
         }
@@ -266,25 +271,20 @@ pub fn inspect<R: Read + Seek>(package: &mut Package<R>, name: &str, profile: &P
     let mut findings = Vec::new();
     let mut checked: Vec<usize> = Vec::new();
     for target in &targets {
-        match layout::locate_target(&ctx, target, &mut findings) {
-            Some(entry) => {
-                checked.push(entry.index);
-                if entry.entry_type == EntryType::Directory {
-                    findings.push(layout::entry_is_directory(&ctx, target, entry));
-                    continue;
-                }
-                let resolved = layout::follow_symlink(&ctx, entry);
-                if target.role == TargetRole::Exec {
-                    if let Some(f) = permissions::check_exec_bit(&ctx, target, resolved) {
-                        findings.push(f);
-                    }
-                    if let Some(kind) = ctx.kind(resolved.index) {
-                        findings.extend(scripts::check_exec_script(&ctx, target, resolved, kind));
-                        findings.extend(binaries::check_exec_binary(&ctx, target, resolved, kind));
-                    }
-                }
-            }
-            None => {}
+        let Some(entry) = layout::locate_target(&ctx, target, &mut findings) else { continue };
+        checked.push(entry.index);
+        if entry.entry_type == EntryType::Directory {
+            findings.push(layout::entry_is_directory(&ctx, target, entry));
+            continue;
+        }
+        let resolved = layout::follow_symlink(&ctx, entry);
+        if target.role != TargetRole::Exec {
+            continue;
+        }
+        findings.extend(permissions::check_exec_bit(&ctx, target, resolved));
+        if let Some(kind) = ctx.kind(resolved.index) {
+            findings.extend(scripts::check_exec_script(&ctx, target, resolved, kind));
+            findings.extend(binaries::check_exec_binary(&ctx, target, resolved, kind));
         }
     }
     findings.extend(binaries::check_other_binaries(&ctx, &checked));
@@ -297,7 +297,9 @@ pub fn inspect<R: Read + Seek>(package: &mut Package<R>, name: &str, profile: &P
             let kind = ctx.kind(e.index);
             let line_endings = match kind {
                 Some(FileKind::Script(s)) => Some(if s.any_crlf { "CRLF" } else { "LF" }),
-                Some(FileKind::Text { crlf, .. }) if e.entry_type == EntryType::File => Some(if *crlf { "CRLF" } else { "LF" }),
+                Some(FileKind::Text { crlf, .. }) if e.entry_type == EntryType::File => {
+                    Some(if *crlf { "CRLF" } else { "LF" })
+                }
                 _ => None,
             };
             let mut finding_ids: Vec<&'static str> =

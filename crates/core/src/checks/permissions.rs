@@ -109,8 +109,14 @@ mod tests {
 
     #[test]
     fn mode_zero_and_0644_fire() {
-        assert_eq!(errors(&run(ZipBuilder::new().unix_file("bootstrap", 0, SCRIPT).finish(), "aliyun-fc", "")), ["exec-bit-missing"]);
-        assert_eq!(errors(&run(ZipBuilder::new().unix_file("bootstrap", 0o644, SCRIPT).finish(), "aliyun-fc", "")), ["exec-bit-missing"]);
+        assert_eq!(
+            errors(&run(ZipBuilder::new().unix_file("bootstrap", 0, SCRIPT).finish(), "aliyun-fc", "")),
+            ["exec-bit-missing"]
+        );
+        assert_eq!(
+            errors(&run(ZipBuilder::new().unix_file("bootstrap", 0o644, SCRIPT).finish(), "aliyun-fc", "")),
+            ["exec-bit-missing"]
+        );
     }
 
     #[test]

@@ -12,10 +12,18 @@ use crate::sniff::{FileKind, Script};
 const DOS2UNIX_FIX: &str = "dos2unix {file}   # or: sed -i 's/\\r$//' {file}\n\
                             git config core.autocrlf input   # stop Git from checking out CRLF";
 
-fn crlf_first_line(ctx: &Ctx<'_>, target: Option<&Target>, entry: &Entry, script: &Script, severity: Severity) -> Finding {
+fn crlf_first_line(
+    ctx: &Ctx<'_>,
+    target: Option<&Target>,
+    entry: &Entry,
+    script: &Script,
+    severity: Severity,
+) -> Finding {
     let interpreter = script.interpreter.clone().unwrap_or_default();
     let message = target.map(|t| {
-        if let Some(program) = interpreter.strip_prefix("/usr/bin/env ").or_else(|| interpreter.strip_prefix("/bin/env ")) {
+        if let Some(program) =
+            interpreter.strip_prefix("/usr/bin/env ").or_else(|| interpreter.strip_prefix("/bin/env "))
+        {
             let program = program.trim_end_matches('\r');
             let log = format!("/usr/bin/env: ‘{program}\\r’: No such file or directory");
             platform_says(ctx.profile, StartFailure::Exit { status: 127, log: &log }, &t.platform_path, &t.command)
@@ -27,7 +35,11 @@ fn crlf_first_line(ctx: &Ctx<'_>, target: Option<&Target>, entry: &Entry, script
         id: "crlf-shebang",
         severity,
         path: Some(entry.path().to_string()),
-        title: format!("{} has Windows line endings: the kernel looks for '{}'", entry.path(), interpreter.replace('\r', "\\r")),
+        title: format!(
+            "{} has Windows line endings: the kernel looks for '{}'",
+            entry.path(),
+            interpreter.replace('\r', "\\r")
+        ),
         evidence: vec![
             format!("first line: {}\\n (bytes … 0d 0a)", script.first_line),
             format!("interpreter as the kernel reads it: {}", interpreter.replace('\r', "\\r")),
@@ -50,7 +62,8 @@ fn bom(ctx: &Ctx<'_>, target: Option<&Target>, entry: &Entry, script: &Script, s
             "first bytes: ef bb bf 23 21 (BOM, then #!)".into(),
             format!("first line after the BOM: {}", script.first_line),
         ],
-        platform_message: target.map(|t| platform_says(ctx.profile, StartFailure::Exec(8), &t.platform_path, &t.command)),
+        platform_message: target
+            .map(|t| platform_says(ctx.profile, StartFailure::Exec(8), &t.platform_path, &t.command)),
         explanation: "The first two bytes are EF BB, not #!, so the kernel does not treat the file as a script and \
                       refuses it with ENOEXEC (exec format error)."
             .into(),
@@ -89,7 +102,8 @@ pub(crate) fn check_exec_script(ctx: &Ctx<'_>, target: &Target, entry: &Entry, k
         FileKind::Text { bom: has_bom, utf16, crlf } => {
             let mut evidence = vec![format!("{} does not start with #!", entry.path())];
             if *utf16 {
-                evidence.push("UTF-16 text (starts with ff fe or fe ff), as Windows PowerShell writes by default".into());
+                evidence
+                    .push("UTF-16 text (starts with ff fe or fe ff), as Windows PowerShell writes by default".into());
             } else if *has_bom {
                 evidence.push("starts with a UTF-8 byte-order mark (ef bb bf)".into());
             }
@@ -102,7 +116,12 @@ pub(crate) fn check_exec_script(ctx: &Ctx<'_>, target: &Target, entry: &Entry, k
                 path: Some(entry.path().to_string()),
                 title: format!("{} is a text file without a #! line", entry.path()),
                 evidence,
-                platform_message: Some(platform_says(ctx.profile, StartFailure::Exec(8), &target.platform_path, &target.command)),
+                platform_message: Some(platform_says(
+                    ctx.profile,
+                    StartFailure::Exec(8),
+                    &target.platform_path,
+                    &target.command,
+                )),
                 explanation: "The platform executes the file directly. A script without #!interpreter on its first \
                               line is refused with ENOEXEC (exec format error); only a shell would guess /bin/sh."
                     .into(),
@@ -118,7 +137,12 @@ pub(crate) fn check_exec_script(ctx: &Ctx<'_>, target: &Target, entry: &Entry, k
             path: Some(entry.path().to_string()),
             title: format!("{} is empty", entry.path()),
             evidence: vec![format!("{}: 0 bytes", entry.path())],
-            platform_message: Some(platform_says(ctx.profile, StartFailure::Exec(8), &target.platform_path, &target.command)),
+            platform_message: Some(platform_says(
+                ctx.profile,
+                StartFailure::Exec(8),
+                &target.platform_path,
+                &target.command,
+            )),
             explanation: "An empty file is neither a program nor a script: exec fails with ENOEXEC.".into(),
             fix: "Put your start script or binary in the package (check the build step that produced it).".into(),
         }),
@@ -176,7 +200,11 @@ mod tests {
         assert!(msg.contains("code 127, message:key has expired"), "{msg}");
         assert!(msg.contains("bash\\r"), "{msg}");
         let i = run(one(b"#!/bin/bash\r\nexec ./main\r\n"), "aws-lambda-al2023", "");
-        assert!(i.findings[0].platform_message.as_deref().unwrap().contains("fork/exec /var/task/bootstrap: no such file or directory"));
+        assert!(i.findings[0]
+            .platform_message
+            .as_deref()
+            .unwrap()
+            .contains("fork/exec /var/task/bootstrap: no such file or directory"));
     }
 
     #[test]

@@ -299,9 +299,13 @@ mod tests {
 
     #[test]
     fn loader_messages() {
-        let f = extract(&Haystack::new("/var/task/bootstrap: /lib64/libc.so.6: version `GLIBC_2.34' not found (required by /var/task/bootstrap)"));
+        let f = extract(&Haystack::new(
+            "/var/task/bootstrap: /lib64/libc.so.6: version `GLIBC_2.34' not found (required by /var/task/bootstrap)",
+        ));
         assert_eq!(f.missing_version.as_deref(), Some("GLIBC_2.34"));
-        let f = extract(&Haystack::new("bootstrap: error while loading shared libraries: libssl.so.1.1: cannot open shared object file"));
+        let f = extract(&Haystack::new(
+            "bootstrap: error while loading shared libraries: libssl.so.1.1: cannot open shared object file",
+        ));
         assert_eq!(f.missing_library.as_deref(), Some("libssl.so.1.1"));
     }
 

@@ -109,7 +109,10 @@ fn exit_code_quote(text: &Haystack<'_>, code: i32) -> Option<String> {
 
 fn detect_vendor(text: &Haystack<'_>, matched: &[&Pattern], scf_statuses: usize) -> Option<&'static str> {
     let votes: [(&str, &[&str]); 4] = [
-        ("aliyun", &["function instance", "/code/", "caexited", "cafilenotfound", "fc_server_port", "/var/fc/", "函数计算"]),
+        (
+            "aliyun",
+            &["function instance", "/code/", "caexited", "cafilenotfound", "fc_server_port", "/var/fc/", "函数计算"],
+        ),
         ("tencent", &["scf_bootstrap", "/var/user", "statuscode", "scf", "云函数"]),
         ("aws", &["/var/task", "runtime.", "requestid:", "init_report", "lambda"]),
         ("gcp", &["cloud run", "revision '", "container called exit", "cloud.google.com"]),
@@ -145,11 +148,8 @@ fn code_reading(facts: &Facts, vendor: Option<&str>) -> Option<String> {
             format!("code {code}: exec failed with {errno} before your program ran (it could also be an exit status {code}, but nothing in the logs says so).{fc_note}")
         }
         CodeMechanism::ExitStatus => {
-            let trap = if code == 1 || code == 127 {
-                " — a number, not an error description: ignore the text"
-            } else {
-                ""
-            };
+            let trap =
+                if code == 1 || code == 127 { " — a number, not an error description: ignore the text" } else { "" };
             format!("code {code}: your program ran and exited with status {code}.{fc_note}{trap}")
         }
         CodeMechanism::Signal => {
@@ -235,29 +235,32 @@ pub fn decode(input: &str, platform_vendor: Option<&str>) -> Decoding {
     hypotheses.sort_by(|a, b| b.confidence.cmp(&a.confidence).then(a.cause.cmp(b.cause)));
 
     let code_reading = code_reading(&variables, vendor);
-    let summary = if hypotheses.is_empty() {
-        let mut seen = Vec::new();
-        if let Some(c) = variables.exit_code {
-            seen.push(format!("exit code {c}"));
-        }
-        if let Some(v) = detected_vendor {
-            seen.push(format!("platform {v}"));
-        }
-        if seen.is_empty() {
-            "Nothing in this text matches a start-up error Bootdoctor knows. Paste the platform's whole message, \
-             including the Logs: part."
-                .to_string()
-        } else {
-            format!(
-                "Recognised {} but no known cause; Bootdoctor will not guess. Paste the whole message with its Logs: tail, or drop the package.",
-                seen.join(" and ")
-            )
-        }
-    } else {
-        let top = &hypotheses[0];
-        format!("Most likely: {} ({}%, {}).", top.title, top.confidence, top.confidence_label())
-    };
+    let summary = summarize(&hypotheses, &variables, detected_vendor);
     Decoding { detected_vendor, variables, code_reading, hypotheses, summary, truncated }
+}
+
+/// One sentence on the outcome: the top cause, or what was recognised when nothing matched.
+pub fn summarize(hypotheses: &[Hypothesis], variables: &Facts, detected_vendor: Option<&str>) -> String {
+    if let Some(top) = hypotheses.first() {
+        return format!("Most likely: {} ({}%, {}).", top.title, top.confidence, top.confidence_label());
+    }
+    let mut seen = Vec::new();
+    if let Some(c) = variables.exit_code {
+        seen.push(format!("exit code {c}"));
+    }
+    if let Some(v) = detected_vendor {
+        seen.push(format!("platform {v}"));
+    }
+    if seen.is_empty() {
+        "Nothing in this text matches a start-up error Bootdoctor knows. Paste the platform's whole message, \
+         including the Logs: part."
+            .to_string()
+    } else {
+        format!(
+            "Recognised {} but no known cause; Bootdoctor will not guess. Paste the whole message with its Logs: tail, or drop the package.",
+            seen.join(" and ")
+        )
+    }
 }
 
 #[cfg(test)]

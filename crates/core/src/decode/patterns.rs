@@ -47,7 +47,14 @@ pub struct Pattern {
 
 const FC_GUIDE: &str = "Alibaba Cloud FC, Custom Runtime error handling (seed document)";
 
-const fn exit(id: &'static str, code: i32, mechanism: Option<CodeMechanism>, causes: &'static [(&'static str, u8)], meaning: &'static str, example: &'static [&'static str]) -> Pattern {
+const fn exit(
+    id: &'static str,
+    code: i32,
+    mechanism: Option<CodeMechanism>,
+    causes: &'static [(&'static str, u8)],
+    meaning: &'static str,
+    example: &'static [&'static str],
+) -> Pattern {
     Pattern {
         id,
         vendor: None,
@@ -64,7 +71,14 @@ const fn exit(id: &'static str, code: i32, mechanism: Option<CodeMechanism>, cau
     }
 }
 
-const fn log(id: &'static str, any: &'static [&'static str], causes: &'static [(&'static str, u8)], meaning: &'static str, source: &'static str, examples: &'static [&'static str]) -> Pattern {
+const fn log(
+    id: &'static str,
+    any: &'static [&'static str],
+    causes: &'static [(&'static str, u8)],
+    meaning: &'static str,
+    source: &'static str,
+    examples: &'static [&'static str],
+) -> Pattern {
     Pattern {
         id,
         vendor: None,
@@ -81,7 +95,15 @@ const fn log(id: &'static str, any: &'static [&'static str], causes: &'static [(
     }
 }
 
-const fn headline(id: &'static str, vendor: Option<&'static str>, any: &'static [&'static str], causes: &'static [(&'static str, u8)], meaning: &'static str, source: &'static str, examples: &'static [&'static str]) -> Pattern {
+const fn headline(
+    id: &'static str,
+    vendor: Option<&'static str>,
+    any: &'static [&'static str],
+    causes: &'static [(&'static str, u8)],
+    meaning: &'static str,
+    source: &'static str,
+    examples: &'static [&'static str],
+) -> Pattern {
     Pattern {
         id,
         vendor,

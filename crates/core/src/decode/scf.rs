@@ -88,7 +88,7 @@ fn contains_word(h: &Haystack<'_>, name: &str) -> Option<usize> {
         let end = start + name.len();
         let before = text[..start].chars().next_back();
         let after = text[end..].chars().next();
-        let boundary = |c: Option<char>| c.map_or(true, |c| !c.is_alphanumeric());
+        let boundary = |c: Option<char>| c.is_none_or(|c| !c.is_alphanumeric());
         if boundary(before) && boundary(after) {
             return Some(start);
         }
@@ -107,7 +107,8 @@ fn status_number(h: &Haystack<'_>) -> Option<u16> {
             return Some(n);
         }
     }
-    for marker in ["\"statuscode\":", "statuscode:", "statuscode =", "status code", "statuscode", "status:", "status "] {
+    for marker in ["\"statuscode\":", "statuscode:", "statuscode =", "status code", "statuscode", "status:", "status "]
+    {
         if let Some(i) = h.find(marker) {
             let rest = prefix(&text[i + marker.len()..], 12).trim_start_matches([' ', '"', ':', '=']);
             let digits: String = rest.chars().take_while(|c| c.is_ascii_digit()).collect();

@@ -102,7 +102,10 @@ fn fc_exec_format_error() {
     for c in ["binary-not-linux", "binary-wrong-arch", "shebang-missing"] {
         assert!(causes[..3].contains(&c), "{causes:?}");
     }
-    assert_top("Function instance exited unexpectedly(code 8, message:exec format error) with start command './main '.\nLogs:", "binary-not-linux");
+    assert_top(
+        "Function instance exited unexpectedly(code 8, message:exec format error) with start command './main '.\nLogs:",
+        "binary-not-linux",
+    );
 }
 
 #[test]
@@ -115,7 +118,10 @@ fn fc_crlf_key_has_expired() {
 #[test]
 fn fc_exit_137_oom() {
     assert_top("Exit Code 137", "out-of-memory");
-    assert_top("Function instance exited unexpectedly(code 137) with start command '/code/bootstrap '.", "out-of-memory");
+    assert_top(
+        "Function instance exited unexpectedly(code 137) with start command '/code/bootstrap '.",
+        "out-of-memory",
+    );
 }
 
 // ---- Tencent SCF seed: status codes ----
