@@ -6,6 +6,8 @@ use std::rc::Rc;
 
 use bootdoctor_core::checks::{Finding, Severity};
 use bootdoctor_core::decode::Hypothesis;
+use bootdoctor_core::entry::TargetRole;
+use bootdoctor_core::profiles::Provenance;
 use bootdoctor_core::report::{PlatformBasis, Report};
 use yew::prelude::*;
 
@@ -42,14 +44,14 @@ pub fn report_view(props: &ReportViewProps) -> Html {
                 <PlatformFacts id={r.platform} />
                 if let Some(p) = &r.package {
                     <p><span class="label">{ "Package" }</span><strong>{ p.name.clone() }</strong>
-                        { format!(" — {}, {} bytes, {} unzipped", plural(p.entries, "entry").replace("entrys", "entries"), p.size, p.uncompressed_size) }</p>
+                        { format!(" — {}, {} bytes, {} unzipped", if p.entries == 1 { "1 entry".to_string() } else { format!("{} entries", p.entries) }, p.size, p.uncompressed_size) }</p>
                     <p><span class="label">{ "Zipped by" }</span>{ p.zipper.clone() }</p>
                 }
                 { for r.targets.iter().map(|t| html! {
                     <p><span class="label">{ "Runs" }</span><code>{ t.platform_path.clone() }</code>
                         <span class="muted">{ format!(" ({})", match t.role {
-                            bootdoctor_core::entry::TargetRole::Exec => "executed directly".to_string(),
-                            bootdoctor_core::entry::TargetRole::Read { ref by } => format!("read by {by}"),
+                            TargetRole::Exec => "executed directly".to_string(),
+                            TargetRole::Read { ref by } => format!("read by {by}"),
                         }) }</span></p>
                 }) }
                 if let Some(note) = &r.start_note {
@@ -187,6 +189,9 @@ fn variables(props: &VariablesProps) -> Html {
     if let Some(s) = v.status_code {
         chips.push(("status", s.to_string()));
     }
+    if let Some(name) = &v.error_name {
+        chips.push(("error", name.clone()));
+    }
     if let Some(s) = &v.missing_version {
         chips.push(("needs", s.clone()));
     }
@@ -215,14 +220,12 @@ struct PlatformFactsProps {
 #[function_component(PlatformFacts)]
 fn platform_facts(props: &PlatformFactsProps) -> Html {
     let Some(p) = bootdoctor_core::profiles::profile(props.id) else { return Html::default() };
-    let glibc_note = match p.glibc_provenance {
-        bootdoctor_core::profiles::Provenance::Documented => "documented".to_string(),
-        bootdoctor_core::profiles::Provenance::Derived(note) => format!("derived: {note}"),
+    let provenance = |p: Provenance| match p {
+        Provenance::Documented => "documented".to_string(),
+        Provenance::Derived(note) => format!("derived: {note}"),
     };
-    let user_note = match p.user_provenance {
-        bootdoctor_core::profiles::Provenance::Documented => "documented".to_string(),
-        bootdoctor_core::profiles::Provenance::Derived(note) => format!("derived: {note}"),
-    };
+    let glibc_note = provenance(p.glibc_provenance);
+    let user_note = provenance(p.user_provenance);
     html! {
         <p class="platform-facts">
             <span class="label">{ "Image" }</span>

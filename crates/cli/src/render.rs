@@ -58,9 +58,10 @@ pub fn check_text(report: &Report) -> String {
     if let Some(p) = &report.package {
         let _ = writeln!(
             out,
-            "{}: {} entries, {} ({} unzipped)\n  zipped by {}",
+            "{}: {} entr{}, {} ({} unzipped)\n  zipped by {}",
             p.name,
             p.entries,
+            if p.entries == 1 { "y" } else { "ies" },
             human_size(p.size),
             human_size(p.uncompressed_size),
             p.zipper

@@ -135,6 +135,24 @@ pub const CAUSES: &[Cause] = &[
         sources: &[FC_GUIDE, LAMBDA_TROUBLE],
     },
     Cause {
+        id: "zip-encrypted",
+        title: "The zip is password-protected",
+        kind: CauseKind::Package,
+        summary: "Platforms unpack packages without a password; encrypted entries cannot be extracted, so the upload \
+                  is refused or files are missing at start-up.",
+        fix: "Zip again without a password: zip -r function.zip .",
+        sources: &["https://docs.aws.amazon.com/lambda/latest/dg/troubleshooting-deployment.html"],
+    },
+    Cause {
+        id: "zip-method-unsupported",
+        title: "The zip uses a compression method platforms cannot read",
+        kind: CauseKind::Package,
+        summary: "Only stored and deflate entries are safe. LZMA, PPMd, xz, bzip2, Zstandard and deflate64 (7-Zip \
+                  options, Windows for large files) are not understood by the platforms' extractors.",
+        fix: "Zip again with deflate: zip -r function.zip .  (7-Zip: format zip, method Deflate)",
+        sources: &["https://docs.aws.amazon.com/lambda/latest/dg/troubleshooting-deployment.html"],
+    },
+    Cause {
         id: "elf-interpreter-missing",
         title: "The binary's loader is not in the image",
         kind: CauseKind::Package,

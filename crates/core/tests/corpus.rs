@@ -139,6 +139,18 @@ fn corpus_correct_packages_are_clean() {
     }
 }
 
+/// Container defects the archive checks must name, by corpus file name.
+const CONTAINER_CASES: &[(&str, &str)] = &[
+    ("zipcrypto.zip", "zip-encrypted"),
+    ("aes256.zip", "zip-encrypted"),
+    ("aes_archive.zip", "zip-encrypted"),
+    ("ppmd.zip", "zip-method-unsupported"),
+    ("xz.zip", "zip-method-unsupported"),
+    ("implode.zip", "zip-method-unsupported"),
+    ("shrink.zip", "zip-method-unsupported"),
+    ("reduce.zip", "zip-method-unsupported"),
+];
+
 /// Every zip in the corpus, damaged ones included, yields a report or a clear message: no panic.
 #[test]
 fn corpus_every_zip_is_handled() {
@@ -148,6 +160,7 @@ fn corpus_every_zip_is_handled() {
     };
     let mut stack = vec![dir.join("archives"), dir.join("packages")];
     let (mut read, mut refused) = (0, 0);
+    let mut container_checked = 0;
     while let Some(d) = stack.pop() {
         for entry in std::fs::read_dir(&d).unwrap() {
             let path = entry.unwrap().path();
@@ -166,8 +179,16 @@ fn corpus_every_zip_is_handled() {
                 }
                 None => read += 1,
             }
+            if let Some((_, id)) = CONTAINER_CASES.iter().find(|(file, _)| *file == name) {
+                let ids: Vec<&str> = report.findings.iter().map(|f| f.id).collect();
+                assert!(ids.contains(id), "{name}: expected {id}, got {ids:?}");
+                container_checked += 1;
+            }
         }
     }
-    println!("corpus sweep: {read} read, {refused} refused with a message");
+    println!(
+        "corpus sweep: {read} read, {refused} refused with a message, {container_checked} container defects named"
+    );
     assert!(read > 20);
+    assert_eq!(container_checked, CONTAINER_CASES.len());
 }

@@ -4,6 +4,7 @@
 //! [`inspect`] is the one entry point. It resolves which files the platform runs ([`crate::entry`]),
 //! sniffs only those and a bounded set of likely executables, and hands each to the check modules.
 
+mod archive;
 mod binaries;
 mod layout;
 pub mod messages;
@@ -135,6 +136,8 @@ pub const CHECK_IDS: &[&str] = &[
     "shebang-missing",
     "binary-not-linux",
     "binary-wrong-arch",
+    "zip-encrypted",
+    "zip-method-unsupported",
 ];
 
 /// Most entries whose first bytes are read beyond the targets (each costs a decompressor start).
@@ -287,6 +290,7 @@ pub fn inspect<R: Read + Seek>(
             findings.extend(binaries::check_exec_binary(&ctx, target, resolved, kind));
         }
     }
+    findings.extend(archive::check_archive(&ctx));
     findings.extend(binaries::check_other_binaries(&ctx, &checked));
     findings.extend(scripts::check_other_scripts(&ctx, &checked));
     findings.sort_by(|a, b| a.severity.cmp(&b.severity).then_with(|| a.path.cmp(&b.path)));

@@ -143,6 +143,23 @@ fn token(s: &str) -> String {
         .collect()
 }
 
+/// Platform error names worth showing as a fact (SCF's are in [`super::scf`]).
+const ERROR_NAMES: &[&str] = &[
+    "CAExited",
+    "CAFileNotFound",
+    "CAFilePermission",
+    "FunctionNotStarted",
+    "InternalServerError",
+    "Runtime.InvalidEntrypoint",
+    "Runtime.ExitError",
+    "Runtime.ImportModuleError",
+    "Runtime.HandlerNotFound",
+    "Runtime.OutOfMemory",
+    "Runtime.Unknown",
+    "Sandbox.Timedout",
+    "HealthCheckContainerError",
+];
+
 /// Scans a paste for facts. Linear in the text's length.
 pub fn extract(h: &Haystack<'_>) -> Facts {
     let text = h.raw;
@@ -235,6 +252,19 @@ pub fn extract(h: &Haystack<'_>) -> Facts {
         }
     }
 
+    for name in ERROR_NAMES {
+        if let Some(i) = h.find(name) {
+            f.error_name = Some((*name).to_string());
+            // "412 CAExited": an HTTP-style status written just before the name.
+            let before = text[..i].trim_end_matches([' ', ':', '"']);
+            let digits: String = before.chars().rev().take_while(|c| c.is_ascii_digit()).collect();
+            if digits.len() == 3 {
+                f.status_code = digits.chars().rev().collect::<String>().parse().ok();
+            }
+            break;
+        }
+    }
+
     if let Some(i) = h.find("logs:") {
         let tail = text[i + 5..].trim();
         if !tail.is_empty() {
@@ -295,6 +325,12 @@ mod tests {
     fn health_check_port_and_seconds() {
         let f = extract(&Haystack::new("Function instance health check failed on port 9001 in 120 seconds.\\nLogs:"));
         assert_eq!((f.port, f.seconds), (Some(9001), Some(120)));
+    }
+
+    #[test]
+    fn error_names_and_statuses() {
+        let f = extract(&Haystack::new("412 CAExited: Function instance exited unexpectedly (code 0)"));
+        assert_eq!((f.status_code, f.error_name.as_deref()), (Some(412), Some("CAExited")));
     }
 
     #[test]

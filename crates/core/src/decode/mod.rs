@@ -164,7 +164,7 @@ fn code_reading(facts: &Facts, vendor: Option<&str>) -> Option<String> {
 pub fn decode(input: &str, platform_vendor: Option<&str>) -> Decoding {
     let truncated = input.len() > MAX_PASTE_BYTES;
     let text = Haystack::new(prefix(input, MAX_PASTE_BYTES));
-    let variables = extract(&text);
+    let mut variables = extract(&text);
 
     struct Hit {
         pattern: &'static Pattern,
@@ -176,6 +176,10 @@ pub fn decode(input: &str, platform_vendor: Option<&str>) -> Decoding {
         .collect();
     let matched: Vec<&Pattern> = hits.iter().map(|h| h.pattern).collect();
     let statuses = scf::find_statuses(&text);
+    if let [(status, _)] = statuses.as_slice() {
+        variables.status_code.get_or_insert(status.code);
+        variables.error_name.get_or_insert_with(|| status.names[0].to_string());
+    }
     let detected_vendor = detect_vendor(&text, &matched, statuses.len());
     // A vendor-specific headline counts only when the text does not look like another vendor's.
     hits.retain(|h| match (h.pattern.vendor, detected_vendor) {

@@ -145,7 +145,9 @@ fn every_scf_status_decodes_by_number_and_name() {
 fn scf_437_handler_not_found() {
     let causes = top("437 HandlerNotFound");
     assert_eq!(causes[..2], ["entry-missing", "entry-nested"]);
-    assert_eq!(decode("{\"statusCode\":437}", None).detected_vendor, Some("tencent"));
+    let d = decode("{\"statusCode\":437}", None);
+    assert_eq!(d.detected_vendor, Some("tencent"));
+    assert_eq!((d.variables.status_code, d.variables.error_name.as_deref()), (Some(437), Some("HandlerNotFound")));
 }
 
 // ---- Other platforms and the general layer ----
