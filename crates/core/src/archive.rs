@@ -490,6 +490,18 @@ mod tests {
     }
 
     #[test]
+    fn a_zip_bomb_is_never_inflated() {
+        // 64 MiB of zeros deflate to ~64 KiB; only the sniff window is ever decompressed.
+        let zeros = vec![0u8; 64 << 20];
+        let zip = ZipBuilder::new().deflated_file("bootstrap", 0o755, &zeros).finish();
+        assert!(zip.len() < 200_000);
+        let mut pkg = open(zip).unwrap();
+        assert_eq!(pkg.entries()[0].size, 64 << 20);
+        assert_eq!(pkg.sniff(0).unwrap().len(), 4096);
+        assert_eq!(pkg.bytes_sniffed(), 4096);
+    }
+
+    #[test]
     fn bad_inputs_give_messages_not_panics() {
         assert_eq!(open(vec![]).err(), Some(PackageError::Empty));
         assert_eq!(open(b"hello world, not a zip".to_vec()).err(), Some(PackageError::NotZip));

@@ -142,7 +142,7 @@ pub fn diagnose<R: Read + Seek>(package: Option<(&str, R)>, request: &Request) -
         profile.entry,
         EntryConvention::RootExecutable { start_command_allowed: true, .. } | EntryConvention::StartCommandOnly
     );
-    if !user_gave_start && command_allowed {
+    if !user_gave_start && command_allowed && package.is_some() {
         let default_entry = profile.default_entry_path();
         let quoted = decoding.as_ref().and_then(|d| d.variables.start_command.clone());
         if let Some(cmd) = quoted.filter(|c| !c.is_empty() && default_entry.as_deref() != Some(c.as_str())) {
