@@ -395,20 +395,20 @@ impl<R: Read + Seek> Package<R> {
     /// Encrypted entries and unsupported methods give an error string instead of bytes.
     pub fn sniff(&mut self, index: usize) -> Result<Vec<u8>, String> {
         let limit = self.limits.sniff_bytes;
-        self.sniff_up_to(index, limit)
+        self.read_prefix(index, limit)
     }
 
-    /// Reads at most `limit` bytes (and never more than [`Limits::sniff_bytes`] × 16) from an entry.
-    pub fn sniff_up_to(&mut self, index: usize, limit: usize) -> Result<Vec<u8>, String> {
-        let limit = limit.min(self.limits.sniff_bytes * 16);
+    /// Reads at most `limit` bytes from the start of an entry (callers bound `limit`: the ELF reader
+    /// by [`crate::elf::MAX_ELF_BYTES`], text readers by a few KiB). Never more than the entry holds.
+    pub fn read_prefix(&mut self, index: usize, limit: usize) -> Result<Vec<u8>, String> {
         let entry = self.entries.get(index).ok_or("no such entry")?;
         if entry.encrypted {
             return Err("the entry is encrypted".into());
         }
-        let want = (entry.size.min(limit as u64)) as usize;
+        let want = entry.size.min(limit as u64) as usize;
         let file = self.archive.by_index(index).map_err(|e| e.to_string())?;
         let mut buf = Vec::with_capacity(want);
-        file.take(limit as u64).read_to_end(&mut buf).map_err(|e| e.to_string())?;
+        file.take(want as u64).read_to_end(&mut buf).map_err(|e| e.to_string())?;
         self.bytes_sniffed += buf.len() as u64;
         Ok(buf)
     }

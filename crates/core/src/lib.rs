@@ -1,7 +1,8 @@
 //! Bootdoctor's engine: why a serverless function will not start.
 //!
 //! - [`archive`] lists a zip's central directory and sniffs entries, through `Read + Seek`.
-//! - [`sniff`] classifies a file from its first bytes (ELF, Mach-O, PE, script, text).
+//! - [`sniff`] classifies a file from its first bytes (ELF, Mach-O, PE, script, text); [`elf`] reads
+//!   what a dynamic ELF needs at load time (interpreter, libraries, symbol versions).
 //! - [`profiles`] and [`causes`] are the knowledge: platforms and failure causes, as data with sources.
 //! - [`entry`] resolves which files a platform runs; [`checks`] turns all that into findings.
 //! - [`decode`] turns a pasted platform error into ranked hypotheses.
@@ -13,6 +14,7 @@ pub mod archive;
 pub mod causes;
 pub mod checks;
 pub mod decode;
+pub mod elf;
 pub mod entry;
 pub mod profiles;
 pub mod report;

@@ -75,6 +75,20 @@ pub struct Profile {
     pub glibc: &'static str,
     /// Where the glibc version comes from.
     pub glibc_provenance: Provenance,
+    /// Highest `GLIBCXX_` version of the image's libstdc++.
+    pub glibcxx: &'static str,
+    /// Highest `CXXABI_` version of the image's libstdc++.
+    pub cxxabi: &'static str,
+    /// Where the libstdc++ versions come from (always inferred from the compiler the image ships).
+    pub libstdcxx_provenance: Provenance,
+    /// Dynamic loaders present in the image (`PT_INTERP` values that work).
+    pub loaders: &'static [&'static str],
+    /// Shared libraries known to be in the image (beyond the glibc core, see [`GLIBC_CORE`]).
+    pub libraries: &'static [&'static str],
+    /// Directories, relative to the code directory, that the platform's `LD_LIBRARY_PATH` searches.
+    pub library_dirs: &'static [&'static str],
+    /// Where the library facts come from.
+    pub library_provenance: Provenance,
     /// Where the package is extracted.
     pub code_dir: &'static str,
     /// How the code is started.
@@ -110,6 +124,29 @@ impl Profile {
         }
     }
 }
+
+/// Libraries every glibc image has: glibc itself and the GCC runtime.
+pub const GLIBC_CORE: &[&str] = &[
+    "libc.so.6",
+    "libm.so.6",
+    "libdl.so.2",
+    "libpthread.so.0",
+    "librt.so.1",
+    "libresolv.so.2",
+    "libutil.so.1",
+    "libgcc_s.so.1",
+    "libstdc++.so.6",
+    "ld-linux-x86-64.so.2",
+    "ld-linux-aarch64.so.1",
+];
+
+/// OpenSSL sonames, each present on some images and absent on others: a needed one the image
+/// lacks is a certain failure, not a guess.
+pub const OPENSSL_SONAMES: &[&str] =
+    &["libssl.so.10", "libcrypto.so.10", "libssl.so.1.1", "libcrypto.so.1.1", "libssl.so.3", "libcrypto.so.3"];
+
+const X86_64_LOADERS: &[&str] = &["/lib64/ld-linux-x86-64.so.2", "/lib/x86_64-linux-gnu/ld-linux-x86-64.so.2"];
+const ARM64_LOADERS: &[&str] = &["/lib/ld-linux-aarch64.so.1", "/lib64/ld-linux-aarch64.so.1"];
 
 const FC_SOURCES: &[Source] = &[
     Source {
@@ -171,6 +208,13 @@ const FC_DEBIAN10: Profile = Profile {
     libc: "glibc",
     glibc: "2.28",
     glibc_provenance: Provenance::Derived("Debian 10 ships glibc 2.28; assumes FC's image tracks Debian's packages"),
+    glibcxx: "3.4.25",
+    cxxabi: "1.3.11",
+    libstdcxx_provenance: Provenance::Derived("Debian 10's libstdc++ is from GCC 8"),
+    loaders: X86_64_LOADERS,
+    libraries: &["libz.so.1", "libssl.so.1.1", "libcrypto.so.1.1", "libcrypt.so.1"],
+    library_dirs: &["", "lib"],
+    library_provenance: Provenance::Derived("Debian 10 packages; FC adds /code and /code/lib to LD_LIBRARY_PATH"),
     code_dir: "/code",
     entry: EntryConvention::RootExecutable { file: "bootstrap", start_command_allowed: true },
     contract: ServerContract::HttpServer,
@@ -191,6 +235,13 @@ const SCF_CUSTOM: Profile = Profile {
     libc: "glibc",
     glibc: "2.17",
     glibc_provenance: Provenance::Derived("CentOS 7 ships glibc 2.17; SCF documents a CentOS 7.6 image"),
+    glibcxx: "3.4.19",
+    cxxabi: "1.3.7",
+    libstdcxx_provenance: Provenance::Derived("CentOS 7's libstdc++ is from GCC 4.8.5"),
+    loaders: X86_64_LOADERS,
+    libraries: &["libz.so.1", "libssl.so.10", "libcrypto.so.10", "libcrypt.so.1"],
+    library_dirs: &[],
+    library_provenance: Provenance::Derived("CentOS 7 packages; SCF's LD_LIBRARY_PATH for code is not documented"),
     code_dir: "/var/user",
     entry: EntryConvention::RootExecutable { file: "bootstrap", start_command_allowed: false },
     contract: ServerContract::RuntimeApi,
@@ -211,6 +262,15 @@ const LAMBDA_AL2023: Profile = Profile {
     libc: "glibc",
     glibc: "2.34",
     glibc_provenance: Provenance::Documented,
+    glibcxx: "3.4.29",
+    cxxabi: "1.3.13",
+    libstdcxx_provenance: Provenance::Derived("Amazon Linux 2023 ships GCC 11"),
+    loaders: X86_64_LOADERS,
+    libraries: &["libz.so.1", "libssl.so.3", "libcrypto.so.3"],
+    library_dirs: &["", "lib"],
+    library_provenance: Provenance::Derived(
+        "Amazon Linux 2023 minimal packages; LD_LIBRARY_PATH includes /var/task, /var/task/lib and /opt/lib (AWS base images)",
+    ),
     code_dir: "/var/task",
     entry: EntryConvention::RootExecutable { file: "bootstrap", start_command_allowed: false },
     contract: ServerContract::RuntimeApi,
@@ -256,6 +316,7 @@ pub const PROFILES: &[Profile] = &[
         name: "AWS Lambda — provided.al2023 (arm64)",
         arch: Arch::Arm64,
         arch_label: "arm64",
+        loaders: ARM64_LOADERS,
         ..LAMBDA_AL2023
     },
     Profile {
@@ -269,6 +330,15 @@ pub const PROFILES: &[Profile] = &[
         glibc: "2.35",
         glibc_provenance: Provenance::Derived(
             "Google's buildpacks base (Ubuntu 22.04) ships glibc 2.35; your own image may differ",
+        ),
+        glibcxx: "3.4.30",
+        cxxabi: "1.3.13",
+        libstdcxx_provenance: Provenance::Derived("Ubuntu 22.04 ships GCC 12's libstdc++"),
+        loaders: X86_64_LOADERS,
+        libraries: &["libz.so.1", "libssl.so.3", "libcrypto.so.3", "libcrypt.so.1"],
+        library_dirs: &[],
+        library_provenance: Provenance::Derived(
+            "Ubuntu 22.04 packages of Google's buildpacks run image; your image may differ",
         ),
         code_dir: "/workspace",
         entry: EntryConvention::StartCommandOnly,

@@ -6,6 +6,7 @@
 
 mod archive;
 mod binaries;
+mod dynamic;
 mod layout;
 pub mod messages;
 mod permissions;
@@ -17,7 +18,8 @@ use std::io::{Read, Seek};
 use serde::Serialize;
 
 use crate::archive::{Entry, EntryType, HostSystem, Package, StoredMode};
-use crate::entry::{resolve_targets, StartSpec, Target, TargetRole};
+use crate::elf::{read_needs, ElfNeeds, MAX_ELF_BYTES};
+use crate::entry::{normalize_relative, resolve_targets, StartSpec, Target, TargetRole};
 use crate::profiles::Profile;
 use crate::sniff::{classify, FileKind};
 
@@ -138,13 +140,40 @@ pub const CHECK_IDS: &[&str] = &[
     "binary-wrong-arch",
     "zip-encrypted",
     "zip-method-unsupported",
+    "elf-interpreter-missing",
+    "glibc-too-new",
+    "shared-lib-missing",
 ];
 
 /// Most entries whose first bytes are read beyond the targets (each costs a decompressor start).
 pub const SNIFF_BUDGET: usize = 2000;
 
+/// Most ELF objects whose dynamic structures are read (each costs a decompression up to them).
+pub const DEEP_BUDGET: usize = 300;
+
 /// Extensions of files that may be executables or scripts worth sniffing.
-const SNIFF_EXTENSIONS: &[&str] = &["sh", "bash", "exe", "bin", "so", "node", "dylib", "dll", "out"];
+const SNIFF_EXTENSIONS: &[&str] = &["sh", "bash", "exe", "bin", "so", "node", "dylib", "dll", "pyd", "out"];
+
+/// Package directories that a start script puts on `LD_LIBRARY_PATH` (`export LD_LIBRARY_PATH=
+/// $LAMBDA_TASK_ROOT/lib:…`), as package paths.
+fn ld_library_path_dirs(script: &str, code_dir: &str) -> Vec<String> {
+    let mut dirs = Vec::new();
+    for line in script.lines().filter(|l| l.contains("LD_LIBRARY_PATH=")) {
+        let value = line.split("LD_LIBRARY_PATH=").nth(1).unwrap_or("");
+        let value = value.split_whitespace().next().unwrap_or("").trim_matches(|c| c == '"' || c == '\'');
+        for item in value.split(':') {
+            let item = ["$LAMBDA_TASK_ROOT", "${LAMBDA_TASK_ROOT}", "$PWD", "${PWD}", "$(pwd)", code_dir]
+                .iter()
+                .find_map(|prefix| item.strip_prefix(prefix))
+                .or_else(|| item.strip_prefix("./").or((item == ".").then_some("")))
+                .or_else(|| (!item.starts_with('/') && !item.starts_with('$') && !item.is_empty()).then_some(item));
+            if let Some(rel) = item {
+                dirs.push(normalize_relative(rel.trim_start_matches('/')).unwrap_or_default());
+            }
+        }
+    }
+    dirs
+}
 
 /// Shared view of the package for the check modules.
 pub(crate) struct Ctx<'a> {
@@ -154,6 +183,10 @@ pub(crate) struct Ctx<'a> {
     pub kinds: HashMap<usize, FileKind>,
     /// Symlink entry index → the entry it points to, when that is in the package.
     pub links: HashMap<usize, usize>,
+    /// Load-time needs of the Linux ELF objects read in depth.
+    pub needs: HashMap<usize, ElfNeeds>,
+    /// Package directories a start script adds to `LD_LIBRARY_PATH`.
+    pub ld_library_path: Vec<String>,
 }
 
 impl<'a> Ctx<'a> {
@@ -270,7 +303,31 @@ pub fn inspect<R: Read + Seek>(
         }
     }
 
-    let ctx = Ctx { profile, entries: &entries, by_path, kinds, links };
+    // Read the dynamic structures of Linux ELF objects built for this CPU: targets first.
+    let mut needs: HashMap<usize, ElfNeeds> = HashMap::new();
+    let mut deep: Vec<usize> = to_sniff
+        .iter()
+        .copied()
+        .filter(|i| matches!(kinds.get(i), Some(FileKind::Elf(h)) if h.os == crate::sniff::ElfOs::Linux && h.arch == profile.arch))
+        .collect();
+    deep.truncate(DEEP_BUDGET);
+    for i in deep {
+        if let Ok(n) = read_needs(|len| package.read_prefix(i, len.min(MAX_ELF_BYTES))) {
+            needs.insert(i, n);
+        }
+    }
+    let mut ld_library_path = Vec::new();
+    for t in targets.iter().filter(|t| t.role == TargetRole::Exec) {
+        if let Some(&i) = by_path.get(t.path.as_str()) {
+            if matches!(kinds.get(&i), Some(FileKind::Script(_))) {
+                if let Ok(head) = package.sniff(i) {
+                    ld_library_path.extend(ld_library_path_dirs(&String::from_utf8_lossy(&head), profile.code_dir));
+                }
+            }
+        }
+    }
+
+    let ctx = Ctx { profile, entries: &entries, by_path, kinds, links, needs, ld_library_path };
     let mut findings = Vec::new();
     let mut checked: Vec<usize> = Vec::new();
     for target in &targets {
@@ -288,6 +345,17 @@ pub fn inspect<R: Read + Seek>(
         if let Some(kind) = ctx.kind(resolved.index) {
             findings.extend(scripts::check_exec_script(&ctx, target, resolved, kind));
             findings.extend(binaries::check_exec_binary(&ctx, target, resolved, kind));
+        }
+        if let Some(n) = ctx.needs.get(&resolved.index).filter(|_| dynamic::applies(profile)) {
+            checked.push(resolved.index);
+            findings.extend(dynamic::check_elf(&ctx, resolved, n, Some(target)));
+        }
+    }
+    if dynamic::applies(profile) {
+        let mut others: Vec<usize> = ctx.needs.keys().copied().filter(|i| !checked.contains(i)).collect();
+        others.sort_unstable();
+        for i in others {
+            findings.extend(dynamic::check_elf(&ctx, &entries[i], &ctx.needs[&i], None));
         }
     }
     findings.extend(archive::check_archive(&ctx));
@@ -335,6 +403,18 @@ pub fn inspect<R: Read + Seek>(
         sniff_budget_exhausted: budget_exhausted,
     };
     Inspection { summary, targets, findings, files }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::ld_library_path_dirs;
+
+    #[test]
+    fn ld_library_path_from_scripts() {
+        let script = "#!/bin/bash\nexport LD_LIBRARY_PATH=$LAMBDA_TASK_ROOT/lib:./vendor/so:/opt/lib:$LD_LIBRARY_PATH\nexec ./app\n";
+        assert_eq!(ld_library_path_dirs(script, "/var/task"), ["lib", "vendor/so"]);
+        assert_eq!(ld_library_path_dirs("LD_LIBRARY_PATH=/code/deps ./main", "/code"), ["deps"]);
+    }
 }
 
 #[cfg(test)]

@@ -1,0 +1,443 @@
+//! What a dynamically linked ELF needs at load time: its interpreter (`PT_INTERP`), libraries
+//! (`DT_NEEDED`), search paths (`DT_RPATH`, `DT_RUNPATH`) and symbol versions (`DT_VERNEED`).
+//!
+//! Everything is read through the program headers and the dynamic segment, never the section
+//! headers, so stripped binaries without section headers are read the same way. The caller hands in
+//! a function that returns the first `n` bytes of the file; this module asks for only as much as
+//! the structures it follows need, up to [`MAX_ELF_BYTES`].
+
+use serde::Serialize;
+
+/// Most bytes of one ELF read to follow its dynamic structures.
+pub const MAX_ELF_BYTES: usize = 64 << 20;
+
+/// The load-time needs of an ELF object.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct ElfNeeds {
+    /// `PT_INTERP`: the dynamic loader the kernel starts.
+    pub interpreter: Option<String>,
+    /// `DT_NEEDED` sonames, in order.
+    pub needed: Vec<String>,
+    /// `DT_RPATH` entries.
+    pub rpath: Vec<String>,
+    /// `DT_RUNPATH` entries.
+    pub runpath: Vec<String>,
+    /// `DT_VERNEED`: (library, versions needed from it).
+    pub version_needs: Vec<(String, Vec<String>)>,
+    /// No `PT_INTERP` and no `PT_DYNAMIC`: needs nothing from the image.
+    pub is_static: bool,
+    /// `e_type` is `ET_DYN` with no interpreter and no PIE flag: a shared library.
+    pub is_shared_library: bool,
+}
+
+impl ElfNeeds {
+    /// The highest version with `prefix` (`GLIBC_`, `GLIBCXX_`, `CXXABI_`) across all libraries,
+    /// compared numerically.
+    pub fn max_version(&self, prefix: &str) -> Option<String> {
+        self.version_needs
+            .iter()
+            .flat_map(|(_, versions)| versions.iter())
+            .filter_map(|v| v.strip_prefix(prefix).and_then(parse_version).map(|n| (n, v)))
+            .max_by(|a, b| a.0.cmp(&b.0))
+            .map(|(_, v)| v.clone())
+    }
+
+    /// True when any library requires `GLIBC_ABI_DT_RELR` (packed relative relocations: glibc ≥ 2.36).
+    pub fn needs_dt_relr(&self) -> bool {
+        self.version_needs.iter().any(|(_, vs)| vs.iter().any(|v| v == "GLIBC_ABI_DT_RELR"))
+    }
+}
+
+/// `2.34` → `[2, 34]`; `3.4.29` → `[3, 4, 29]`. `None` for anything else.
+pub fn parse_version(text: &str) -> Option<Vec<u32>> {
+    text.split('.').map(|p| p.parse::<u32>().ok()).collect()
+}
+
+const PT_LOAD: u32 = 1;
+const PT_DYNAMIC: u32 = 2;
+const PT_INTERP: u32 = 3;
+const DT_NULL: u64 = 0;
+const DT_NEEDED: u64 = 1;
+const DT_STRTAB: u64 = 5;
+const DT_STRSZ: u64 = 10;
+const DT_RPATH: u64 = 15;
+const DT_RUNPATH: u64 = 29;
+const DT_FLAGS_1: u64 = 0x6fff_fffb;
+const DT_VERNEED: u64 = 0x6fff_fffe;
+const DT_VERNEEDNUM: u64 = 0x6fff_ffff;
+const DF_1_PIE: u64 = 0x0800_0000;
+
+/// Fixed-width reads in the file's byte order, bounds-checked.
+struct Reader<'a> {
+    bytes: &'a [u8],
+    little: bool,
+}
+
+impl Reader<'_> {
+    fn u16(&self, at: usize) -> Option<u16> {
+        let b: [u8; 2] = self.bytes.get(at..at.checked_add(2)?)?.try_into().ok()?;
+        Some(if self.little { u16::from_le_bytes(b) } else { u16::from_be_bytes(b) })
+    }
+    fn u32(&self, at: usize) -> Option<u32> {
+        let b: [u8; 4] = self.bytes.get(at..at.checked_add(4)?)?.try_into().ok()?;
+        Some(if self.little { u32::from_le_bytes(b) } else { u32::from_be_bytes(b) })
+    }
+    fn u64(&self, at: usize) -> Option<u64> {
+        let b: [u8; 8] = self.bytes.get(at..at.checked_add(8)?)?.try_into().ok()?;
+        Some(if self.little { u64::from_le_bytes(b) } else { u64::from_be_bytes(b) })
+    }
+    fn word(&self, at: usize, is_64: bool) -> Option<u64> {
+        if is_64 {
+            self.u64(at)
+        } else {
+            self.u32(at).map(u64::from)
+        }
+    }
+    fn c_string(&self, at: usize, max: usize) -> Option<String> {
+        let tail = self.bytes.get(at..)?;
+        let end = tail.iter().take(max).position(|&b| b == 0)?;
+        Some(String::from_utf8_lossy(&tail[..end]).into_owned())
+    }
+}
+
+#[derive(Clone, Copy)]
+struct Segment {
+    kind: u32,
+    offset: u64,
+    vaddr: u64,
+    filesz: u64,
+}
+
+/// Why the needs of an ELF could not be read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ElfError {
+    /// The header or a structure it points to is malformed or outside the file.
+    Malformed(&'static str),
+    /// A structure lies beyond [`MAX_ELF_BYTES`] or beyond what could be read.
+    TooFar,
+    /// Reading the file failed.
+    Read(String),
+}
+
+/// Reads the load-time needs of an ELF. `read_prefix(n)` returns the file's first `n` bytes (or
+/// fewer, at end of file).
+pub fn read_needs(mut read_prefix: impl FnMut(usize) -> Result<Vec<u8>, String>) -> Result<ElfNeeds, ElfError> {
+    let mut buf = read_prefix(4096).map_err(ElfError::Read)?;
+    let ensure = |buf: &mut Vec<u8>, end: u64, read_prefix: &mut dyn FnMut(usize) -> Result<Vec<u8>, String>| {
+        let end = usize::try_from(end).map_err(|_| ElfError::TooFar)?;
+        if end > MAX_ELF_BYTES {
+            return Err(ElfError::TooFar);
+        }
+        if end > buf.len() {
+            *buf = read_prefix(end.max(buf.len() * 2).min(MAX_ELF_BYTES)).map_err(ElfError::Read)?;
+            if end > buf.len() {
+                return Err(ElfError::Malformed("a structure extends past the end of the file"));
+            }
+        }
+        Ok(())
+    };
+
+    if buf.len() < 52 || &buf[..4] != b"\x7fELF" {
+        return Err(ElfError::Malformed("not an ELF header"));
+    }
+    let is_64 = buf[4] == 2;
+    let little = buf[5] == 1;
+    let e_type;
+    let (phoff, phentsize, phnum);
+    {
+        let r = Reader { bytes: &buf, little };
+        e_type = r.u16(16).ok_or(ElfError::Malformed("short header"))?;
+        if is_64 {
+            phoff = r.u64(32).ok_or(ElfError::Malformed("short header"))?;
+            phentsize = r.u16(54).ok_or(ElfError::Malformed("short header"))? as u64;
+            phnum = r.u16(56).ok_or(ElfError::Malformed("short header"))? as u64;
+        } else {
+            phoff = r.u32(28).ok_or(ElfError::Malformed("short header"))? as u64;
+            phentsize = r.u16(42).ok_or(ElfError::Malformed("short header"))? as u64;
+            phnum = r.u16(44).ok_or(ElfError::Malformed("short header"))? as u64;
+        }
+    }
+    let min_phentsize = if is_64 { 56 } else { 32 };
+    if phnum == 0 || phentsize < min_phentsize || phnum > 4096 {
+        return Err(ElfError::Malformed("no usable program headers"));
+    }
+    ensure(&mut buf, phoff.saturating_add(phentsize.saturating_mul(phnum)), &mut read_prefix)?;
+
+    let mut segments = Vec::with_capacity(phnum as usize);
+    {
+        let r = Reader { bytes: &buf, little };
+        for i in 0..phnum {
+            let at = phoff.saturating_add(i * phentsize) as usize;
+            let seg = if is_64 {
+                Segment {
+                    kind: r.u32(at).ok_or(ElfError::Malformed("program header"))?,
+                    offset: r.u64(at + 8).ok_or(ElfError::Malformed("program header"))?,
+                    vaddr: r.u64(at + 16).ok_or(ElfError::Malformed("program header"))?,
+                    filesz: r.u64(at + 32).ok_or(ElfError::Malformed("program header"))?,
+                }
+            } else {
+                Segment {
+                    kind: r.u32(at).ok_or(ElfError::Malformed("program header"))?,
+                    offset: r.u32(at + 4).ok_or(ElfError::Malformed("program header"))? as u64,
+                    vaddr: r.u32(at + 8).ok_or(ElfError::Malformed("program header"))? as u64,
+                    filesz: r.u32(at + 16).ok_or(ElfError::Malformed("program header"))? as u64,
+                }
+            };
+            segments.push(seg);
+        }
+    }
+
+    let mut needs = ElfNeeds::default();
+    if let Some(interp) = segments.iter().find(|s| s.kind == PT_INTERP) {
+        let len = interp.filesz.min(4096);
+        ensure(&mut buf, interp.offset.saturating_add(len), &mut read_prefix)?;
+        let r = Reader { bytes: &buf, little };
+        needs.interpreter = r.c_string(interp.offset as usize, len as usize);
+    }
+    let Some(dynamic) = segments.iter().find(|s| s.kind == PT_DYNAMIC).copied() else {
+        needs.is_static = needs.interpreter.is_none();
+        return Ok(needs);
+    };
+    let dyn_size = dynamic.filesz.min(64 * 1024);
+    ensure(&mut buf, dynamic.offset.saturating_add(dyn_size), &mut read_prefix)?;
+
+    let entry = if is_64 { 16 } else { 8 };
+    let mut tags: Vec<(u64, u64)> = Vec::new();
+    {
+        let r = Reader { bytes: &buf, little };
+        let mut at = dynamic.offset as usize;
+        let end = dynamic.offset.saturating_add(dyn_size) as usize;
+        while at.saturating_add(entry) <= end {
+            let tag = r.word(at, is_64).ok_or(ElfError::Malformed("dynamic entry"))?;
+            let val = r.word(at + entry / 2, is_64).ok_or(ElfError::Malformed("dynamic entry"))?;
+            if tag == DT_NULL {
+                break;
+            }
+            tags.push((tag, val));
+            at += entry;
+        }
+    }
+    let find = |t: u64| tags.iter().find(|(tag, _)| *tag == t).map(|(_, v)| *v);
+    let to_offset = |vaddr: u64| {
+        segments
+            .iter()
+            .filter(|s| s.kind == PT_LOAD)
+            .find(|s| vaddr >= s.vaddr && vaddr < s.vaddr.saturating_add(s.filesz))
+            .map(|s| vaddr - s.vaddr + s.offset)
+    };
+    let flags_1 = find(DT_FLAGS_1).unwrap_or(0);
+    needs.is_shared_library = e_type == 3 && needs.interpreter.is_none() && flags_1 & DF_1_PIE == 0;
+
+    let strtab = find(DT_STRTAB).and_then(to_offset).ok_or(ElfError::Malformed("dynamic string table not mapped"))?;
+    let strsz = find(DT_STRSZ).unwrap_or(0).min(16 << 20);
+    ensure(&mut buf, strtab.saturating_add(strsz), &mut read_prefix)?;
+    let string_at = |buf: &[u8], off: u64| -> Option<String> {
+        if off >= strsz {
+            return None;
+        }
+        Reader { bytes: buf, little }.c_string(strtab.saturating_add(off) as usize, (strsz - off) as usize)
+    };
+    for (tag, val) in &tags {
+        match *tag {
+            DT_NEEDED => needs.needed.extend(string_at(&buf, *val)),
+            DT_RPATH => needs.rpath.extend(string_at(&buf, *val).iter().flat_map(|s| split_paths(s))),
+            DT_RUNPATH => needs.runpath.extend(string_at(&buf, *val).iter().flat_map(|s| split_paths(s))),
+            _ => {}
+        }
+    }
+
+    if let (Some(verneed), Some(count)) = (find(DT_VERNEED).and_then(to_offset), find(DT_VERNEEDNUM)) {
+        let mut at = verneed;
+        for _ in 0..count.min(256) {
+            ensure(&mut buf, at.saturating_add(16), &mut read_prefix)?;
+            let (cnt, file, aux, next) = {
+                let r = Reader { bytes: &buf, little };
+                let a = at as usize;
+                (
+                    r.u16(a + 2).ok_or(ElfError::Malformed("verneed"))?,
+                    r.u32(a + 4).ok_or(ElfError::Malformed("verneed"))?,
+                    r.u32(a + 8).ok_or(ElfError::Malformed("verneed"))?,
+                    r.u32(a + 12).ok_or(ElfError::Malformed("verneed"))?,
+                )
+            };
+            let library = string_at(&buf, file as u64).unwrap_or_default();
+            let mut versions = Vec::new();
+            let mut aux_at = at.saturating_add(aux as u64);
+            for _ in 0..cnt.min(256) {
+                ensure(&mut buf, aux_at.saturating_add(16), &mut read_prefix)?;
+                let (name, aux_next) = {
+                    let r = Reader { bytes: &buf, little };
+                    let a = aux_at as usize;
+                    (
+                        r.u32(a + 8).ok_or(ElfError::Malformed("vernaux"))?,
+                        r.u32(a + 12).ok_or(ElfError::Malformed("vernaux"))?,
+                    )
+                };
+                versions.extend(string_at(&buf, name as u64));
+                if aux_next == 0 {
+                    break;
+                }
+                aux_at = aux_at.saturating_add(aux_next as u64);
+            }
+            needs.version_needs.push((library, versions));
+            if next == 0 {
+                break;
+            }
+            at = at.saturating_add(next as u64);
+        }
+    }
+    Ok(needs)
+}
+
+fn split_paths(s: &str) -> Vec<String> {
+    s.split(':').filter(|p| !p.is_empty()).map(str::to_string).collect()
+}
+
+#[cfg(test)]
+pub(crate) mod testing {
+    //! A tiny ELF writer for tests: a 64-bit little-endian x86_64 object with chosen interpreter,
+    //! needed libraries, run path and version needs, laid out as a linker would (one LOAD segment).
+
+    /// Builds the bytes of an ELF with the given load-time needs.
+    pub fn elf(
+        interp: Option<&str>,
+        needed: &[&str],
+        runpath: Option<&str>,
+        verneed: &[(&str, &[&str])],
+        e_type: u16,
+    ) -> Vec<u8> {
+        let mut strtab = vec![0u8];
+        let mut add = |s: &str| {
+            let at = strtab.len() as u64;
+            strtab.extend_from_slice(s.as_bytes());
+            strtab.push(0);
+            at
+        };
+        let needed_off: Vec<u64> = needed.iter().map(|n| add(n)).collect();
+        let runpath_off = runpath.map(&mut add);
+        let verneed_strs: Vec<(u64, Vec<u64>)> =
+            verneed.iter().map(|(lib, vs)| (add(lib), vs.iter().map(|v| add(v)).collect())).collect();
+
+        let phnum = 3u64;
+        let interp_off = 64 + 56 * phnum;
+        let interp_bytes: Vec<u8> = interp.map(|i| [i.as_bytes(), b"\0"].concat()).unwrap_or_default();
+        let strtab_off = interp_off + interp_bytes.len() as u64;
+        let verneed_off = (strtab_off + strtab.len() as u64 + 7) & !7;
+        let mut verneed_bytes = Vec::new();
+        for (i, (file, versions)) in verneed_strs.iter().enumerate() {
+            let last = i + 1 == verneed_strs.len();
+            let size = 16 + 16 * versions.len() as u32;
+            verneed_bytes.extend_from_slice(&1u16.to_le_bytes());
+            verneed_bytes.extend_from_slice(&(versions.len() as u16).to_le_bytes());
+            verneed_bytes.extend_from_slice(&(*file as u32).to_le_bytes());
+            verneed_bytes.extend_from_slice(&16u32.to_le_bytes());
+            verneed_bytes.extend_from_slice(&(if last { 0 } else { size }).to_le_bytes());
+            for (j, name) in versions.iter().enumerate() {
+                verneed_bytes.extend_from_slice(&0u32.to_le_bytes());
+                verneed_bytes.extend_from_slice(&0u16.to_le_bytes());
+                verneed_bytes.extend_from_slice(&0u16.to_le_bytes());
+                verneed_bytes.extend_from_slice(&(*name as u32).to_le_bytes());
+                verneed_bytes.extend_from_slice(&(if j + 1 == versions.len() { 0u32 } else { 16 }).to_le_bytes());
+            }
+        }
+        let dynamic_off = (verneed_off + verneed_bytes.len() as u64 + 7) & !7;
+        let mut dynamic: Vec<(u64, u64)> = needed_off.iter().map(|o| (1, *o)).collect();
+        if let Some(o) = runpath_off {
+            dynamic.push((29, o));
+        }
+        dynamic.push((5, strtab_off));
+        dynamic.push((10, strtab.len() as u64));
+        if !verneed_strs.is_empty() {
+            dynamic.push((0x6fff_fffe, verneed_off));
+            dynamic.push((0x6fff_ffff, verneed_strs.len() as u64));
+        }
+        dynamic.push((0, 0));
+        let total = dynamic_off + 16 * dynamic.len() as u64;
+
+        let mut out = vec![0u8; total as usize];
+        out[..4].copy_from_slice(b"\x7fELF");
+        out[4] = 2;
+        out[5] = 1;
+        out[6] = 1;
+        out[16..18].copy_from_slice(&e_type.to_le_bytes());
+        out[18..20].copy_from_slice(&62u16.to_le_bytes());
+        out[20..24].copy_from_slice(&1u32.to_le_bytes());
+        out[32..40].copy_from_slice(&64u64.to_le_bytes());
+        out[52..54].copy_from_slice(&64u16.to_le_bytes());
+        out[54..56].copy_from_slice(&56u16.to_le_bytes());
+        out[56..58].copy_from_slice(&(phnum as u16).to_le_bytes());
+        let mut ph = |i: u64, kind: u32, off: u64, size: u64| {
+            let at = (64 + 56 * i) as usize;
+            out[at..at + 4].copy_from_slice(&kind.to_le_bytes());
+            out[at + 8..at + 16].copy_from_slice(&off.to_le_bytes());
+            out[at + 16..at + 24].copy_from_slice(&off.to_le_bytes());
+            out[at + 32..at + 40].copy_from_slice(&size.to_le_bytes());
+            out[at + 40..at + 48].copy_from_slice(&size.to_le_bytes());
+        };
+        // Without an interpreter the slot stays a PT_NULL header.
+        if interp.is_some() {
+            ph(0, 3, interp_off, interp_bytes.len() as u64);
+        }
+        ph(1, 1, 0, total);
+        ph(2, 2, dynamic_off, 16 * dynamic.len() as u64);
+        out[interp_off as usize..interp_off as usize + interp_bytes.len()].copy_from_slice(&interp_bytes);
+        out[strtab_off as usize..strtab_off as usize + strtab.len()].copy_from_slice(&strtab);
+        out[verneed_off as usize..verneed_off as usize + verneed_bytes.len()].copy_from_slice(&verneed_bytes);
+        for (i, (tag, val)) in dynamic.iter().enumerate() {
+            let at = dynamic_off as usize + 16 * i;
+            out[at..at + 8].copy_from_slice(&tag.to_le_bytes());
+            out[at + 8..at + 16].copy_from_slice(&val.to_le_bytes());
+        }
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::testing::elf;
+    use super::*;
+
+    fn needs_of(bytes: &[u8]) -> Result<ElfNeeds, ElfError> {
+        read_needs(|n| Ok(bytes[..n.min(bytes.len())].to_vec()))
+    }
+
+    #[test]
+    fn reads_interp_needed_runpath_and_versions() {
+        let bytes = elf(
+            Some("/lib64/ld-linux-x86-64.so.2"),
+            &["libssl.so.1.1", "libc.so.6"],
+            Some("$ORIGIN/lib:/home/me/build"),
+            &[
+                ("libc.so.6", &["GLIBC_2.2.5", "GLIBC_2.34", "GLIBC_2.17"]),
+                ("libstdc++.so.6", &["GLIBCXX_3.4.21", "CXXABI_1.3.9"]),
+            ],
+            3,
+        );
+        let n = needs_of(&bytes).unwrap();
+        assert_eq!(n.interpreter.as_deref(), Some("/lib64/ld-linux-x86-64.so.2"));
+        assert_eq!(n.needed, ["libssl.so.1.1", "libc.so.6"]);
+        assert_eq!(n.runpath, ["$ORIGIN/lib", "/home/me/build"]);
+        assert_eq!(n.max_version("GLIBC_").as_deref(), Some("GLIBC_2.34"));
+        assert_eq!(n.max_version("GLIBCXX_").as_deref(), Some("GLIBCXX_3.4.21"));
+        assert!(!n.is_static && !n.is_shared_library);
+    }
+
+    #[test]
+    fn versions_compare_numerically() {
+        let bytes = elf(None, &["libc.so.6"], None, &[("libc.so.6", &["GLIBC_2.9", "GLIBC_2.10"])], 3);
+        let n = needs_of(&bytes).unwrap();
+        assert_eq!(n.max_version("GLIBC_").as_deref(), Some("GLIBC_2.10"));
+        assert!(n.is_shared_library);
+    }
+
+    #[test]
+    fn malformed_and_truncated_are_errors_not_panics() {
+        let bytes = elf(Some("/lib/ld-musl-x86_64.so.1"), &["libc.musl-x86_64.so.1"], None, &[], 2);
+        for cut in [0, 10, 60, 100, 200, bytes.len() - 1] {
+            let _ = needs_of(&bytes[..cut]);
+        }
+        let mut wild = bytes.clone();
+        wild[32..40].copy_from_slice(&u64::MAX.to_le_bytes());
+        assert!(needs_of(&wild).is_err());
+    }
+}
