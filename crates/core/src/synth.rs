@@ -7,6 +7,7 @@
 use std::io::Write;
 
 /// One entry to be written.
+#[derive(Clone)]
 struct SynthEntry {
     name: Vec<u8>,
     data: Vec<u8>,
@@ -18,7 +19,7 @@ struct SynthEntry {
 }
 
 /// A zip writer that stores exactly the metadata it is given.
-#[derive(Default)]
+#[derive(Default, Clone)]
 pub struct ZipBuilder {
     entries: Vec<SynthEntry>,
 }

@@ -195,8 +195,9 @@ pub(crate) fn check_libraries(ctx: &Ctx<'_>, entry: &Entry, needs: &ElfNeeds, ta
         if GLIBC_CORE.contains(&lib.as_str()) || p.libraries.contains(&lib.as_str()) {
             continue;
         }
-        // A musl program's libc comes with its loader, already reported as elf-interpreter-missing.
-        if lib.starts_with("libc.musl-") && needs.interpreter.as_deref().is_some_and(|i| i.contains("ld-musl")) {
+        // musl's libc is reported where the cause is named: elf-interpreter-missing for programs,
+        // native-addon-wrong-platform for modules.
+        if lib.starts_with("libc.musl-") {
             continue;
         }
         let on_path = dirs.iter().any(|d| {

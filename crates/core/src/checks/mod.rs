@@ -4,6 +4,7 @@
 //! [`inspect`] is the one entry point. It resolves which files the platform runs ([`crate::entry`]),
 //! sniffs only those and a bounded set of likely executables, and hands each to the check modules.
 
+mod addons;
 mod archive;
 mod binaries;
 mod dynamic;
@@ -12,7 +13,7 @@ pub mod messages;
 mod permissions;
 mod scripts;
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::io::{Read, Seek};
 
 use serde::Serialize;
@@ -143,10 +144,14 @@ pub const CHECK_IDS: &[&str] = &[
     "elf-interpreter-missing",
     "glibc-too-new",
     "shared-lib-missing",
+    "native-addon-wrong-platform",
 ];
 
 /// Most entries whose first bytes are read beyond the targets (each costs a decompressor start).
 pub const SNIFF_BUDGET: usize = 2000;
+
+/// Most metadata files (package.json of platform packages, wheel WHEEL files) read.
+pub const METADATA_BUDGET: usize = 500;
 
 /// Most ELF objects whose dynamic structures are read (each costs a decompression up to them).
 pub const DEEP_BUDGET: usize = 300;
@@ -205,6 +210,9 @@ fn is_sniff_candidate(entry: &Entry) -> bool {
     }
     if entry.path().starts_with("__MACOSX/") {
         return false;
+    }
+    if addons::is_native_module(entry.path()) {
+        return true;
     }
     let name = entry.file_name();
     let ext = name.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase());
@@ -327,6 +335,35 @@ pub fn inspect<R: Read + Seek>(
         }
     }
 
+    // Package metadata that names platforms: npm packages holding native modules or named for a
+    // platform, and installed Python wheels.
+    let mut package_json: BTreeMap<String, addons::PlatformFields> = BTreeMap::new();
+    let mut wheels: BTreeMap<String, String> = BTreeMap::new();
+    let mut npm_dirs: Vec<String> = entries
+        .iter()
+        .filter(|e| addons::is_native_module(e.path()) || e.path().ends_with("/package.json"))
+        .filter_map(|e| addons::npm_package_dir(e.path()))
+        .filter(|dir| {
+            entries.iter().any(|e| e.path().starts_with(dir.as_str()) && addons::is_native_module(e.path()))
+                || addons::names_a_platform(dir)
+        })
+        .collect();
+    npm_dirs.sort();
+    npm_dirs.dedup();
+    for dir in npm_dirs.into_iter().take(METADATA_BUDGET) {
+        let Some(&i) = by_path.get(format!("{dir}/package.json").as_str()) else { continue };
+        if let Ok(bytes) = package.read_prefix(i, 256 * 1024) {
+            if let Ok(fields) = serde_json::from_slice::<addons::PlatformFields>(&bytes) {
+                package_json.insert(dir, fields);
+            }
+        }
+    }
+    for e in entries.iter().filter(|e| e.path().ends_with(".dist-info/WHEEL")).take(METADATA_BUDGET) {
+        if let Ok(bytes) = package.read_prefix(e.index, 16 * 1024) {
+            wheels.insert(e.path().to_string(), String::from_utf8_lossy(&bytes).into_owned());
+        }
+    }
+
     let ctx = Ctx { profile, entries: &entries, by_path, kinds, links, needs, ld_library_path };
     let mut findings = Vec::new();
     let mut checked: Vec<usize> = Vec::new();
@@ -359,6 +396,7 @@ pub fn inspect<R: Read + Seek>(
         }
     }
     findings.extend(archive::check_archive(&ctx));
+    findings.extend(addons::check_addons(&ctx, &package_json, &wheels));
     findings.extend(binaries::check_other_binaries(&ctx, &checked));
     findings.extend(scripts::check_other_scripts(&ctx, &checked));
     findings.sort_by(|a, b| a.severity.cmp(&b.severity).then_with(|| a.path.cmp(&b.path)));

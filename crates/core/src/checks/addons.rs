@@ -1,0 +1,444 @@
+//! Native add-ons and language packages built for another platform. Id: `native-addon-wrong-platform`.
+//!
+//! Three sources of evidence: the bytes of native modules (`.node`, `.so`, `.pyd`, `.dylib`), the
+//! `os`/`cpu`/`libc` fields of npm platform packages (and sharp's `config.glibc`), and the `Tag:` lines
+//! of installed Python wheels (`*.dist-info/WHEEL`). Platform-variant packages come in families
+//! (`@img/sharp-darwin-arm64`, `@img/sharp-linux-x64` …): a variant for another platform is harmless
+//! when the family has one for this platform, and fatal when it is the only one.
+
+use std::collections::BTreeMap;
+
+use serde::Deserialize;
+
+use super::{Ctx, Finding, Severity};
+use crate::archive::Entry;
+use crate::elf::parse_version;
+use crate::sniff::{Arch, ElfOs, FileKind};
+
+/// Native module extensions.
+const NATIVE_EXTENSIONS: &[&str] = &[".node", ".so", ".pyd", ".dylib", ".dll", ".jnilib"];
+
+/// Whether a path is a native module or shared library by name.
+pub(crate) fn is_native_module(path: &str) -> bool {
+    let name = path.rsplit('/').next().unwrap_or(path);
+    NATIVE_EXTENSIONS.iter().any(|ext| name.ends_with(ext)) || name.contains(".so.")
+}
+
+/// The npm package directory holding `path` (`node_modules/@img/sharp-linux-x64`).
+pub(crate) fn npm_package_dir(path: &str) -> Option<String> {
+    let at = path.rfind("node_modules/")?;
+    let rest = &path[at + "node_modules/".len()..];
+    let mut parts = rest.split('/');
+    let first = parts.next()?;
+    let name = if first.starts_with('@') { format!("{first}/{}", parts.next()?) } else { first.to_string() };
+    Some(format!("{}{name}", &path[..at + "node_modules/".len()]))
+}
+
+/// Whether an npm package's name says which platform it is for (`@esbuild/darwin-arm64`).
+pub(crate) fn names_a_platform(package_dir: &str) -> bool {
+    let name = package_dir.rsplit("node_modules/").next().unwrap_or(package_dir);
+    ["darwin", "linux", "win32", "freebsd", "android", "musl"].iter().any(|t| name.contains(t))
+}
+
+/// The platform-independent name of a platform-variant package: `@img/sharp-darwin-arm64` → `@img/sharp`.
+fn family(package_dir: &str) -> String {
+    let name = package_dir.rsplit("node_modules/").next().unwrap_or(package_dir);
+    let tokens = ["darwin", "linux", "linuxmusl", "win32", "windows", "freebsd", "android", "sunos", "wasm32"];
+    let cut = name
+        .char_indices()
+        .filter(|&(i, c)| c == '-' && i > 0)
+        .find(|&(i, _)| tokens.iter().any(|t| name[i + 1..].starts_with(t)))
+        .map(|(i, _)| i);
+    match cut {
+        Some(i) => name[..i].to_string(),
+        None => name.to_string(),
+    }
+}
+
+/// The fields of `package.json` that restrict where a package may be installed.
+#[derive(Debug, Default, Deserialize)]
+pub(crate) struct PlatformFields {
+    #[serde(default)]
+    os: Vec<String>,
+    #[serde(default)]
+    cpu: Vec<String>,
+    #[serde(default)]
+    libc: Vec<String>,
+    #[serde(default)]
+    config: Option<serde_json::Value>,
+}
+
+fn npm_cpu(arch: Arch) -> &'static str {
+    match arch {
+        Arch::Arm64 => "arm64",
+        _ => "x64",
+    }
+}
+
+/// npm's matching rule: a list of allowed values, or of `!excluded` ones.
+fn npm_list_allows(list: &[String], value: &str) -> bool {
+    if list.is_empty() {
+        return true;
+    }
+    let (negated, allowed): (Vec<&String>, Vec<&String>) = list.iter().partition(|v| v.starts_with('!'));
+    if negated.iter().any(|v| &v[1..] == value) {
+        return false;
+    }
+    allowed.is_empty() || allowed.iter().any(|v| v.as_str() == value)
+}
+
+/// Why a package's platform fields exclude the profile, or `None` when they allow it.
+fn npm_mismatch(fields: &PlatformFields, ctx: &Ctx<'_>) -> Option<String> {
+    let cpu = npm_cpu(ctx.profile.arch);
+    let mut reasons = Vec::new();
+    if !npm_list_allows(&fields.os, "linux") {
+        reasons.push(format!("os {:?}", fields.os));
+    }
+    if !npm_list_allows(&fields.cpu, cpu) {
+        reasons.push(format!("cpu {:?}", fields.cpu));
+    }
+    if !npm_list_allows(&fields.libc, "glibc") {
+        reasons.push(format!("libc {:?}", fields.libc));
+    }
+    (!reasons.is_empty()).then(|| reasons.join(", "))
+}
+
+/// sharp-style `config.glibc: ">=2.28"` above the image's glibc.
+fn glibc_requirement(fields: &PlatformFields, ctx: &Ctx<'_>) -> Option<String> {
+    let wanted = fields.config.as_ref()?.get("glibc")?.as_str()?;
+    let version = wanted.trim_start_matches(['>', '=', ' ']);
+    match (parse_version(version), parse_version(ctx.profile.glibc)) {
+        (Some(w), Some(h)) if w > h => Some(wanted.to_string()),
+        _ => None,
+    }
+}
+
+/// What is wrong with a native module's bytes for this platform.
+fn native_mismatch(kind: &FileKind, ctx: &Ctx<'_>, entry_index: usize) -> Option<String> {
+    match kind {
+        FileKind::MachO { arch } => Some(format!("a macOS Mach-O {} file", arch.name())),
+        FileKind::MachOUniversal { .. } => Some("a macOS universal Mach-O file".into()),
+        FileKind::Pe { arch } => Some(format!("a Windows PE {} file", arch.name())),
+        FileKind::Elf(h) if h.os != ElfOs::Linux => Some(format!("an ELF for another OS (OSABI {})", h.osabi)),
+        FileKind::Elf(h) if h.arch != ctx.profile.arch => {
+            Some(format!("a Linux {} ELF; the function runs {}", h.arch.name(), ctx.profile.arch_label))
+        }
+        FileKind::Elf(_) => {
+            let needs = ctx.needs.get(&entry_index)?;
+            needs
+                .needed
+                .iter()
+                .find(|l| l.starts_with("libc.musl-"))
+                .map(|l| format!("a musl (Alpine) build: DT_NEEDED {l}"))
+        }
+        _ => None,
+    }
+}
+
+fn install_fix(ctx: &Ctx<'_>) -> String {
+    let cpu = npm_cpu(ctx.profile.arch);
+    let (docker, pip) = match ctx.profile.arch {
+        Arch::Arm64 => ("linux/arm64", "manylinux2014_aarch64"),
+        _ => ("linux/amd64", "manylinux2014_x86_64"),
+    };
+    format!(
+        "Node:   npm ci --os=linux --cpu={cpu} --libc=glibc   (npm ≥ 10), or run npm ci in Docker --platform {docker}\n\
+         Python: pip install --platform {pip} --only-binary=:all: --target . -r requirements.txt"
+    )
+}
+
+/// One npm platform package and what was learned about it.
+struct NpmVariant<'a> {
+    dir: String,
+    mismatch: Option<String>,
+    glibc_needed: Option<String>,
+    natives: Vec<(&'a Entry, String)>,
+}
+
+/// All `native-addon-wrong-platform` findings.
+pub(crate) fn check_addons(
+    ctx: &Ctx<'_>,
+    package_json: &BTreeMap<String, PlatformFields>,
+    wheels: &BTreeMap<String, String>,
+) -> Vec<Finding> {
+    let mut out = Vec::new();
+    // Group native modules and platform fields by npm package; the rest stand alone.
+    let mut npm: BTreeMap<String, NpmVariant<'_>> = BTreeMap::new();
+    for (dir, fields) in package_json {
+        npm.insert(
+            dir.clone(),
+            NpmVariant {
+                dir: dir.clone(),
+                mismatch: npm_mismatch(fields, ctx),
+                glibc_needed: glibc_requirement(fields, ctx),
+                natives: Vec::new(),
+            },
+        );
+    }
+    let mut loose: Vec<(&Entry, String)> = Vec::new();
+    for entry in ctx.entries.iter().filter(|e| is_native_module(e.path())) {
+        let Some(kind) = ctx.kind(entry.index) else { continue };
+        let Some(why) = native_mismatch(kind, ctx, entry.index) else { continue };
+        match npm_package_dir(entry.path()) {
+            Some(dir) => npm
+                .entry(dir.clone())
+                .or_insert_with(|| NpmVariant { dir, mismatch: None, glibc_needed: None, natives: Vec::new() })
+                .natives
+                .push((entry, why)),
+            None => loose.push((entry, why)),
+        }
+    }
+
+    // Families with a variant that fits this platform make the others harmless.
+    let fits: Vec<String> = npm
+        .values()
+        .filter(|v| v.mismatch.is_none() && v.natives.is_empty() && v.glibc_needed.is_none())
+        .filter(|v| family(&v.dir) != v.dir.rsplit("node_modules/").next().unwrap_or(""))
+        .map(|v| family(&v.dir))
+        .collect();
+    for v in npm.values().filter(|v| v.mismatch.is_some() || !v.natives.is_empty() || v.glibc_needed.is_some()) {
+        let fam = family(&v.dir);
+        let sibling_fits = fits.contains(&fam);
+        let mut evidence = Vec::new();
+        if let Some(m) = &v.mismatch {
+            evidence.push(format!(
+                "{}/package.json declares {m}; this function is linux {} glibc",
+                v.dir,
+                npm_cpu(ctx.profile.arch)
+            ));
+        }
+        if let Some(g) = &v.glibc_needed {
+            evidence.push(format!(
+                "{}/package.json requires glibc {g}; {} has {}",
+                v.dir, ctx.profile.image, ctx.profile.glibc
+            ));
+        }
+        for (e, why) in v.natives.iter().take(5) {
+            evidence.push(format!("{} is {why}", e.path()));
+        }
+        let (severity, verdict) = if sibling_fits {
+            (Severity::Info, format!("Another variant of {fam} fits this platform, so this one is just unused weight."))
+        } else if v.mismatch.is_some() || !v.natives.is_empty() {
+            (
+                Severity::Error,
+                format!(
+                    "No variant of {fam} in the package fits linux-{}: loading it fails at start-up.",
+                    npm_cpu(ctx.profile.arch)
+                ),
+            )
+        } else {
+            (Severity::Warning, "The package says it needs a newer glibc than the image has.".to_string())
+        };
+        evidence.push(verdict.clone());
+        out.push(Finding {
+            id: "native-addon-wrong-platform",
+            severity,
+            path: Some(
+                v.natives
+                    .first()
+                    .map(|(e, _)| e.path().to_string())
+                    .unwrap_or_else(|| format!("{}/package.json", v.dir)),
+            ),
+            title: format!(
+                "{} is installed for another platform",
+                v.dir.rsplit("node_modules/").next().unwrap_or(&v.dir)
+            ),
+            evidence,
+            platform_message: v.natives.first().map(|(e, _)| {
+                format!("Error: {}/{}: invalid ELF header (code: 'ERR_DLOPEN_FAILED')", ctx.profile.code_dir, e.path())
+            }),
+            explanation: "npm installs native packages for the machine it runs on. Installed on a Mac or Windows (or \
+                          Alpine), the function gets binaries Linux cannot load."
+                .into(),
+            fix: install_fix(ctx),
+        });
+    }
+    for (e, why) in loose {
+        out.push(Finding {
+            id: "native-addon-wrong-platform",
+            severity: Severity::Warning,
+            path: Some(e.path().to_string()),
+            title: format!("{} is a native module for another platform", e.path()),
+            evidence: vec![format!("{} is {why}", e.path())],
+            platform_message: Some(format!("{}/{}: invalid ELF header", ctx.profile.code_dir, e.path())),
+            explanation:
+                "Loading it fails (invalid ELF header, wrong ELF class, or a missing musl libc). It matters when \
+                          your code imports it."
+                    .into(),
+            fix: install_fix(ctx),
+        });
+    }
+    for (path, text) in wheels {
+        if let Some(f) = check_wheel(ctx, path, text) {
+            out.push(f);
+        }
+    }
+    out
+}
+
+/// Why one wheel platform tag cannot run on the profile, or `None` when it can.
+fn wheel_tag_problem(platform_tag: &str, ctx: &Ctx<'_>) -> Option<String> {
+    let arch = match ctx.profile.arch {
+        Arch::Arm64 => "aarch64",
+        _ => "x86_64",
+    };
+    if platform_tag == "any" || platform_tag == format!("linux_{arch}") {
+        return None;
+    }
+    if platform_tag.starts_with("macosx") {
+        return Some(format!("{platform_tag} is a macOS build"));
+    }
+    if platform_tag.starts_with("win") {
+        return Some(format!("{platform_tag} is a Windows build"));
+    }
+    if platform_tag.starts_with("musllinux") {
+        return Some(format!("{platform_tag} is a musl (Alpine) build; {} is glibc", ctx.profile.image));
+    }
+    let legacy = [("manylinux1_", "2.5"), ("manylinux2010_", "2.12"), ("manylinux2014_", "2.17")];
+    let (glibc, tag_arch) = if let Some((prefix, glibc)) = legacy.iter().find(|(p, _)| platform_tag.starts_with(p)) {
+        (glibc.to_string(), &platform_tag[prefix.len()..])
+    } else if let Some(rest) = platform_tag.strip_prefix("manylinux_") {
+        let mut parts = rest.splitn(3, '_');
+        let (major, minor, tag_arch) = (parts.next()?, parts.next()?, parts.next()?);
+        (format!("{major}.{minor}"), tag_arch)
+    } else if let Some(tag_arch) = platform_tag.strip_prefix("linux_") {
+        return (tag_arch != arch).then(|| format!("{platform_tag} is built for {tag_arch}"));
+    } else {
+        return None;
+    };
+    if tag_arch != arch {
+        return Some(format!("{platform_tag} is built for {tag_arch}; the function runs {arch}"));
+    }
+    match (parse_version(&glibc), parse_version(ctx.profile.glibc)) {
+        (Some(need), Some(have)) if need > have => {
+            Some(format!("{platform_tag} needs glibc {glibc}; {} has {}", ctx.profile.image, ctx.profile.glibc))
+        }
+        _ => None,
+    }
+}
+
+fn check_wheel(ctx: &Ctx<'_>, path: &str, text: &str) -> Option<Finding> {
+    let tags: Vec<&str> = text.lines().filter_map(|l| l.strip_prefix("Tag:")).map(str::trim).collect();
+    if tags.is_empty() {
+        return None;
+    }
+    let mut problems = Vec::new();
+    for tag in &tags {
+        let platform = tag.rsplit('-').next().unwrap_or(tag);
+        // A compressed tag set (manylinux_2_17_x86_64.manylinux2014_x86_64) fits when any part fits.
+        let parts: Vec<Option<String>> = platform.split('.').map(|p| wheel_tag_problem(p, ctx)).collect();
+        if parts.iter().any(Option::is_none) {
+            return None;
+        }
+        problems.extend(parts.into_iter().flatten());
+    }
+    let dist = path.trim_end_matches("/WHEEL");
+    Some(Finding {
+        id: "native-addon-wrong-platform",
+        severity: Severity::Warning,
+        path: Some(path.to_string()),
+        title: format!("{} was installed from a wheel for another platform", dist.rsplit('/').next().unwrap_or(dist)),
+        evidence: tags.iter().map(|t| format!("Tag: {t}")).chain(problems).collect(),
+        platform_message: Some("Runtime.ImportModuleError / ImportError when the module is imported".into()),
+        explanation:
+            "pip installed the build for the machine it ran on. Its compiled parts cannot load on the function's \
+                      platform, so importing the package fails."
+                .into(),
+        fix: install_fix(ctx),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{family, npm_package_dir};
+    use crate::checks::test_support::{ids, run};
+    use crate::checks::Severity;
+    use crate::synth::ZipBuilder;
+
+    const MACHO: &[u8] = &[0xcf, 0xfa, 0xed, 0xfe, 12, 0, 0, 1, 0, 0, 0, 0];
+
+    #[test]
+    fn names() {
+        assert_eq!(
+            npm_package_dir("node_modules/@img/sharp-darwin-arm64/lib/x.node").as_deref(),
+            Some("node_modules/@img/sharp-darwin-arm64")
+        );
+        assert_eq!(
+            npm_package_dir("a/node_modules/bcrypt/build/Release/b.node").as_deref(),
+            Some("a/node_modules/bcrypt")
+        );
+        assert_eq!(family("node_modules/@img/sharp-darwin-arm64"), "@img/sharp");
+        assert_eq!(family("node_modules/@esbuild/linux-x64"), "@esbuild/linux-x64");
+    }
+
+    fn node_pkg(zip: ZipBuilder, dir: &str, json: &str, native: Option<&[u8]>) -> ZipBuilder {
+        let zip = zip.unix_file(&format!("node_modules/{dir}/package.json"), 0o644, json.as_bytes());
+        match native {
+            Some(bytes) => zip.unix_file(&format!("node_modules/{dir}/lib/addon.node"), 0o644, bytes),
+            None => zip,
+        }
+    }
+
+    fn base() -> ZipBuilder {
+        ZipBuilder::new().unix_file("index.js", 0o644, b"require('sharp')")
+    }
+
+    #[test]
+    fn only_a_darwin_variant_is_an_error() {
+        let zip = node_pkg(base(), "@img/sharp-darwin-arm64", r#"{"os":["darwin"],"cpu":["arm64"]}"#, Some(MACHO));
+        let i = run(zip.finish(), "aws-lambda-al2023", "index.handler");
+        let f = i.findings.iter().find(|f| f.id == "native-addon-wrong-platform").unwrap();
+        assert_eq!(f.severity, Severity::Error);
+        assert!(f.evidence.iter().any(|e| e.contains("os [\"darwin\"]")));
+        assert!(f.evidence.iter().any(|e| e.contains("macOS Mach-O arm64")));
+    }
+
+    #[test]
+    fn a_fitting_sibling_makes_it_info() {
+        let zip = node_pkg(base(), "@img/sharp-darwin-arm64", r#"{"os":["darwin"],"cpu":["arm64"]}"#, Some(MACHO));
+        let zip = node_pkg(zip, "@img/sharp-linux-x64", r#"{"os":["linux"],"cpu":["x64"],"libc":["glibc"]}"#, None);
+        let i = run(zip.finish(), "aws-lambda-al2023", "index.handler");
+        let f = i.findings.iter().find(|f| f.id == "native-addon-wrong-platform").unwrap();
+        assert_eq!(f.severity, Severity::Info);
+    }
+
+    #[test]
+    fn linux_packages_do_not_fire_and_config_glibc_does() {
+        let json = r#"{"os":["linux"],"cpu":["x64"],"libc":["glibc"],"config":{"glibc":">=2.28"}}"#;
+        let zip = node_pkg(base(), "@img/sharp-linux-x64", json, None);
+        assert!(!ids(&run(zip.clone().finish(), "aws-lambda-al2023", "index.handler"))
+            .contains(&"native-addon-wrong-platform"));
+        let i = run(zip.finish(), "aws-lambda-al2", "index.handler");
+        let f = i.findings.iter().find(|f| f.id == "native-addon-wrong-platform").expect("glibc >= 2.28 on AL2");
+        assert_eq!(f.severity, Severity::Warning);
+    }
+
+    #[test]
+    fn wheel_tags() {
+        let wheel = |tag: &str| {
+            ZipBuilder::new()
+                .unix_file("index.py", 0o644, b"import ninja")
+                .unix_file("ninja-1.13.dist-info/WHEEL", 0o644, format!("Wheel-Version: 1.0\nTag: {tag}\n").as_bytes())
+                .finish()
+        };
+        for bad in [
+            "py3-none-musllinux_1_2_x86_64",
+            "cp311-cp311-macosx_11_0_arm64",
+            "cp311-cp311-win_amd64",
+            "cp311-cp311-manylinux_2_28_x86_64",
+        ] {
+            let i = run(wheel(bad), "aws-lambda-al2", "index.handler");
+            assert!(ids(&i).contains(&"native-addon-wrong-platform"), "{bad}");
+        }
+        for good in [
+            "py3-none-any",
+            "cp311-cp311-manylinux_2_17_x86_64.manylinux2014_x86_64",
+            "cp311-abi3-manylinux2014_x86_64",
+        ] {
+            let i = run(wheel(good), "aws-lambda-al2", "index.handler");
+            assert!(!ids(&i).contains(&"native-addon-wrong-platform"), "{good}");
+        }
+        let i = run(wheel("cp311-cp311-manylinux2014_x86_64"), "aws-lambda-al2023-arm64", "index.handler");
+        assert!(ids(&i).contains(&"native-addon-wrong-platform"), "x86_64 wheel on arm64");
+    }
+}
