@@ -86,6 +86,16 @@ pub const CAUSES: &[Cause] = &[
         sources: &[FC_GUIDE, SCF_BOOTSTRAP, "https://github.com/aws/aws-lambda-go/issues/13"],
     },
     Cause {
+        id: "not-readable",
+        title: "Files cannot be read by the platform's user",
+        kind: CauseKind::Package,
+        summary: "Lambda, SCF and Cloud Run run code as a non-root user that does not own the extracted files. Files \
+                  stored as 0600/0640 (Python's zipfile.writestr default) or directories without o+x cannot be \
+                  opened: EACCES, Permission denied, ImportModuleError.",
+        fix: "chmod -R a+rX . && zip -r function.zip .   (files 644, directories and programs 755)",
+        sources: &["https://repost.aws/knowledge-center/lambda-deployment-package-errors"],
+    },
+    Cause {
         id: "crlf-shebang",
         title: "The start script has Windows (CRLF) line endings",
         kind: CauseKind::Package,

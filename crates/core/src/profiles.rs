@@ -85,6 +85,10 @@ pub struct Profile {
     pub loaders: &'static [&'static str],
     /// Shared libraries known to be in the image (beyond the glibc core, see [`GLIBC_CORE`]).
     pub libraries: &'static [&'static str],
+    /// Interpreter paths (for `#!` lines) known to be in the image; an entry ending in `/` is a prefix.
+    pub interpreters: &'static [&'static str],
+    /// Commands known to be absent from the image's `PATH` (`#!/usr/bin/env python3` on an OS-only image).
+    pub absent_commands: &'static [&'static str],
     /// Directories, relative to the code directory, that the platform's `LD_LIBRARY_PATH` searches.
     pub library_dirs: &'static [&'static str],
     /// Where the library facts come from.
@@ -144,6 +148,13 @@ pub const GLIBC_CORE: &[&str] = &[
 /// lacks is a certain failure, not a guess.
 pub const OPENSSL_SONAMES: &[&str] =
     &["libssl.so.10", "libcrypto.so.10", "libssl.so.1.1", "libcrypto.so.1.1", "libssl.so.3", "libcrypto.so.3"];
+
+/// Interpreters every image has.
+const SHELLS: &[&str] = &["/bin/sh", "/bin/bash", "/usr/bin/env", "/bin/env", "/usr/bin/sh", "/usr/bin/bash"];
+
+/// Language runtimes that OS-only images (Lambda `provided.*`) do not have.
+const LANGUAGE_COMMANDS: &[&str] =
+    &["python", "python3", "node", "nodejs", "java", "ruby", "php", "dotnet", "deno", "bun"];
 
 const X86_64_LOADERS: &[&str] = &["/lib64/ld-linux-x86-64.so.2", "/lib/x86_64-linux-gnu/ld-linux-x86-64.so.2"];
 const ARM64_LOADERS: &[&str] = &["/lib/ld-linux-aarch64.so.1", "/lib64/ld-linux-aarch64.so.1"];
@@ -212,6 +223,8 @@ const FC_DEBIAN10: Profile = Profile {
     cxxabi: "1.3.11",
     libstdcxx_provenance: Provenance::Derived("Debian 10's libstdc++ is from GCC 8"),
     loaders: X86_64_LOADERS,
+    interpreters: &["/bin/sh", "/bin/bash", "/usr/bin/env", "/bin/env", "/usr/bin/bash", "/var/fc/lang/"],
+    absent_commands: &[],
     libraries: &["libz.so.1", "libssl.so.1.1", "libcrypto.so.1.1", "libcrypt.so.1"],
     library_dirs: &["", "lib"],
     library_provenance: Provenance::Derived("Debian 10 packages; FC adds /code and /code/lib to LD_LIBRARY_PATH"),
@@ -239,6 +252,8 @@ const SCF_CUSTOM: Profile = Profile {
     cxxabi: "1.3.7",
     libstdcxx_provenance: Provenance::Derived("CentOS 7's libstdc++ is from GCC 4.8.5"),
     loaders: X86_64_LOADERS,
+    interpreters: &["/bin/sh", "/bin/bash", "/usr/bin/env", "/bin/env", "/usr/bin/bash", "/var/lang/"],
+    absent_commands: &[],
     libraries: &["libz.so.1", "libssl.so.10", "libcrypto.so.10", "libcrypt.so.1"],
     library_dirs: &[],
     library_provenance: Provenance::Derived("CentOS 7 packages; SCF's LD_LIBRARY_PATH for code is not documented"),
@@ -266,6 +281,8 @@ const LAMBDA_AL2023: Profile = Profile {
     cxxabi: "1.3.13",
     libstdcxx_provenance: Provenance::Derived("Amazon Linux 2023 ships GCC 11"),
     loaders: X86_64_LOADERS,
+    interpreters: SHELLS,
+    absent_commands: LANGUAGE_COMMANDS,
     libraries: &["libz.so.1", "libssl.so.3", "libcrypto.so.3"],
     library_dirs: &["", "lib"],
     library_provenance: Provenance::Derived(
@@ -335,6 +352,8 @@ pub const PROFILES: &[Profile] = &[
         cxxabi: "1.3.13",
         libstdcxx_provenance: Provenance::Derived("Ubuntu 22.04 ships GCC 12's libstdc++"),
         loaders: X86_64_LOADERS,
+        interpreters: SHELLS,
+        absent_commands: &[],
         libraries: &["libz.so.1", "libssl.so.3", "libcrypto.so.3", "libcrypt.so.1"],
         library_dirs: &[],
         library_provenance: Provenance::Derived(

@@ -145,6 +145,8 @@ pub const CHECK_IDS: &[&str] = &[
     "glibc-too-new",
     "shared-lib-missing",
     "native-addon-wrong-platform",
+    "not-readable",
+    "shebang-interpreter-missing",
 ];
 
 /// Most entries whose first bytes are read beyond the targets (each costs a decompressor start).
@@ -367,6 +369,8 @@ pub fn inspect<R: Read + Seek>(
     let ctx = Ctx { profile, entries: &entries, by_path, kinds, links, needs, ld_library_path };
     let mut findings = Vec::new();
     let mut checked: Vec<usize> = Vec::new();
+    let mut read_targets: Vec<(&Target, &Entry)> = Vec::new();
+    let mut exec_targets: Vec<usize> = Vec::new();
     for target in &targets {
         let Some(entry) = layout::locate_target(&ctx, target, &mut findings) else { continue };
         checked.push(entry.index);
@@ -376,8 +380,10 @@ pub fn inspect<R: Read + Seek>(
         }
         let resolved = layout::follow_symlink(&ctx, entry);
         if target.role != TargetRole::Exec {
+            read_targets.push((target, resolved));
             continue;
         }
+        exec_targets.push(resolved.index);
         findings.extend(permissions::check_exec_bit(&ctx, target, resolved));
         if let Some(kind) = ctx.kind(resolved.index) {
             findings.extend(scripts::check_exec_script(&ctx, target, resolved, kind));
@@ -395,6 +401,7 @@ pub fn inspect<R: Read + Seek>(
             findings.extend(dynamic::check_elf(&ctx, &entries[i], &ctx.needs[&i], None));
         }
     }
+    findings.extend(permissions::check_readable(&ctx, &read_targets, &exec_targets));
     findings.extend(archive::check_archive(&ctx));
     findings.extend(addons::check_addons(&ctx, &package_json, &wheels));
     findings.extend(binaries::check_other_binaries(&ctx, &checked));

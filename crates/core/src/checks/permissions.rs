@@ -1,4 +1,5 @@
-//! Permission checks on files the kernel executes. Id: `exec-bit-missing`.
+//! Permission checks. Ids: `exec-bit-missing` (files the kernel executes), `not-readable` (files and
+//! directories the platform's non-root user cannot read or enter).
 //!
 //! The mode comes from the central directory (checks.md §1.5): only a Unix host byte carries one.
 
@@ -84,6 +85,85 @@ pub(crate) fn check_exec_bit(ctx: &Ctx<'_>, target: &Target, entry: &Entry) -> O
     })
 }
 
+/// Files named at most in the aggregated finding.
+const NAMED: usize = 10;
+
+/// The platform runs code as a non-root user: files need o+r, directories o+x.
+/// `exec_targets` are left to `exec-bit-missing`, which already names their mode.
+pub(crate) fn check_readable(
+    ctx: &Ctx<'_>,
+    read_targets: &[(&Target, &Entry)],
+    exec_targets: &[usize],
+) -> Vec<Finding> {
+    let profile = ctx.profile;
+    if profile.runs_as_root {
+        return Vec::new();
+    }
+    let unreadable = |e: &Entry| match e.stored_mode {
+        StoredMode::UnixZero => true,
+        StoredMode::Unix { mode } if e.entry_type == crate::archive::EntryType::Directory => mode & 0o001 == 0,
+        StoredMode::Unix { mode } => mode & 0o004 == 0,
+        StoredMode::NotStored { .. } => false,
+    };
+    let user_fact = match profile.user_provenance {
+        Provenance::Documented => format!("{} runs your code as a non-root user", profile.name),
+        Provenance::Derived(note) => format!("{} probably runs your code as a non-root user ({note})", profile.name),
+    };
+    let target_severity = match profile.user_provenance {
+        Provenance::Documented => Severity::Error,
+        Provenance::Derived(_) => Severity::Warning,
+    };
+    let fix = "chmod -R a+rX . && zip -r function.zip .   # files 644, directories and programs 755
+               # Python zipfile.writestr: set info.external_attr = 0o100644 << 16"
+        .to_string();
+    let mut out = Vec::new();
+    let mut reported: Vec<usize> = Vec::new();
+    for (target, entry) in read_targets.iter().filter(|(_, e)| unreadable(e)) {
+        reported.push(entry.index);
+        out.push(Finding {
+            id: "not-readable",
+            severity: target_severity,
+            path: Some(entry.path().to_string()),
+            title: format!("{} cannot be read by the platform's user ({})", entry.path(), entry.stored_mode.describe()),
+            evidence: vec![
+                format!("{}: {}, {}", entry.path(), entry.host.describe(), entry.stored_mode.describe()),
+                user_fact.clone(),
+            ],
+            platform_message: Some(format!(
+                "[Errno 13] Permission denied: '{}' / EACCES: permission denied, open '{0}'",
+                target.platform_path
+            )),
+            explanation: "The files are extracted owned by another user, so only the 'others' permission bits apply: \
+                          without r the file cannot be opened."
+                .into(),
+            fix: fix.clone(),
+        });
+    }
+    let rest: Vec<&Entry> = ctx
+        .entries
+        .iter()
+        .filter(|e| unreadable(e) && !reported.contains(&e.index) && !exec_targets.contains(&e.index))
+        .collect();
+    if !rest.is_empty() {
+        let names: Vec<String> =
+            rest.iter().take(NAMED).map(|e| format!("{} ({})", e.path(), e.stored_mode.describe())).collect();
+        let more = if rest.len() > NAMED { format!(" and {} more", rest.len() - NAMED) } else { String::new() };
+        out.push(Finding {
+            id: "not-readable",
+            severity: Severity::Warning,
+            path: Some(rest[0].path().to_string()),
+            title: format!("{} entries cannot be read (or entered) by the platform's user", rest.len()),
+            evidence: vec![format!("{}{more}", names.join(", ")), user_fact],
+            platform_message: None,
+            explanation: "Files without the 'others' read bit and directories without the 'others' execute bit are \
+                          unusable to a non-root user: importing or opening them fails with EACCES."
+                .into(),
+            fix,
+        });
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use crate::checks::test_support::{errors, ids, run};
@@ -135,6 +215,39 @@ mod tests {
             let zip = ZipBuilder::new().unix_file("bootstrap", perm, SCRIPT).finish();
             assert!(ids(&run(zip, "aws-lambda-al2", "")).is_empty(), "{perm:o}");
         }
+    }
+
+    #[test]
+    fn unreadable_files_fire_for_non_root_platforms() {
+        let zip = ZipBuilder::new()
+            .unix_file("bootstrap", 0o755, SCRIPT)
+            .unix_file("handler.py", 0o600, b"def handler(e, c): pass\n")
+            .unix_dir("lib/", 0o700)
+            .finish();
+        let i = run(zip.clone(), "aws-lambda-al2023", "");
+        let f = i.findings.iter().find(|f| f.id == "not-readable").expect("not-readable");
+        assert_eq!(f.severity, Severity::Warning);
+        assert!(f.title.starts_with("2 entries"), "{}", f.title);
+        assert!(ids(&run(zip, "aliyun-fc", "")).is_empty(), "FC runs as root");
+
+        let zip = ZipBuilder::new().unix_file("app.py", 0o640, b"print(1)\n").finish();
+        let i = run(zip, "gcp-cloud-run", "python3 app.py");
+        assert_eq!(i.findings[0].id, "not-readable");
+        assert_eq!(i.findings[0].severity, Severity::Warning, "Cloud Run's user is derived: a warning");
+        let zip = ZipBuilder::new().unix_file("index.py", 0o600, b"def main_handler(e, c): pass\n").finish();
+        let i = run(zip, "aws-lambda-al2023", "python3 index.py");
+        assert_eq!(errors(&i), ["not-readable"]);
+    }
+
+    #[test]
+    fn readable_modes_do_not_fire() {
+        let zip = ZipBuilder::new()
+            .unix_file("bootstrap", 0o755, SCRIPT)
+            .unix_file("a.py", 0o644, b"")
+            .unix_dir("lib/", 0o755)
+            .dos_file("b.py", b"")
+            .finish();
+        assert!(ids(&run(zip, "aws-lambda-al2023", "")).is_empty());
     }
 
     #[test]

@@ -1,4 +1,5 @@
-//! Checks on scripts the kernel executes. Ids: `crlf-shebang`, `bom-before-shebang`, `shebang-missing`.
+//! Checks on scripts the kernel executes. Ids: `crlf-shebang`, `bom-before-shebang`, `shebang-missing`,
+//! `shebang-interpreter-missing`.
 //!
 //! The kernel (binfmt_script) runs a file as a script only if its first two bytes are `#!`, and takes
 //! the interpreter path up to the first space or newline — a CR included.
@@ -76,6 +77,7 @@ pub(crate) fn check_exec_script(ctx: &Ctx<'_>, target: &Target, entry: &Entry, k
     let mut out = Vec::new();
     match kind {
         FileKind::Script(script) => {
+            out.extend(check_interpreter(ctx, target, entry, script));
             if script.bom {
                 out.push(bom(ctx, Some(target), entry, script, Severity::Error));
             }
@@ -149,6 +151,82 @@ pub(crate) fn check_exec_script(ctx: &Ctx<'_>, target: &Target, entry: &Entry, k
         _ => {}
     }
     out
+}
+
+/// Paths that only exist on a developer's machine.
+const BUILD_MACHINE_PREFIXES: &[&str] = &["/usr/local/", "/opt/homebrew/", "/home/", "/Users/", "/nix/", "/root/"];
+
+/// The `#!` line of an executed script names something the image does not have.
+pub(crate) fn check_interpreter(ctx: &Ctx<'_>, target: &Target, entry: &Entry, script: &Script) -> Option<Finding> {
+    if script.first_line_crlf || !script.has_shebang {
+        return None; // crlf-shebang / shebang-missing say it better
+    }
+    let line = script.first_line.trim_start_matches("#!").trim();
+    let (program, rest) = line.split_once([' ', '\t']).map(|(p, r)| (p, r.trim())).unwrap_or((line, ""));
+    let profile = ctx.profile;
+    let known = |path: &str| {
+        profile.interpreters.iter().any(|i| if i.ends_with('/') { path.starts_with(i) } else { *i == path })
+    };
+    let in_package =
+        |path: &str| crate::entry::package_path(path, profile.code_dir).is_some_and(|p| ctx.lookup(&p).is_some());
+    let (severity, problem, log) = if program.ends_with("/env") && !rest.is_empty() {
+        if rest.contains(char::is_whitespace) && !rest.starts_with("-S") {
+            (
+                Severity::Error,
+                format!("env is asked for a program named '{rest}': the kernel passes everything after the interpreter as one argument"),
+                format!("/usr/bin/env: ‘{rest}’: No such file or directory"),
+            )
+        } else if profile.absent_commands.contains(&rest) {
+            (
+                Severity::Error,
+                format!("{} has no {rest} on PATH: it is an OS-only image", profile.image),
+                format!("/usr/bin/env: ‘{rest}’: No such file or directory"),
+            )
+        } else if rest == "sh" || rest == "bash" || rest.starts_with("-S") {
+            return None;
+        } else {
+            (
+                Severity::Warning,
+                format!("{rest} is not known to be on PATH in {}", profile.image),
+                format!("/usr/bin/env: ‘{rest}’: No such file or directory"),
+            )
+        }
+    } else if known(program) || in_package(program) {
+        return None;
+    } else if BUILD_MACHINE_PREFIXES.iter().any(|p| program.starts_with(p)) {
+        (
+            Severity::Error,
+            format!("{program} is a path on the machine that built the package"),
+            format!("{}: {program}: bad interpreter: No such file or directory", target.platform_path),
+        )
+    } else if !program.starts_with('/') {
+        (
+            Severity::Warning,
+            format!("{program} is a relative path: the kernel resolves it against the working directory, which the platform does not promise"),
+            format!("{}: {program}: bad interpreter: No such file or directory", target.platform_path),
+        )
+    } else {
+        (
+            Severity::Warning,
+            format!("{program} is not among the interpreters Bootdoctor knows {} has", profile.image),
+            format!("{}: {program}: bad interpreter: No such file or directory", target.platform_path),
+        )
+    };
+    Some(Finding {
+        id: "shebang-interpreter-missing",
+        severity,
+        path: Some(entry.path().to_string()),
+        title: format!("{}'s #! line names an interpreter the image may not have", entry.path()),
+        evidence: vec![format!("first line: {}", script.first_line), problem],
+        platform_message: Some(platform_says(profile, StartFailure::Exit { status: 127, log: &log }, &target.platform_path, &target.command)),
+        explanation: "The kernel starts the interpreter named on the #! line. If it does not exist in the image, the \
+                      start fails with 'No such file or directory' although the script is there."
+            .into(),
+        fix: "Use #!/bin/bash (or #!/bin/sh) and call the language runtime by its absolute path in the image — FC: \
+              /var/fc/lang/<runtime>/bin/…, SCF: /var/lang/<lang><version>/bin/… — or ship the interpreter in the package. \
+              For options use #!/bin/bash -e or 'set -e', not env with arguments."
+            .into(),
+    })
 }
 
 /// Scripts elsewhere in the package that a bootstrap may run: CRLF shebangs and BOMs are warnings
@@ -231,6 +309,47 @@ mod tests {
         assert_eq!(errors(&run(one(b"python3 app.py\n"), "aliyun-fc", "")), ["shebang-missing"]);
         assert_eq!(errors(&run(one(b"\xff\xfeh\0i\0"), "aliyun-fc", "")), ["shebang-missing"]);
         assert_eq!(errors(&run(one(b""), "aliyun-fc", "")), ["shebang-missing"]);
+    }
+
+    #[test]
+    fn interpreters_the_image_lacks() {
+        let i = run(one(b"#!/usr/bin/env bash -e\nexec ./main\n"), "aliyun-fc", "");
+        assert_eq!(errors(&i), ["shebang-interpreter-missing"]);
+        assert!(
+            i.findings[0].platform_message.as_deref().unwrap().contains("'bash -e'")
+                || i.findings[0].platform_message.as_deref().unwrap().contains("‘bash -e’")
+        );
+        assert_eq!(
+            errors(&run(one(b"#!/usr/bin/env python3\nprint(1)\n"), "aws-lambda-al2023", "")),
+            ["shebang-interpreter-missing"]
+        );
+        assert_eq!(
+            errors(&run(one(b"#!/usr/local/bin/python3.12\nprint(1)\n"), "aliyun-fc", "")),
+            ["shebang-interpreter-missing"]
+        );
+        let i = run(one(b"#!/usr/bin/env node\n"), "aliyun-fc", "");
+        assert_eq!(ids(&i), ["shebang-interpreter-missing"]);
+        assert!(errors(&i).is_empty(), "unknown on FC: a warning");
+    }
+
+    #[test]
+    fn known_interpreters_do_not_fire() {
+        for ok in [
+            &b"#!/bin/bash\n"[..],
+            b"#!/usr/bin/env bash\n",
+            b"#!/bin/sh -e\n",
+            b"#!/usr/bin/env -S bash -e\n",
+            b"#!/var/fc/lang/python3.10/bin/python3\n",
+        ] {
+            assert!(ids(&run(one(ok), "aliyun-fc", "")).is_empty(), "{}", String::from_utf8_lossy(ok));
+        }
+        assert!(ids(&run(one(b"#!/var/lang/python39/bin/python3.9\n"), "tencent-scf", "")).is_empty());
+        // An interpreter shipped in the package.
+        let zip = ZipBuilder::new()
+            .unix_file("bootstrap", 0o755, b"#!/code/bin/node\n")
+            .unix_file("bin/node", 0o755, b"\x7fELF")
+            .finish();
+        assert!(!ids(&run(zip, "aliyun-fc", "")).contains(&"shebang-interpreter-missing"));
     }
 
     #[test]
