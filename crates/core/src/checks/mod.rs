@@ -341,15 +341,19 @@ pub fn inspect<R: Read + Seek>(
     // platform, and installed Python wheels.
     let mut package_json: BTreeMap<String, addons::PlatformFields> = BTreeMap::new();
     let mut wheels: BTreeMap<String, String> = BTreeMap::new();
+    // Package directories holding native modules, plus those whose name is a platform.
     let mut npm_dirs: Vec<String> = entries
         .iter()
-        .filter(|e| addons::is_native_module(e.path()) || e.path().ends_with("/package.json"))
+        .filter(|e| addons::is_native_module(e.path()))
         .filter_map(|e| addons::npm_package_dir(e.path()))
-        .filter(|dir| {
-            entries.iter().any(|e| e.path().starts_with(dir.as_str()) && addons::is_native_module(e.path()))
-                || addons::names_a_platform(dir)
-        })
         .collect();
+    npm_dirs.extend(
+        entries
+            .iter()
+            .filter(|e| e.path().ends_with("/package.json"))
+            .filter_map(|e| addons::npm_package_dir(e.path()))
+            .filter(|dir| addons::names_a_platform(dir)),
+    );
     npm_dirs.sort();
     npm_dirs.dedup();
     for dir in npm_dirs.into_iter().take(METADATA_BUDGET) {
