@@ -91,6 +91,32 @@ pub struct Target {
     pub command: String,
 }
 
+/// The commands of a shell script worth following: `exec ` and leading `VAR=value` assignments
+/// stripped, comments, control flow and shell builtins skipped.
+pub fn script_commands(text: &str) -> Vec<String> {
+    const SKIP: &[&str] = &[
+        "if", "then", "else", "fi", "for", "do", "done", "while", "case", "esac", "export", "set", "cd", "echo",
+        "source", ".", "{", "}", "function", "return", "trap", "ulimit", "mkdir", "cp", "mv", "rm", "chmod", "ln",
+        "sleep", "wait", "unset", "local",
+    ];
+    text.lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+        .filter_map(|l| {
+            let mut words: Vec<&str> = l.split_whitespace().collect();
+            while let Some(first) = words.first() {
+                if *first == "exec" || (first.contains('=') && !first.starts_with('-')) {
+                    words.remove(0);
+                } else {
+                    break;
+                }
+            }
+            let first = *words.first()?;
+            (!SKIP.contains(&first)).then(|| words.join(" ").trim_end_matches('&').trim().to_string())
+        })
+        .collect()
+}
+
 /// Interpreters that take a script file as their first non-option argument.
 const SCRIPT_INTERPRETERS: &[&str] = &["python", "node", "php", "ruby", "perl", "bash", "sh", "bun", "deno", "dotnet"];
 
@@ -156,7 +182,9 @@ pub fn resolve_targets(profile: &Profile, spec: &StartSpec) -> Vec<Target> {
     }
 }
 
-fn command_targets(code_dir: &str, command: &str) -> Vec<Target> {
+/// The files one command line names (its program when in the package, or the script an interpreter
+/// reads), as targets relative to `code_dir`.
+pub fn command_targets(code_dir: &str, command: &str) -> Vec<Target> {
     let tokens: Vec<&str> = command.split_whitespace().collect();
     let Some(&program) = tokens.first() else { return Vec::new() };
     let base = base_program(program);
@@ -265,6 +293,12 @@ mod tests {
         assert!(targets("aliyun-fc", "python3 -m http.server 9000").is_empty());
         // An interpreter from the image by absolute path, then the script.
         assert_eq!(targets("aliyun-fc", "/var/fc/lang/python3.10/bin/python3 index.py")[0].path, "index.py");
+    }
+
+    #[test]
+    fn script_commands_are_followed() {
+        let script = "#!/bin/bash\nset -e\nexport PORT=9000\nPYTHONPATH=/code/lib exec python3 app.py\n# node x.js\n";
+        assert_eq!(script_commands(script), ["python3 app.py"]);
     }
 
     #[test]

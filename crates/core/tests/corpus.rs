@@ -75,7 +75,7 @@ const CASES: &[Case] = &[
     ("p19-freebsd.zip", "aliyun-fc", "", &["binary-not-linux"], &[], ""),
     ("p20-glibc-2.18.zip", "aws-lambda-al2", "", &[], &[], ""),
     ("p20-glibc-2.18.zip", "tencent-scf", "", &["glibc-too-new"], &[], ""),
-    ("p20-glibc-2.18.zip", "aliyun-fc", "", &[], &[], "RT-01 Lambda runtime-API client on FC (not-a-server)"),
+    ("p20-glibc-2.18.zip", "aliyun-fc", "", &[], &["not-a-server"], ""),
     ("p21-node-darwin-addon.zip", "aws-lambda-al2023", "index.handler", &["native-addon-wrong-platform"], &[], ""),
     ("p21-node-darwin-addon.zip", "aliyun-fc", "index.handler", &["native-addon-wrong-platform"], &[], ""),
     (

@@ -12,6 +12,7 @@ mod layout;
 pub mod messages;
 mod permissions;
 mod scripts;
+mod server;
 
 use std::collections::{BTreeMap, HashMap};
 use std::io::{Read, Seek};
@@ -20,7 +21,9 @@ use serde::Serialize;
 
 use crate::archive::{Entry, EntryType, HostSystem, Package, StoredMode};
 use crate::elf::{read_needs, ElfNeeds, MAX_ELF_BYTES};
-use crate::entry::{normalize_relative, resolve_targets, StartSpec, Target, TargetRole};
+use crate::entry::{
+    command_targets, normalize_relative, resolve_targets, script_commands, StartSpec, Target, TargetRole,
+};
 use crate::profiles::Profile;
 use crate::sniff::{classify, FileKind};
 
@@ -147,6 +150,9 @@ pub const CHECK_IDS: &[&str] = &[
     "native-addon-wrong-platform",
     "not-readable",
     "shebang-interpreter-missing",
+    "listen-localhost",
+    "listen-wrong-port",
+    "not-a-server",
 ];
 
 /// Most entries whose first bytes are read beyond the targets (each costs a decompressor start).
@@ -250,6 +256,60 @@ fn zipper_fingerprint(entries: &[Entry]) -> String {
     parts.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
     let detail = parts.iter().map(|(h, n)| format!("{n}× {h}")).collect::<Vec<_>>().join(", ");
     format!("{guess} — {detail}")
+}
+
+/// Most bytes of one source file read to find listen calls.
+const SOURCE_BYTES: usize = 256 * 1024;
+
+/// Reads the code the entry runs — start scripts, the files their commands name, the start command
+/// itself — and the entry binaries, for the server checks.
+fn gather_server_evidence<R: Read + Seek>(
+    package: &mut Package<R>,
+    entries: &[Entry],
+    by_path: &HashMap<&str, usize>,
+    kinds: &HashMap<usize, FileKind>,
+    profile: &Profile,
+    targets: &[Target],
+) -> server::ServerEvidence {
+    let mut evidence = server::ServerEvidence {
+        web_adapter: entries.iter().any(|e| e.path().contains("lambda-adapter")),
+        ..Default::default()
+    };
+    let mut queue: Vec<Target> = targets.to_vec();
+    let mut seen: Vec<usize> = Vec::new();
+    for t in targets.iter().filter(|t| t.origin == crate::entry::TargetOrigin::StartCommand) {
+        server::scan_source("start command", &t.command, &mut evidence);
+    }
+    while let Some(t) = queue.pop() {
+        let Some(&i) = t.alternatives.iter().find_map(|a| by_path.get(a.as_str())) else { continue };
+        if seen.contains(&i) || seen.len() >= 32 || entries[i].entry_type != EntryType::File {
+            continue;
+        }
+        seen.push(i);
+        match kinds.get(&i) {
+            Some(FileKind::Elf(_)) if t.role == TargetRole::Exec => {
+                if let Ok(bytes) = package.read_prefix(i, MAX_ELF_BYTES) {
+                    if server::is_runtime_api_client(&bytes) {
+                        evidence.runtime_api_clients.push(entries[i].path().to_string());
+                    }
+                }
+            }
+            Some(FileKind::Elf(_) | FileKind::MachO { .. } | FileKind::MachOUniversal { .. } | FileKind::Pe { .. }) => {
+            }
+            _ => {
+                let Ok(bytes) = package.read_prefix(i, SOURCE_BYTES) else { continue };
+                let text = String::from_utf8_lossy(&bytes);
+                server::scan_source(entries[i].path(), &text, &mut evidence);
+                if matches!(kinds.get(&i), Some(FileKind::Script(_))) {
+                    evidence.web_adapter |= text.contains("AWS_LWA_");
+                    for command in script_commands(&text) {
+                        queue.extend(command_targets(profile.code_dir, &command));
+                    }
+                }
+            }
+        }
+    }
+    evidence
 }
 
 /// Inspects a package for the given platform and start spec.
@@ -370,6 +430,8 @@ pub fn inspect<R: Read + Seek>(
         }
     }
 
+    let server_evidence = gather_server_evidence(package, &entries, &by_path, &kinds, profile, &targets);
+
     let ctx = Ctx { profile, entries: &entries, by_path, kinds, links, needs, ld_library_path };
     let mut findings = Vec::new();
     let mut checked: Vec<usize> = Vec::new();
@@ -405,6 +467,7 @@ pub fn inspect<R: Read + Seek>(
             findings.extend(dynamic::check_elf(&ctx, &entries[i], &ctx.needs[&i], None));
         }
     }
+    findings.extend(server::check_server(&ctx, &server_evidence));
     findings.extend(permissions::check_readable(&ctx, &read_targets, &exec_targets));
     findings.extend(archive::check_archive(&ctx));
     findings.extend(addons::check_addons(&ctx, &package_json, &wheels));

@@ -1,0 +1,521 @@
+//! The server contract, read statically from the code the entry runs: where it listens, on which
+//! port, and whether it is a server at all. Ids: `listen-localhost`, `listen-wrong-port`, `not-a-server`.
+//!
+//! Only what the code shows is reported: a literal address or port in a listen call, a framework's
+//! documented default when the call gives none, a port variable and its fallback. Each finding
+//! quotes the line.
+
+use super::{Ctx, Finding, Severity};
+use crate::profiles::{Profile, ServerContract};
+
+/// Where a listen call binds.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Host {
+    /// 127.0.0.1 / localhost / ::1, literally or as the framework's default.
+    Loopback { default_of: Option<&'static str> },
+    /// 0.0.0.0, `::`, `*` or unspecified where the framework binds all interfaces.
+    All,
+    /// Not visible in the code.
+    Unknown,
+}
+
+/// Which port a listen call uses.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Port {
+    /// A number in the code, or the framework's default.
+    Fixed { port: u16, default_of: Option<&'static str> },
+    /// An environment variable, with the fallback the code uses when it is unset.
+    Env { name: String, fallback: Option<u16> },
+    /// Not visible in the code.
+    Unknown,
+}
+
+/// One listen call found in the code.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Listen {
+    pub path: String,
+    pub line: usize,
+    pub text: String,
+    pub host: Host,
+    pub port: Port,
+}
+
+/// What the code the entry runs shows about serving.
+#[derive(Debug, Default)]
+pub(crate) struct ServerEvidence {
+    pub listens: Vec<Listen>,
+    /// (path, line, text) of event-handler definitions (`def main_handler(event, context)`).
+    pub handlers: Vec<(String, usize, String)>,
+    /// Executables containing the Lambda runtime API client.
+    pub runtime_api_clients: Vec<String>,
+    /// The package carries the Lambda Web Adapter (HTTP apps on Lambda).
+    pub web_adapter: bool,
+}
+
+fn first_number(s: &str) -> Option<u16> {
+    let start = s.find(|c: char| c.is_ascii_digit())?;
+    let digits: String = s[start..].chars().take_while(|c| c.is_ascii_digit()).take(6).collect();
+    digits.parse().ok()
+}
+
+fn loopback_in(s: &str) -> bool {
+    s.contains("127.0.0.1") || s.contains("localhost") || s.contains("'::1'") || s.contains("\"::1\"")
+}
+
+fn all_in(s: &str) -> bool {
+    s.contains("0.0.0.0") || s.contains("\"::\"") || s.contains("'::'") || s.contains("\"*\"")
+}
+
+/// `os.environ.get('PORT', 8080)`, `process.env.PORT || 3000`, `${PORT:-8080}`, `$FC_SERVER_PORT`.
+fn env_port(s: &str) -> Option<Port> {
+    let markers = ["environ.get(", "environ[", "getenv(", "process.env.", "os.Getenv(", "${", "$"];
+    for marker in markers {
+        let Some(at) = s.find(marker) else { continue };
+        let rest = &s[at + marker.len()..];
+        let name: String = rest
+            .trim_start_matches(['\'', '"'])
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+            .collect();
+        if !name.contains("PORT") {
+            continue;
+        }
+        let after = &rest[rest.find(&name).map(|i| i + name.len()).unwrap_or(0)..];
+        let fallback = if let Some(i) =
+            after.find("||").or_else(|| after.find(":-")).or_else(|| after.find(',')).or_else(|| after.find(" or "))
+        {
+            first_number(&after[i..]).filter(|_| i < 12)
+        } else {
+            None
+        };
+        return Some(Port::Env { name, fallback });
+    }
+    None
+}
+
+fn port_from(args: &str, default: Option<(u16, &'static str)>) -> Port {
+    if let Some(p) = env_port(args) {
+        return p;
+    }
+    if let Some(p) = first_number(args.split_once("port").map(|(_, r)| r).unwrap_or(args)) {
+        return Port::Fixed { port: p, default_of: None };
+    }
+    match default {
+        Some((port, framework)) => Port::Fixed { port, default_of: Some(framework) },
+        None => Port::Unknown,
+    }
+}
+
+fn host_from(args: &str, default_loopback: Option<&'static str>) -> Host {
+    if loopback_in(args) {
+        Host::Loopback { default_of: None }
+    } else if all_in(args) {
+        Host::All
+    } else if let Some(framework) = default_loopback {
+        Host::Loopback { default_of: Some(framework) }
+    } else {
+        Host::Unknown
+    }
+}
+
+/// Reads listen calls and handler definitions out of one source file or start script.
+pub(crate) fn scan_source(path: &str, text: &str, evidence: &mut ServerEvidence) {
+    for (n, raw) in text.lines().enumerate() {
+        let line = raw.trim();
+        if line.starts_with('#') && !line.starts_with("#!") || line.starts_with("//") {
+            continue;
+        }
+        let mut push = |host: Host, port: Port| {
+            evidence.listens.push(Listen {
+                path: path.to_string(),
+                line: n + 1,
+                text: line.chars().take(200).collect(),
+                host,
+                port,
+            })
+        };
+        let words: Vec<&str> = line.split_whitespace().collect();
+        let has_flag =
+            |flags: &[&str]| words.iter().any(|w| flags.iter().any(|f| w == f || w.starts_with(&format!("{f}="))));
+        let flag_value = |flags: &[&str]| {
+            words.iter().enumerate().find_map(|(i, w)| {
+                flags.iter().find_map(|f| {
+                    if *w == *f {
+                        words.get(i + 1).map(|v| v.to_string())
+                    } else {
+                        w.strip_prefix(&format!("{f}=")).map(str::to_string)
+                    }
+                })
+            })
+        };
+        // Command lines (start scripts).
+        let program = words
+            .iter()
+            .find(|w| !w.contains('=') && **w != "exec")
+            .map(|w| w.rsplit('/').next().unwrap_or(w))
+            .unwrap_or("");
+        match program {
+            "uvicorn" | "hypercorn" => {
+                let host = flag_value(&["--host"])
+                    .map(|h| host_from(&h, None))
+                    .unwrap_or(Host::Loopback { default_of: Some("uvicorn (default --host 127.0.0.1)") });
+                let port = flag_value(&["--port"])
+                    .map(|p| port_from(&p, None))
+                    .unwrap_or(Port::Fixed { port: 8000, default_of: Some("uvicorn (default --port 8000)") });
+                push(host, port);
+                continue;
+            }
+            "gunicorn" => {
+                match flag_value(&["-b", "--bind"]) {
+                    Some(bind) => push(host_from(&bind, None), port_from(bind.rsplit(':').next().unwrap_or(""), None)),
+                    None => push(
+                        Host::Loopback { default_of: Some("gunicorn (default bind 127.0.0.1:8000)") },
+                        Port::Fixed { port: 8000, default_of: Some("gunicorn (default bind 127.0.0.1:8000)") },
+                    ),
+                }
+                continue;
+            }
+            "flask" if words.contains(&"run") => {
+                let host = flag_value(&["--host", "-h"])
+                    .map(|h| host_from(&h, None))
+                    .unwrap_or(Host::Loopback { default_of: Some("flask run (default 127.0.0.1)") });
+                let port = flag_value(&["--port", "-p"])
+                    .map(|p| port_from(&p, None))
+                    .unwrap_or(Port::Fixed { port: 5000, default_of: Some("flask run (default port 5000)") });
+                push(host, port);
+                continue;
+            }
+            "next" if words.contains(&"start") || words.contains(&"dev") => {
+                let host = flag_value(&["-H", "--hostname"]).map(|h| host_from(&h, None)).unwrap_or(Host::All);
+                let port = flag_value(&["-p", "--port"])
+                    .map(|p| port_from(&p, None))
+                    .unwrap_or(Port::Env { name: "PORT".into(), fallback: Some(3000) });
+                push(host, port);
+                continue;
+            }
+            "php" if has_flag(&["-S"]) => {
+                let addr = flag_value(&["-S"]).unwrap_or_default();
+                push(host_from(&addr, None), port_from(addr.rsplit(':').next().unwrap_or(""), None));
+                continue;
+            }
+            _ => {}
+        }
+        if line.contains("http.server") && (program.starts_with("python") || line.contains("-m http.server")) {
+            let after = line.split("http.server").nth(1).unwrap_or("");
+            let host = flag_value(&["--bind", "-b"]).map(|h| host_from(&h, None)).unwrap_or(Host::All);
+            push(host, port_from(after, Some((8000, "python -m http.server (default port 8000)"))));
+            continue;
+        }
+        if line.contains("ASPNETCORE_URLS=") || line.contains("UseUrls(") || line.contains("--urls") {
+            push(host_from(line, None), port_from(line.rsplit(':').next().unwrap_or(""), None));
+            continue;
+        }
+        // Calls in source code.
+        if let Some(at) = line.find(".run(").filter(|_| line.contains("app.run(") || line.contains("uvicorn.run(")) {
+            let args = &line[at..];
+            let (framework_host, framework_port) = if line.contains("uvicorn.run(") {
+                ("uvicorn.run (default host 127.0.0.1)", (8000, "uvicorn.run (default port 8000)"))
+            } else {
+                ("Flask app.run (default host 127.0.0.1)", (5000, "Flask app.run (default port 5000)"))
+            };
+            push(host_from(args, Some(framework_host)), port_from(args, Some(framework_port)));
+            continue;
+        }
+        if let Some(at) = line.find(".listen(") {
+            let args = &line[at + ".listen(".len()..];
+            push(host_from(args, None), port_from(args, None));
+            continue;
+        }
+        for call in ["ListenAndServe(", "HTTPServer((", "TCPServer((", "serve_forever", "web.run_app("] {
+            if let Some(at) = line.find(call) {
+                let args = &line[at + call.len()..];
+                let host = if call == "ListenAndServe(" && args.trim_start().starts_with("\":") {
+                    Host::All
+                } else {
+                    host_from(args, None)
+                };
+                let host = if matches!(call, "HTTPServer((" | "TCPServer((")
+                    && (args.starts_with("''") || args.starts_with("\"\""))
+                {
+                    Host::All
+                } else {
+                    host
+                };
+                push(host, port_from(args, None));
+                break;
+            }
+        }
+        if line.starts_with("server.port") {
+            push(Host::All, port_from(line, None));
+        }
+        // Event-function handlers.
+        let handler = (line.starts_with("def ")
+            && (line.contains("(event, context)") || line.contains("(event,context)")))
+            || line.contains("exports.handler")
+            || line.contains("exports.main_handler")
+            || line.starts_with("export const handler")
+            || line.starts_with("export async function handler")
+            || line.contains("lambda.Start(");
+        if handler {
+            evidence.handlers.push((path.to_string(), n + 1, line.chars().take(200).collect()));
+        }
+    }
+}
+
+/// Bytes of a program that mark a Lambda runtime API client.
+pub(crate) fn is_runtime_api_client(bytes: &[u8]) -> bool {
+    let needles: [&[u8]; 2] = [b"AWS_LAMBDA_RUNTIME_API", b"/2018-06-01/runtime/invocation/next"];
+    needles.iter().any(|n| bytes.windows(n.len()).any(|w| w == *n))
+}
+
+fn quote(l: &Listen) -> String {
+    format!("{}:{}: {}", l.path, l.line, l.text)
+}
+
+fn port_env_set_by(profile: &Profile, name: &str) -> bool {
+    profile.port_env == Some(name)
+}
+
+/// The findings for a profile from what the code shows.
+pub(crate) fn check_server(ctx: &Ctx<'_>, evidence: &ServerEvidence) -> Vec<Finding> {
+    let p = ctx.profile;
+    let mut out = Vec::new();
+    match p.contract {
+        ServerContract::HttpServer => {
+            let Some(want) = p.port else { return out };
+            for l in &evidence.listens {
+                if let Host::Loopback { default_of } = &l.host {
+                    let mut ev = vec![quote(l)];
+                    if let Some(d) = default_of {
+                        ev.push(format!("no host given: {d}"));
+                    }
+                    out.push(Finding {
+                        id: "listen-localhost",
+                        severity: Severity::Error,
+                        path: Some(l.path.clone()),
+                        title: format!("{} listens on 127.0.0.1, which the platform cannot reach", l.path),
+                        evidence: ev,
+                        platform_message: Some(health_check_message(p, want)),
+                        explanation: "The platform connects to the instance's network address, not its loopback, so \
+                                      a server bound to 127.0.0.1/localhost is never seen."
+                            .into(),
+                        fix: "Listen on all interfaces: host 0.0.0.0 (uvicorn --host 0.0.0.0 · app.run(host='0.0.0.0') · \
+                              app.listen(port, '0.0.0.0') · gunicorn -b 0.0.0.0:9000)"
+                            .into(),
+                    });
+                }
+                let effective = match &l.port {
+                    Port::Fixed { port, default_of } => {
+                        Some((*port, default_of.map(|d| format!("no port given: {d}"))))
+                    }
+                    Port::Env { name, fallback } if !port_env_set_by(p, name) => fallback
+                        .map(|f| (f, Some(format!("{name} is not set on {}, so the fallback {f} is used", p.name)))),
+                    _ => None,
+                };
+                if let Some((port, note)) = effective.filter(|(port, _)| *port != want) {
+                    // FC and Cloud Run let you configure the port; SCF web functions must use 9000.
+                    let configurable = p.vendor != "tencent";
+                    let mut ev = vec![quote(l)];
+                    ev.extend(note);
+                    ev.push(format!(
+                        "{} expects port {want}{}",
+                        p.name,
+                        if configurable { " unless you configured another" } else { "" }
+                    ));
+                    out.push(Finding {
+                        id: "listen-wrong-port",
+                        severity: if configurable { Severity::Warning } else { Severity::Error },
+                        path: Some(l.path.clone()),
+                        title: format!("{} listens on port {port}; the platform checks port {want}", l.path),
+                        evidence: ev,
+                        platform_message: Some(health_check_message(p, want)),
+                        explanation: "The platform waits for a listener on its port; a server on another port looks \
+                                      like one that never started."
+                            .into(),
+                        fix: match p.port_env {
+                            Some(var) => {
+                                format!("Listen on ${var} (or {want}): port = int(os.environ.get('{var}', {want}))")
+                            }
+                            None => format!("Listen on port {want}: e.g. uvicorn app:app --host 0.0.0.0 --port {want}"),
+                        },
+                    });
+                }
+            }
+            if evidence.listens.is_empty()
+                && (!evidence.handlers.is_empty() || !evidence.runtime_api_clients.is_empty())
+            {
+                let mut ev: Vec<String> =
+                    evidence.handlers.iter().take(3).map(|(f, n, t)| format!("{f}:{n}: {t}")).collect();
+                ev.extend(
+                    evidence
+                        .runtime_api_clients
+                        .iter()
+                        .map(|b| format!("{b} contains the AWS Lambda runtime API client (AWS_LAMBDA_RUNTIME_API)")),
+                );
+                ev.push("no listen call found in the code the entry runs".into());
+                let path = evidence
+                    .handlers
+                    .first()
+                    .map(|h| h.0.clone())
+                    .or_else(|| evidence.runtime_api_clients.first().cloned());
+                out.push(Finding {
+                    id: "not-a-server",
+                    severity: Severity::Warning,
+                    path,
+                    title: format!("The code looks like an event handler, but {} needs an HTTP server", p.name),
+                    evidence: ev,
+                    platform_message: Some(health_check_message(p, want)),
+                    explanation: "Custom runtimes and web functions start your program and wait for it to accept HTTP \
+                                  on the port. Event-handler code (handler(event, context), a Lambda runtime client) \
+                                  never listens, so the health check fails."
+                        .into(),
+                    fix: "Deploy event handlers to the platform's built-in runtime (handler index.main_handler), or \
+                          wrap them in an HTTP server that listens on 0.0.0.0 and the platform's port."
+                        .into(),
+                });
+            }
+        }
+        ServerContract::RuntimeApi => {
+            if !evidence.listens.is_empty() && !evidence.web_adapter && evidence.runtime_api_clients.is_empty() {
+                let l = &evidence.listens[0];
+                out.push(Finding {
+                    id: "not-a-server",
+                    severity: Severity::Warning,
+                    path: Some(l.path.clone()),
+                    title: format!(
+                        "{} starts an HTTP server, but {} custom runtimes poll the runtime API",
+                        l.path, p.name
+                    ),
+                    evidence: vec![quote(l), "no Lambda Web Adapter (extensions/lambda-adapter) in the package".into()],
+                    platform_message: Some(
+                        "INIT_REPORT Init Duration: … Status: timeout — Sandbox.Timedout / Task timed out".into(),
+                    ),
+                    explanation: "A Lambda bootstrap must fetch events from the runtime API; an HTTP server waits for \
+                                  requests that never come."
+                        .into(),
+                    fix: "Add the Lambda Web Adapter layer (AWS_LWA_PORT) or use the language's runtime client \
+                          (lambda_runtime, aws-lambda-go, awslambdaric)."
+                        .into(),
+                });
+            }
+        }
+    }
+    out
+}
+
+fn health_check_message(p: &Profile, port: u16) -> String {
+    match p.vendor {
+        "aliyun" => format!("Function instance health check failed on port {port} in 120 seconds."),
+        "tencent" => "446 PortBindingFailed (or 405 ContainerStateExited)".into(),
+        "gcp" => format!(
+            "The user-provided container failed to start and listen on the port defined provided by the PORT={port} \
+             environment variable within the allocated timeout."
+        ),
+        _ => String::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::checks::test_support::{errors, ids, run};
+    use crate::synth::ZipBuilder;
+
+    fn listens(path: &str, text: &str) -> Vec<Listen> {
+        let mut e = ServerEvidence::default();
+        scan_source(path, text, &mut e);
+        e.listens
+    }
+
+    #[test]
+    fn scanner_reads_common_stacks() {
+        let l = listens("app.py", "app.run()\n");
+        assert!(matches!(l[0].host, Host::Loopback { default_of: Some(_) }));
+        assert_eq!(l[0].port, Port::Fixed { port: 5000, default_of: Some("Flask app.run (default port 5000)") });
+        let l = listens("app.py", "app.run(host='0.0.0.0', port=int(os.environ.get('PORT', 8080)))\n");
+        assert_eq!(
+            (l[0].host.clone(), l[0].port.clone()),
+            (Host::All, Port::Env { name: "PORT".into(), fallback: Some(8080) })
+        );
+        let l = listens("server.js", "app.listen(process.env.PORT || 3000, () => {})\n");
+        assert_eq!(l[0].port, Port::Env { name: "PORT".into(), fallback: Some(3000) });
+        let l = listens("server.js", "server.listen(9000, '127.0.0.1')\n");
+        assert_eq!(l[0].host, Host::Loopback { default_of: None });
+        let l = listens("main.go", "log.Fatal(http.ListenAndServe(\":8080\", nil))\n");
+        assert_eq!((l[0].host.clone(), l[0].port.clone()), (Host::All, Port::Fixed { port: 8080, default_of: None }));
+        let l = listens("bootstrap", "exec uvicorn main:app --host 0.0.0.0 --port 9000\n");
+        assert_eq!((l[0].host.clone(), l[0].port.clone()), (Host::All, Port::Fixed { port: 9000, default_of: None }));
+        let l = listens("bootstrap", "gunicorn app:app\n");
+        assert!(matches!(l[0].host, Host::Loopback { .. }));
+        assert_eq!(
+            listens("bootstrap", "php -S 0.0.0.0:9000 -t public\n")[0].port,
+            Port::Fixed { port: 9000, default_of: None }
+        );
+        assert!(listens("x.py", "# app.run()\nprint('hello')\n").is_empty());
+    }
+
+    fn fc_package(bootstrap: &str, file: &str, code: &str) -> Vec<u8> {
+        ZipBuilder::new()
+            .unix_file("bootstrap", 0o755, bootstrap.as_bytes())
+            .unix_file(file, 0o644, code.as_bytes())
+            .finish()
+    }
+
+    #[test]
+    fn localhost_fires_and_all_interfaces_do_not() {
+        let zip = fc_package(
+            "#!/bin/bash\nexec python3 app.py\n",
+            "app.py",
+            "from flask import Flask\napp = Flask(__name__)\napp.run(port=9000)\n",
+        );
+        let i = run(zip, "aliyun-fc", "");
+        assert_eq!(errors(&i), ["listen-localhost"]);
+        assert!(i.findings[0].evidence[0].contains("app.py:3: app.run(port=9000)"));
+        let zip = fc_package("#!/bin/bash\nexec python3 app.py\n", "app.py", "app.run(host='0.0.0.0', port=9000)\n");
+        assert!(ids(&run(zip, "aliyun-fc", "")).is_empty());
+    }
+
+    #[test]
+    fn wrong_port_depends_on_platform() {
+        let zip = fc_package(
+            "#!/bin/bash\nexec node server.js\n",
+            "server.js",
+            "app.listen(process.env.PORT || 3000, '0.0.0.0')\n",
+        );
+        let fc = run(zip.clone(), "aliyun-fc", "");
+        assert_eq!(ids(&fc), ["listen-wrong-port"]);
+        assert_eq!(fc.findings[0].severity, Severity::Warning, "FC's port is configurable");
+        let scf = ZipBuilder::new()
+            .unix_file("scf_bootstrap", 0o755, b"#!/bin/bash\n/var/lang/node16/bin/node server.js\n")
+            .unix_file("server.js", 0o644, b"app.listen(3000)\n")
+            .finish();
+        assert_eq!(errors(&run(scf, "tencent-scf-web", "")), ["listen-wrong-port"]);
+        let cloud_run =
+            ZipBuilder::new().unix_file("server.js", 0o644, b"app.listen(process.env.PORT || 3000)\n").finish();
+        assert!(ids(&run(cloud_run, "gcp-cloud-run", "node server.js")).is_empty(), "Cloud Run sets PORT");
+    }
+
+    #[test]
+    fn event_handlers_are_not_servers() {
+        let zip = fc_package(
+            "#!/bin/bash\nexec python3 index.py\n",
+            "index.py",
+            "def main_handler(event, context):\n    return 'hi'\n",
+        );
+        assert_eq!(ids(&run(zip, "aliyun-fc", "")), ["not-a-server"]);
+        let lambda = ZipBuilder::new()
+            .unix_file("bootstrap", 0o755, b"#!/bin/sh\nexec python3 app.py\n")
+            .unix_file("app.py", 0o644, b"app.run(host='0.0.0.0', port=8080)\n")
+            .finish();
+        assert_eq!(ids(&run(lambda, "aws-lambda-al2023", "")), ["not-a-server"]);
+    }
+
+    #[test]
+    fn runtime_api_binaries_on_http_platforms() {
+        let mut bin = crate::elf::testing::elf(None, &[], None, &[], 2);
+        bin.extend_from_slice(b"AWS_LAMBDA_RUNTIME_API\0/2018-06-01/runtime/invocation/next\0");
+        let zip = ZipBuilder::new().unix_file("bootstrap", 0o755, &bin).finish();
+        assert_eq!(ids(&run(zip.clone(), "aliyun-fc", "")), ["not-a-server"]);
+        assert!(ids(&run(zip, "aws-lambda-al2023", "")).is_empty());
+    }
+}
