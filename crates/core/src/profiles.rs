@@ -103,6 +103,8 @@ pub struct Profile {
     pub port: Option<u16>,
     /// The environment variable that carries the port, when there is one.
     pub port_env: Option<&'static str>,
+    /// Whether the platform installs declared dependencies itself (buildpacks), so none need be uploaded.
+    pub installs_dependencies: bool,
     /// Whether code runs as root (readability of files matters when it does not).
     pub runs_as_root: bool,
     /// Where the run-as-root fact comes from.
@@ -233,6 +235,7 @@ const FC_DEBIAN10: Profile = Profile {
     contract: ServerContract::HttpServer,
     port: Some(9000),
     port_env: Some("FC_SERVER_PORT"),
+    installs_dependencies: false,
     runs_as_root: true,
     user_provenance: Provenance::Documented,
     sources: FC_SOURCES,
@@ -262,6 +265,7 @@ const SCF_CUSTOM: Profile = Profile {
     contract: ServerContract::RuntimeApi,
     port: None,
     port_env: None,
+    installs_dependencies: false,
     runs_as_root: false,
     user_provenance: Provenance::Derived("not documented; only /tmp is writable, so assume a non-root user"),
     sources: SCF_SOURCES,
@@ -293,6 +297,7 @@ const LAMBDA_AL2023: Profile = Profile {
     contract: ServerContract::RuntimeApi,
     port: None,
     port_env: None,
+    installs_dependencies: false,
     runs_as_root: false,
     user_provenance: Provenance::Documented,
     sources: LAMBDA_SOURCES,
@@ -364,6 +369,7 @@ pub const PROFILES: &[Profile] = &[
         contract: ServerContract::HttpServer,
         port: Some(8080),
         port_env: Some("PORT"),
+        installs_dependencies: true,
         runs_as_root: false,
         user_provenance: Provenance::Derived("buildpacks images run as a non-root user"),
         sources: CLOUD_RUN_SOURCES,

@@ -7,6 +7,7 @@
 mod addons;
 mod archive;
 mod binaries;
+mod deps;
 mod dynamic;
 mod layout;
 pub mod messages;
@@ -153,6 +154,7 @@ pub const CHECK_IDS: &[&str] = &[
     "listen-localhost",
     "listen-wrong-port",
     "not-a-server",
+    "dependencies-missing",
 ];
 
 /// Most entries whose first bytes are read beyond the targets (each costs a decompressor start).
@@ -298,7 +300,7 @@ fn gather_server_evidence<R: Read + Seek>(
             }
             _ => {
                 let Ok(bytes) = package.read_prefix(i, SOURCE_BYTES) else { continue };
-                let text = String::from_utf8_lossy(&bytes);
+                let text = String::from_utf8_lossy(&bytes).into_owned();
                 server::scan_source(entries[i].path(), &text, &mut evidence);
                 if matches!(kinds.get(&i), Some(FileKind::Script(_))) {
                     evidence.web_adapter |= text.contains("AWS_LWA_");
@@ -306,6 +308,7 @@ fn gather_server_evidence<R: Read + Seek>(
                         queue.extend(command_targets(profile.code_dir, &command));
                     }
                 }
+                evidence.sources.push((entries[i].path().to_string(), text));
             }
         }
     }
@@ -431,6 +434,17 @@ pub fn inspect<R: Read + Seek>(
     }
 
     let server_evidence = gather_server_evidence(package, &entries, &by_path, &kinds, profile, &targets);
+    let mut manifests = deps::Manifests::default();
+    for name in ["requirements.txt", "package.json", "composer.json"] {
+        let Some(&i) = by_path.get(name) else { continue };
+        let Ok(bytes) = package.read_prefix(i, SOURCE_BYTES) else { continue };
+        let manifest = (name.to_string(), String::from_utf8_lossy(&bytes).into_owned());
+        match name {
+            "requirements.txt" => manifests.python.push(manifest),
+            "package.json" => manifests.node.push(manifest),
+            _ => manifests.php.push(manifest),
+        }
+    }
 
     let ctx = Ctx { profile, entries: &entries, by_path, kinds, links, needs, ld_library_path };
     let mut findings = Vec::new();
@@ -468,6 +482,7 @@ pub fn inspect<R: Read + Seek>(
         }
     }
     findings.extend(server::check_server(&ctx, &server_evidence));
+    findings.extend(deps::check_dependencies(&ctx, &manifests, &server_evidence.sources));
     findings.extend(permissions::check_readable(&ctx, &read_targets, &exec_targets));
     findings.extend(archive::check_archive(&ctx));
     findings.extend(addons::check_addons(&ctx, &package_json, &wheels));

@@ -50,6 +50,8 @@ pub(crate) struct ServerEvidence {
     pub runtime_api_clients: Vec<String>,
     /// The package carries the Lambda Web Adapter (HTTP apps on Lambda).
     pub web_adapter: bool,
+    /// (path, text) of every source file read, for other checks that read code.
+    pub sources: Vec<(String, String)>,
 }
 
 fn first_number(s: &str) -> Option<u16> {
