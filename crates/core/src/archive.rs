@@ -305,6 +305,7 @@ fn sniff_other_format(head: &[u8]) -> Option<&'static str> {
 pub struct Package<R: Read + Seek> {
     archive: zip::ZipArchive<R>,
     entries: Vec<Entry>,
+    duplicates: Vec<String>,
     limits: Limits,
     total_bytes: u64,
     /// Bytes handed out by sniffs, for the "bytes read" figure.
@@ -324,6 +325,7 @@ impl<R: Read + Seek> Package<R> {
         if let Some(format) = sniff_other_format(&head[..head_len]) {
             return Err(PackageError::OtherFormat { format: format.into() });
         }
+        let duplicates = duplicate_names(&mut reader, total_bytes, limits.max_entries).unwrap_or_default();
         reader.seek(SeekFrom::Start(0)).map_err(io_damaged)?;
         let archive = zip::ZipArchive::new(reader).map_err(|e| classify_zip_error(e, &head[..head_len]))?;
         if archive.len() > limits.max_entries {
@@ -372,12 +374,17 @@ impl<R: Read + Seek> Package<R> {
                 encrypted: meta.encrypted(),
             });
         }
-        Ok(Package { archive, entries, limits, total_bytes, bytes_sniffed: 0 })
+        Ok(Package { archive, entries, duplicates, limits, total_bytes, bytes_sniffed: 0 })
     }
 
     /// All entries, in central-directory order.
     pub fn entries(&self) -> &[Entry] {
         &self.entries
+    }
+
+    /// Names stored more than once in the central directory (a name-keyed listing shows only one).
+    pub fn duplicates(&self) -> &[String] {
+        &self.duplicates
     }
 
     /// Size of the zip file itself.
@@ -412,6 +419,48 @@ impl<R: Read + Seek> Package<R> {
         self.bytes_sniffed += buf.len() as u64;
         Ok(buf)
     }
+}
+
+/// Walks the central directory by hand, only to find names stored twice: readers keyed by name
+/// (the zip crate's included) keep one copy and hide the others, and extractors disagree on which
+/// wins. `None` when the directory cannot be walked (zip64, damage): the zip reader reports those.
+fn duplicate_names<R: Read + Seek>(reader: &mut R, total: u64, max_entries: usize) -> Option<Vec<String>> {
+    let tail_len = total.min(22 + 65_535);
+    reader.seek(SeekFrom::Start(total - tail_len)).ok()?;
+    let mut tail = vec![0u8; tail_len as usize];
+    reader.read_exact(&mut tail).ok()?;
+    let eocd = tail.windows(4).rposition(|w| w == b"PK\x05\x06")?;
+    let field = |at: usize, len: usize| -> Option<u64> {
+        let bytes = tail.get(eocd + at..eocd + at + len)?;
+        Some(bytes.iter().rev().fold(0u64, |acc, &b| (acc << 8) | b as u64))
+    };
+    let (count, size, offset) = (field(10, 2)?, field(12, 4)?, field(16, 4)?);
+    if count == 0xffff || size == 0xffff_ffff || offset == 0xffff_ffff || count as usize > max_entries {
+        return None;
+    }
+    if offset.checked_add(size)? > total || size > 64 << 20 {
+        return None;
+    }
+    reader.seek(SeekFrom::Start(offset)).ok()?;
+    let mut directory = vec![0u8; size as usize];
+    reader.read_exact(&mut directory).ok()?;
+    let mut seen = std::collections::HashSet::new();
+    let mut duplicates = Vec::new();
+    let mut at = 0usize;
+    for _ in 0..count {
+        let header = directory.get(at..at + 46)?;
+        if &header[..4] != b"PK\x01\x02" {
+            return None;
+        }
+        let le16 = |i: usize| u16::from_le_bytes([header[i], header[i + 1]]) as usize;
+        let (name_len, extra_len, comment_len) = (le16(28), le16(30), le16(32));
+        let name = directory.get(at + 46..at + 46 + name_len)?;
+        if !seen.insert(name) {
+            duplicates.push(String::from_utf8_lossy(name).into_owned());
+        }
+        at += 46 + name_len + extra_len + comment_len;
+    }
+    Some(duplicates)
 }
 
 fn compression_number(method: zip::CompressionMethod) -> u16 {
@@ -515,6 +564,19 @@ mod tests {
         let mut eocd = b"PK\x05\x06".to_vec();
         eocd.extend_from_slice(&[0u8; 18]);
         assert_eq!(open(eocd).err(), Some(PackageError::NoEntries));
+    }
+
+    #[test]
+    fn duplicates_are_found() {
+        let zip = ZipBuilder::new()
+            .unix_file("bootstrap", 0o755, b"a")
+            .unix_file("bootstrap", 0o644, b"b")
+            .unix_file("x", 0o644, b"")
+            .finish();
+        let pkg = open(zip).unwrap();
+        assert_eq!(pkg.duplicates(), ["bootstrap"]);
+        let zip = ZipBuilder::new().unix_file("a", 0o644, b"").unix_file("b", 0o644, b"").finish();
+        assert!(open(zip).unwrap().duplicates().is_empty());
     }
 
     #[test]

@@ -54,6 +54,17 @@ pub struct Source {
     pub url: &'static str,
 }
 
+/// A size limit on the package.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct SizeLimit {
+    /// The limit in bytes.
+    pub bytes: u64,
+    /// True when nothing gets past it; false when another upload route lifts it (S3, OSS, COS).
+    pub hard: bool,
+    /// What the limit is and what to do about it, in the vendor's terms.
+    pub note: &'static str,
+}
+
 /// Everything Bootdoctor knows about one runtime target.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub struct Profile {
@@ -103,6 +114,10 @@ pub struct Profile {
     pub port: Option<u16>,
     /// The environment variable that carries the port, when there is one.
     pub port_env: Option<&'static str>,
+    /// Limits on the zip file's size, smallest first.
+    pub zipped_limits: &'static [SizeLimit],
+    /// Limit on the sum of uncompressed sizes.
+    pub unzipped_limit: Option<SizeLimit>,
     /// Whether the platform installs declared dependencies itself (buildpacks), so none need be uploaded.
     pub installs_dependencies: bool,
     /// Whether code runs as root (readability of files matters when it does not).
@@ -235,6 +250,15 @@ const FC_DEBIAN10: Profile = Profile {
     contract: ServerContract::HttpServer,
     port: Some(9000),
     port_env: Some("FC_SERVER_PORT"),
+    zipped_limits: &[
+        SizeLimit {
+            bytes: 78_643_200,
+            hard: false,
+            note: "100 MB after base64 through the SDK/OpenAPI (about 75 MB of zip); up to 500 MB through the console, Serverless Devs or OSS",
+        },
+        SizeLimit { bytes: 524_288_000, hard: true, note: "500 MB through the console, Serverless Devs or OSS (adjustable by ticket)" },
+    ],
+    unzipped_limit: None,
     installs_dependencies: false,
     runs_as_root: true,
     user_provenance: Provenance::Documented,
@@ -265,6 +289,16 @@ const SCF_CUSTOM: Profile = Profile {
     contract: ServerContract::RuntimeApi,
     port: None,
     port_env: None,
+    zipped_limits: &[SizeLimit {
+        bytes: 15_728_640,
+        hard: false,
+        note: "the API's ZipFile field takes 20 MB of base64 (about 15 MB of zip); larger packages go through COS",
+    }],
+    unzipped_limit: Some(SizeLimit {
+        bytes: 524_288_000,
+        hard: true,
+        note: "500 MB of code before compression, layers included",
+    }),
     installs_dependencies: false,
     runs_as_root: false,
     user_provenance: Provenance::Derived("not documented; only /tmp is writable, so assume a non-root user"),
@@ -297,6 +331,16 @@ const LAMBDA_AL2023: Profile = Profile {
     contract: ServerContract::RuntimeApi,
     port: None,
     port_env: None,
+    zipped_limits: &[SizeLimit {
+        bytes: 52_428_800,
+        hard: false,
+        note: "50 MB for a direct upload (RequestEntityTooLargeException); larger packages go through S3",
+    }],
+    unzipped_limit: Some(SizeLimit {
+        bytes: 262_144_000,
+        hard: true,
+        note: "Unzipped size must be smaller than 262144000 bytes (250 MiB, layers included)",
+    }),
     installs_dependencies: false,
     runs_as_root: false,
     user_provenance: Provenance::Documented,
@@ -369,6 +413,8 @@ pub const PROFILES: &[Profile] = &[
         contract: ServerContract::HttpServer,
         port: Some(8080),
         port_env: Some("PORT"),
+        zipped_limits: &[],
+        unzipped_limit: None,
         installs_dependencies: true,
         runs_as_root: false,
         user_provenance: Provenance::Derived("buildpacks images run as a non-root user"),

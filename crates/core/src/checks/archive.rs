@@ -1,5 +1,6 @@
-//! Archive-level checks: entries no platform extractor can unpack. Ids: `zip-encrypted`,
-//! `zip-method-unsupported`.
+//! Archive-level checks: entries no platform extractor can unpack or place where they belong, and
+//! limits on the archive as a whole. Ids: `zip-encrypted`, `zip-method-unsupported`, `unsafe-path`,
+//! `duplicate-entry`, `symlink-outside`, `macos-metadata`, `size-limit`.
 //!
 //! Platforms unpack with ordinary extractors that know stored (0) and deflate (8) only, and no
 //! password is ever given, so an encrypted or exotically compressed entry is a failed upload or a
@@ -94,6 +95,162 @@ pub(crate) fn check_archive(ctx: &Ctx<'_>) -> Vec<Finding> {
     out
 }
 
+fn human(bytes: u64) -> String {
+    if bytes >= 1 << 20 {
+        format!("{:.1} MiB", bytes as f64 / (1u64 << 20) as f64)
+    } else {
+        format!("{:.1} KiB", bytes as f64 / 1024.0)
+    }
+}
+
+/// Why an entry name is unsafe to extract, or `None`.
+fn unsafe_reason(name: &str, host_windows: bool) -> Option<&'static str> {
+    let bytes = name.as_bytes();
+    if name.starts_with('/') {
+        Some("an absolute path")
+    } else if bytes.len() >= 2 && bytes[1] == b':' && bytes[0].is_ascii_alphabetic() {
+        Some("a Windows drive letter")
+    } else if name.split(['/', '\\']).any(|c| c == "..") {
+        Some("a '..' component that climbs out of the package")
+    } else if name.contains('\\') && host_windows {
+        Some("backslash separators (Windows PowerShell 5.1 Compress-Archive): most extractors create one file literally named so")
+    } else if name.contains('\0') {
+        Some("a NUL byte")
+    } else {
+        None
+    }
+}
+
+/// Names, links and sizes: the container-level layout.
+pub(crate) fn check_layout(ctx: &Ctx<'_>, duplicates: &[String], total_bytes: u64) -> Vec<Finding> {
+    let p = ctx.profile;
+    let mut out = Vec::new();
+    let unsafe_entries: Vec<(&super::Entry, &str)> =
+        ctx.entries.iter().filter_map(|e| unsafe_reason(&e.name, e.host.is_windows_like()).map(|r| (e, r))).collect();
+    if !unsafe_entries.is_empty() {
+        out.push(Finding {
+            id: "unsafe-path",
+            severity: Severity::Error,
+            path: Some(unsafe_entries[0].0.name.clone()),
+            title: format!(
+                "{} entr{} with paths extractors reject or rewrite",
+                unsafe_entries.len(),
+                if unsafe_entries.len() == 1 { "y" } else { "ies" }
+            ),
+            evidence: unsafe_entries.iter().take(NAMED).map(|(e, r)| format!("{:?}: {r}", e.name)).collect(),
+            platform_message: None,
+            explanation:
+                "Extractors refuse such paths, strip them (Info-ZIP: \"skipped ../ path component\"), or write \
+                          the file somewhere else: either way it is not where your code expects it."
+                    .into(),
+            fix: "Zip from inside the package directory with relative paths: cd myfunc && zip -r ../function.zip .   \
+                  (on Windows: PowerShell 7's Compress-Archive or 7-Zip write '/' separators)"
+                .into(),
+        });
+    }
+    if !duplicates.is_empty() {
+        out.push(Finding {
+            id: "duplicate-entry",
+            severity: Severity::Warning,
+            path: Some(duplicates[0].clone()),
+            title: format!("{} name{} stored more than once", duplicates.len(), if duplicates.len() == 1 { " is" } else { "s are" }),
+            evidence: vec![format!("central directory repeats: {}", listed(&duplicates.iter().take(NAMED).map(String::as_str).collect::<Vec<_>>(), duplicates.len()))],
+            platform_message: None,
+            explanation: "Which copy an extractor keeps differs (Info-ZIP asks or overwrites in order, others keep the \
+                          last): the file your function gets may not be the one you checked. Bootdoctor inspects one copy."
+                .into(),
+            fix: "Re-create the zip from a clean directory instead of appending to an old zip (zip -r adds; use a new file).".into(),
+        });
+    }
+    for (&link, target) in &ctx.link_texts {
+        let entry = &ctx.entries[link];
+        let dir = entry.path().rsplit_once('/').map(|(d, _)| d).unwrap_or("");
+        let escapes = target.starts_with('/')
+            || crate::entry::normalize_relative(&format!("{dir}/{target}")).is_none() && target.contains("..");
+        if !escapes {
+            continue;
+        }
+        let is_target = ctx.targets.iter().any(|t| t.alternatives.iter().any(|a| a == entry.path()));
+        out.push(Finding {
+            id: "symlink-outside",
+            severity: if is_target { Severity::Error } else { Severity::Warning },
+            path: Some(entry.path().to_string()),
+            title: format!("{} is a link to {target}, outside the package", entry.path()),
+            evidence: vec![format!("{}: symlink ({}) → {target}", entry.path(), entry.stored_mode.describe())],
+            platform_message: None,
+            explanation: format!(
+                "Links are restored as links; {target} does not exist on the platform (it was a path on the machine that \
+                 made the zip), so the link dangles."
+            ),
+            fix: "Zip the file the link points to instead of the link: zip -r (without -y) follows links, or copy the target in.".into(),
+        });
+    }
+    let mac: Vec<&super::Entry> = ctx
+        .entries
+        .iter()
+        .filter(|e| e.path().starts_with("__MACOSX") || e.file_name() == ".DS_Store" || e.file_name().starts_with("._"))
+        .collect();
+    if !mac.is_empty() {
+        out.push(Finding {
+            id: "macos-metadata",
+            severity: Severity::Info,
+            path: Some(mac[0].path().to_string()),
+            title: format!("{} macOS metadata entries (__MACOSX/, .DS_Store, ._*)", mac.len()),
+            evidence: vec![format!(
+                "{}, {} in all",
+                listed(&mac.iter().take(5).map(|e| e.path()).collect::<Vec<_>>(), mac.len()),
+                human(mac.iter().map(|e| e.size).sum())
+            )],
+            platform_message: None,
+            explanation:
+                "Finder's Compress adds these. They do not stop a start, but ._*.py and ._*.js files are not code \
+                          and trip tools that glob for sources."
+                    .into(),
+            fix: "zip -r function.zip . -x '__MACOSX/*' '*.DS_Store' '._*'   (or: ditto -c -k --norsrc --noextattr)"
+                .into(),
+        });
+    }
+    for limit in p.zipped_limits {
+        if total_bytes > limit.bytes {
+            out.push(Finding {
+                id: "size-limit",
+                severity: if limit.hard { Severity::Error } else { Severity::Warning },
+                path: None,
+                title: format!("The zip is {}, over {} for {}", human(total_bytes), human(limit.bytes), p.name),
+                evidence: vec![format!("zip file: {total_bytes} bytes; limit {} bytes", limit.bytes), limit.note.to_string()],
+                platform_message: None,
+                explanation: "The platform refuses uploads above this size on this route.".into(),
+                fix: "Upload through object storage (S3 / OSS / COS), or slim the package: drop dev dependencies, tests, \
+                      docs, source maps, __pycache__."
+                    .into(),
+            });
+        }
+    }
+    if let Some(limit) = p.unzipped_limit {
+        let unzipped: u64 = ctx.entries.iter().map(|e| e.size).sum();
+        if unzipped > limit.bytes {
+            let mut biggest: Vec<&super::Entry> = ctx.entries.iter().collect();
+            biggest.sort_by_key(|e| std::cmp::Reverse(e.size));
+            out.push(Finding {
+                id: "size-limit",
+                severity: Severity::Error,
+                path: None,
+                title: format!("Unzipped, the package is {}, over {} for {}", human(unzipped), human(limit.bytes), p.name),
+                evidence: vec![
+                    format!("sum of uncompressed sizes: {unzipped} bytes; limit {} bytes", limit.bytes),
+                    limit.note.to_string(),
+                    format!("largest: {}", biggest.iter().take(5).map(|e| format!("{} ({})", e.path(), human(e.size))).collect::<Vec<_>>().join(", ")),
+                ],
+                platform_message: Some(limit.note.to_string()),
+                explanation: "The limit applies to the extracted code (with layers on Lambda); no upload route lifts it.".into(),
+                fix: "Remove what the function does not need, move large assets to object storage, or use a container image."
+                    .into(),
+            });
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use crate::checks::test_support::{errors, run};
@@ -119,6 +276,48 @@ mod tests {
         let i = run(zip, "aliyun-fc", "");
         assert_eq!(errors(&i), ["zip-method-unsupported"]);
         assert!(i.findings[0].title.contains("14 (LZMA)"));
+    }
+
+    #[test]
+    fn unsafe_paths_duplicates_links_and_mac_noise() {
+        let zip = ZipBuilder::new()
+            .unix_file("bootstrap", 0o755, SCRIPT)
+            .unix_file("../evil", 0o644, b"")
+            .unix_file("bootstrap", 0o755, SCRIPT)
+            .unix_symlink("node", "/usr/local/bin/node")
+            .unix_file("__MACOSX/._bootstrap", 0o644, b"\x00\x05\x16\x07")
+            .finish();
+        let i = run(zip, "aliyun-fc", "");
+        let ids: Vec<&str> = i.findings.iter().map(|f| f.id).collect();
+        for id in ["unsafe-path", "duplicate-entry", "symlink-outside", "macos-metadata"] {
+            assert!(ids.contains(&id), "{id} in {ids:?}");
+        }
+        assert_eq!(errors(&i), ["unsafe-path"]);
+    }
+
+    #[test]
+    fn clean_layout_does_not_fire() {
+        let zip = ZipBuilder::new()
+            .unix_file("bootstrap", 0o755, SCRIPT)
+            .unix_symlink("main", "bin/main")
+            .unix_file("bin/main", 0o755, b"\x7fELF")
+            .finish();
+        assert!(!run(zip, "aliyun-fc", "").findings.iter().any(|f| matches!(
+            f.id,
+            "unsafe-path" | "duplicate-entry" | "symlink-outside" | "macos-metadata" | "size-limit"
+        )));
+    }
+
+    #[test]
+    fn unzipped_size_limit_from_the_directory_alone() {
+        // A stored entry that claims 300 MB: the limit is computed from sizes, never by inflating.
+        let mut zip =
+            ZipBuilder::new().unix_file("bootstrap", 0o755, SCRIPT).unix_file("big.bin", 0o644, b"x").finish();
+        let claim = 300_000_000u32.to_le_bytes();
+        let cd = zip.windows(4).rposition(|w| w == b"PK\x01\x02").unwrap();
+        zip[cd + 24..cd + 28].copy_from_slice(&claim);
+        let i = run(zip, "aws-lambda-al2023", "");
+        assert_eq!(errors(&i), ["size-limit"]);
     }
 
     #[test]

@@ -127,6 +127,13 @@ fn entry_missing(ctx: &Ctx<'_>, target: &Target) -> Finding {
     for m in &misses {
         if m.path().contains('\\') {
             evidence.push(format!("{} uses backslashes: most extractors create one file literally named so", m.path()));
+            if !m.is_executable() && target.role == TargetRole::Exec {
+                evidence.push(format!(
+                    "{} is also stored with {}: fixing the separators alone leaves it without its exec bit",
+                    m.path(),
+                    m.stored_mode.describe()
+                ));
+            }
         } else {
             evidence.push(format!("close match: {} ({})", m.path(), m.stored_mode.describe()));
         }
@@ -293,7 +300,7 @@ mod tests {
     fn backslash_names_are_explained() {
         let zip = ZipBuilder::new().dos_file("build\\bootstrap", SCRIPT).finish();
         let i = run(zip, "aliyun-fc", "");
-        assert_eq!(errors(&i), ["entry-missing"]);
+        assert_eq!(errors(&i), ["entry-missing", "unsafe-path"]);
         assert!(i.findings[0].evidence.iter().any(|e| e.contains("backslashes")));
     }
 }

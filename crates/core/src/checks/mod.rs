@@ -155,6 +155,11 @@ pub const CHECK_IDS: &[&str] = &[
     "listen-wrong-port",
     "not-a-server",
     "dependencies-missing",
+    "unsafe-path",
+    "duplicate-entry",
+    "symlink-outside",
+    "macos-metadata",
+    "size-limit",
 ];
 
 /// Most entries whose first bytes are read beyond the targets (each costs a decompressor start).
@@ -202,6 +207,10 @@ pub(crate) struct Ctx<'a> {
     pub needs: HashMap<usize, ElfNeeds>,
     /// Package directories a start script adds to `LD_LIBRARY_PATH`.
     pub ld_library_path: Vec<String>,
+    /// Symlink entry index → the target path stored in it.
+    pub link_texts: BTreeMap<usize, String>,
+    /// The files the platform runs or reads first.
+    pub targets: &'a [Target],
 }
 
 impl<'a> Ctx<'a> {
@@ -215,6 +224,9 @@ impl<'a> Ctx<'a> {
 }
 
 fn is_sniff_candidate(entry: &Entry) -> bool {
+    if entry.entry_type == EntryType::Symlink && !entry.encrypted {
+        return true; // its data is the link target: a few bytes
+    }
     if entry.entry_type != EntryType::File || entry.encrypted || entry.size == 0 {
         return false;
     }
@@ -353,6 +365,7 @@ pub fn inspect<R: Read + Seek>(
     }
     let mut kinds: HashMap<usize, FileKind> = HashMap::new();
     let mut links: HashMap<usize, usize> = HashMap::new();
+    let mut link_texts: BTreeMap<usize, String> = BTreeMap::new();
     for &i in &to_sniff {
         if entries[i].entry_type == EntryType::Directory {
             continue;
@@ -364,7 +377,9 @@ pub fn inspect<R: Read + Seek>(
         }
         // A link's data is its target path: follow it once so the target's content is known too.
         let dir = entries[i].path().rsplit_once('/').map(|(d, _)| d).unwrap_or("");
-        let joined = format!("{dir}/{}", String::from_utf8_lossy(&head));
+        let link_text = String::from_utf8_lossy(&head).into_owned();
+        let joined = format!("{dir}/{link_text}");
+        link_texts.insert(i, link_text);
         let target = crate::entry::normalize_relative(&joined).and_then(|p| by_path.get(p.as_str()).copied());
         if let Some(ti) = target {
             links.insert(i, ti);
@@ -446,7 +461,17 @@ pub fn inspect<R: Read + Seek>(
         }
     }
 
-    let ctx = Ctx { profile, entries: &entries, by_path, kinds, links, needs, ld_library_path };
+    let ctx = Ctx {
+        profile,
+        entries: &entries,
+        by_path,
+        kinds,
+        links,
+        needs,
+        ld_library_path,
+        link_texts,
+        targets: &targets,
+    };
     let mut findings = Vec::new();
     let mut checked: Vec<usize> = Vec::new();
     let mut read_targets: Vec<(&Target, &Entry)> = Vec::new();
@@ -485,6 +510,7 @@ pub fn inspect<R: Read + Seek>(
     findings.extend(deps::check_dependencies(&ctx, &manifests, &server_evidence.sources));
     findings.extend(permissions::check_readable(&ctx, &read_targets, &exec_targets));
     findings.extend(archive::check_archive(&ctx));
+    findings.extend(archive::check_layout(&ctx, package.duplicates(), package.total_bytes()));
     findings.extend(addons::check_addons(&ctx, &package_json, &wheels));
     findings.extend(binaries::check_other_binaries(&ctx, &checked));
     findings.extend(scripts::check_other_scripts(&ctx, &checked));
