@@ -7,7 +7,6 @@ use std::rc::Rc;
 use bootdoctor_core::checks::{Finding, Severity};
 use bootdoctor_core::decode::Hypothesis;
 use bootdoctor_core::entry::TargetRole;
-use bootdoctor_core::profiles::Provenance;
 use bootdoctor_core::report::{PlatformBasis, Report};
 use yew::prelude::*;
 
@@ -220,12 +219,8 @@ struct PlatformFactsProps {
 #[function_component(PlatformFacts)]
 fn platform_facts(props: &PlatformFactsProps) -> Html {
     let Some(p) = bootdoctor_core::profiles::profile(props.id) else { return Html::default() };
-    let provenance = |p: Provenance| match p {
-        Provenance::Documented => "documented".to_string(),
-        Provenance::Derived(note) => format!("derived: {note}"),
-    };
-    let glibc_note = provenance(p.glibc_provenance);
-    let user_note = provenance(p.user_provenance);
+    let glibc_note = p.glibc_provenance.describe();
+    let user_note = p.user_provenance.describe();
     html! {
         <p class="platform-facts">
             <span class="label">{ "Image" }</span>

@@ -178,8 +178,30 @@ pub fn resolve_targets(profile: &Profile, spec: &StartSpec) -> Vec<Target> {
             origin: TargetOrigin::DefaultEntry,
             command: format!("{code_dir}/{file}"),
         }],
+        EntryConvention::HostJson => vec![Target {
+            path: "host.json".into(),
+            alternatives: vec!["host.json".into()],
+            platform_path: format!("{code_dir}/host.json"),
+            role: TargetRole::Read { by: "the Functions host".into() },
+            origin: TargetOrigin::DefaultEntry,
+            command: "host.json".into(),
+        }],
         EntryConvention::StartCommandOnly => Vec::new(),
     }
+}
+
+/// The start command an Azure custom handler's `host.json` configures:
+/// `customHandler.description.defaultExecutablePath` and its `arguments`.
+pub fn host_json_command(json: &str) -> Option<String> {
+    let v: serde_json::Value = serde_json::from_str(json).ok()?;
+    let description = v.get("customHandler")?.get("description")?;
+    let path = description.get("defaultExecutablePath")?.as_str()?;
+    let args: Vec<&str> = description
+        .get("arguments")
+        .and_then(|a| a.as_array())
+        .map(|a| a.iter().filter_map(|x| x.as_str()).collect())
+        .unwrap_or_default();
+    Some(std::iter::once(path).chain(args).collect::<Vec<_>>().join(" "))
 }
 
 /// The files one command line names (its program when in the package, or the script an interpreter
@@ -293,6 +315,14 @@ mod tests {
         assert!(targets("aliyun-fc", "python3 -m http.server 9000").is_empty());
         // An interpreter from the image by absolute path, then the script.
         assert_eq!(targets("aliyun-fc", "/var/fc/lang/python3.10/bin/python3 index.py")[0].path, "index.py");
+    }
+
+    #[test]
+    fn host_json_names_the_handler() {
+        let json = r#"{"version":"2.0","customHandler":{"description":{"defaultExecutablePath":"handler","arguments":["--port","x"]}}}"#;
+        assert_eq!(host_json_command(json).as_deref(), Some("handler --port x"));
+        assert_eq!(host_json_command("{}"), None);
+        assert_eq!(targets("azure-custom-handler", "")[0].path, "host.json");
     }
 
     #[test]

@@ -16,6 +16,29 @@ pub enum Provenance {
     Documented,
     /// Inferred; the note says from what.
     Derived(&'static str),
+    /// Not documented and not derivable: a working assumption. Checks that rest on it warn, never error.
+    Assumed(&'static str),
+}
+
+impl Provenance {
+    /// "documented", "derived: …" or "assumed: …", for evidence lines and the page.
+    pub fn describe(self) -> String {
+        match self {
+            Provenance::Documented => "documented".into(),
+            Provenance::Derived(note) => format!("derived: {note}"),
+            Provenance::Assumed(note) => format!("assumed, not documented: {note}"),
+        }
+    }
+
+    /// True for documented facts, on which a check may base an error.
+    pub fn is_documented(self) -> bool {
+        matches!(self, Provenance::Documented)
+    }
+
+    /// True for working assumptions, on which a check may base a warning at most.
+    pub fn is_assumed(self) -> bool {
+        matches!(self, Provenance::Assumed(_))
+    }
 }
 
 /// How the platform starts the code in a package.
@@ -30,6 +53,9 @@ pub enum EntryConvention {
         /// Whether the user can configure a start command instead.
         start_command_allowed: bool,
     },
+    /// Azure Functions custom handlers: `host.json` names the executable
+    /// (`customHandler.description.defaultExecutablePath`).
+    HostJson,
     /// The start command comes from the deployment (a container `CMD`, a Procfile, buildpacks);
     /// only a start command given by the user can be checked.
     StartCommandOnly,
@@ -120,6 +146,9 @@ pub struct Profile {
     pub unzipped_limit: Option<SizeLimit>,
     /// Whether the platform installs declared dependencies itself (buildpacks), so none need be uploaded.
     pub installs_dependencies: bool,
+    /// The platform connects to the server over loopback (Huawei HTTP functions, Azure custom
+    /// handlers), so binding 127.0.0.1 is fine there.
+    pub loopback_reachable: bool,
     /// Whether code runs as root (readability of files matters when it does not).
     pub runs_as_root: bool,
     /// Where the run-as-root fact comes from.
@@ -133,7 +162,7 @@ impl Profile {
     pub fn default_entry_path(&self) -> Option<String> {
         match self.entry {
             EntryConvention::RootExecutable { file, .. } => Some(format!("{}/{}", self.code_dir, file)),
-            EntryConvention::StartCommandOnly => None,
+            EntryConvention::StartCommandOnly | EntryConvention::HostJson => None,
         }
     }
 
@@ -141,7 +170,7 @@ impl Profile {
     pub fn entry_file(&self) -> Option<&'static str> {
         match self.entry {
             EntryConvention::RootExecutable { file, .. } => Some(file),
-            EntryConvention::StartCommandOnly => None,
+            EntryConvention::StartCommandOnly | EntryConvention::HostJson => None,
         }
     }
 }
@@ -260,6 +289,7 @@ const FC_DEBIAN10: Profile = Profile {
     ],
     unzipped_limit: None,
     installs_dependencies: false,
+    loopback_reachable: false,
     runs_as_root: true,
     user_provenance: Provenance::Documented,
     sources: FC_SOURCES,
@@ -300,6 +330,7 @@ const SCF_CUSTOM: Profile = Profile {
         note: "500 MB of code before compression, layers included",
     }),
     installs_dependencies: false,
+    loopback_reachable: false,
     runs_as_root: false,
     user_provenance: Provenance::Derived("not documented; only /tmp is writable, so assume a non-root user"),
     sources: SCF_SOURCES,
@@ -342,10 +373,27 @@ const LAMBDA_AL2023: Profile = Profile {
         note: "Unzipped size must be smaller than 262144000 bytes (250 MiB, layers included)",
     }),
     installs_dependencies: false,
+    loopback_reachable: false,
     runs_as_root: false,
     user_provenance: Provenance::Documented,
     sources: LAMBDA_SOURCES,
 };
+
+const HUAWEI_SOURCES: &[Source] = &[
+    Source {
+        title: "Huawei FunctionGraph: HTTP functions (bootstrap, port 8000, bound to 127.0.0.1)",
+        url: "https://support.huaweicloud.com/intl/en-us/ae-ad-1-usermanual-functiongraph/functiongraph_01_1442.html",
+    },
+    Source {
+        title: "Huawei FunctionGraph: notes and constraints (package sizes)",
+        url: "https://docs.otc.t-systems.com/function-graph/umn/service_overview/notes_and_constraints.html",
+    },
+];
+
+const AZURE_SOURCES: &[Source] = &[Source {
+    title: "Azure Functions custom handlers (host.json customHandler, FUNCTIONS_CUSTOMHANDLER_PORT)",
+    url: "https://learn.microsoft.com/azure/azure-functions/functions-custom-handlers",
+}];
 
 /// Every profile, in the order the page lists them. Variants state only what differs from their base.
 pub const PROFILES: &[Profile] = &[
@@ -416,9 +464,78 @@ pub const PROFILES: &[Profile] = &[
         zipped_limits: &[],
         unzipped_limit: None,
         installs_dependencies: true,
+        loopback_reachable: false,
         runs_as_root: false,
         user_provenance: Provenance::Derived("buildpacks images run as a non-root user"),
         sources: CLOUD_RUN_SOURCES,
+    },
+    Profile {
+        id: "huawei-functiongraph",
+        name: "Huawei Cloud FunctionGraph — HTTP function (bootstrap)",
+        vendor: "huawei",
+        image: "FunctionGraph runtime (OS not documented)",
+        arch: Arch::X86_64,
+        arch_label: "x86_64",
+        libc: "glibc",
+        glibc: "2.17",
+        glibc_provenance: Provenance::Assumed("the image's OS is not documented; 2.17 (CentOS 7 / EulerOS 2) is the cautious guess"),
+        glibcxx: "3.4.19",
+        cxxabi: "1.3.7",
+        libstdcxx_provenance: Provenance::Assumed("follows the assumed glibc"),
+        loaders: X86_64_LOADERS,
+        interpreters: &["/bin/sh", "/bin/bash", "/usr/bin/env", "/bin/env", "/usr/bin/bash", "/opt/function/runtime/"],
+        absent_commands: &[],
+        libraries: &["libz.so.1"],
+        library_dirs: &[],
+        library_provenance: Provenance::Assumed("the image's packages are not documented"),
+        code_dir: "/opt/function/code",
+        entry: EntryConvention::RootExecutable { file: "bootstrap", start_command_allowed: false },
+        contract: ServerContract::HttpServer,
+        port: Some(8000),
+        port_env: None,
+        zipped_limits: &[SizeLimit {
+            bytes: 41_943_040,
+            hard: false,
+            note: "40 MB through the console; larger packages go through OBS (the English and Chinese pages disagree on the API limit)",
+        }],
+        unzipped_limit: None,
+        installs_dependencies: false,
+        loopback_reachable: true,
+        runs_as_root: false,
+        user_provenance: Provenance::Derived("container functions run as UID/GID 1003; assumed the same for code packages"),
+        sources: HUAWEI_SOURCES,
+    },
+    Profile {
+        id: "azure-custom-handler",
+        name: "Azure Functions — custom handler (Linux)",
+        vendor: "azure",
+        image: "Azure Functions Linux host (Debian 11)",
+        arch: Arch::X86_64,
+        arch_label: "x86_64",
+        libc: "glibc",
+        glibc: "2.31",
+        glibc_provenance: Provenance::Derived("the Functions v4 Linux images are based on Debian 11 (bullseye), which ships glibc 2.31"),
+        glibcxx: "3.4.28",
+        cxxabi: "1.3.12",
+        libstdcxx_provenance: Provenance::Derived("Debian 11's libstdc++ is from GCC 10"),
+        loaders: X86_64_LOADERS,
+        interpreters: SHELLS,
+        absent_commands: &[],
+        libraries: &["libz.so.1", "libssl.so.1.1", "libcrypto.so.1.1", "libcrypt.so.1"],
+        library_dirs: &[],
+        library_provenance: Provenance::Derived("Debian 11 packages"),
+        code_dir: "/home/site/wwwroot",
+        entry: EntryConvention::HostJson,
+        contract: ServerContract::HttpServer,
+        port: None,
+        port_env: Some("FUNCTIONS_CUSTOMHANDLER_PORT"),
+        zipped_limits: &[],
+        unzipped_limit: None,
+        installs_dependencies: false,
+        loopback_reachable: true,
+        runs_as_root: false,
+        user_provenance: Provenance::Assumed("the worker's user is not documented; read and execute bits are checked as for a non-root user"),
+        sources: AZURE_SOURCES,
     },
 ];
 
@@ -450,6 +567,8 @@ mod tests {
             "aws-lambda-al2023",
             "aws-lambda-al2023-arm64",
             "gcp-cloud-run",
+            "huawei-functiongraph",
+            "azure-custom-handler",
         ] {
             assert!(profile(id).is_some(), "{id}");
         }

@@ -112,6 +112,8 @@ fn profile_for_vendor(vendor: &str, text: &str) -> &'static str {
         "aws" if lower.contains("provided.al2 ") || lower.contains("provided:al2.") => "aws-lambda-al2",
         "aws" => "aws-lambda-al2023",
         "gcp" => "gcp-cloud-run",
+        "huawei" => "huawei-functiongraph",
+        "azure" => "azure-custom-handler",
         _ => DEFAULT_PROFILE,
     }
 }

@@ -7,17 +7,10 @@ use super::{Ctx, Finding, Severity};
 use crate::archive::{Entry, EntryType};
 use crate::elf::{parse_version, ElfNeeds};
 use crate::entry::{normalize_relative, Target};
-use crate::profiles::{Profile, Provenance, GLIBC_CORE, OPENSSL_SONAMES};
+use crate::profiles::{Profile, GLIBC_CORE, OPENSSL_SONAMES};
 
 /// Library findings reported at most (a broken vendored tree can miss hundreds).
 const MAX_LIBRARY_FINDINGS: usize = 50;
-
-fn provenance_note(p: Provenance) -> String {
-    match p {
-        Provenance::Documented => "documented".into(),
-        Provenance::Derived(note) => format!("derived: {note}"),
-    }
-}
 
 fn version_gt(needed: &str, have: &str) -> bool {
     match (parse_version(needed), parse_version(have)) {
@@ -107,11 +100,7 @@ pub(crate) fn check_versions(
     if let Some(max) = needs.max_version("GLIBC_") {
         if version_gt(&max["GLIBC_".len()..], p.glibc) {
             too_new.push(max.clone());
-            evidence.push(format!(
-                "needs {max}; the image has glibc {} ({})",
-                p.glibc,
-                provenance_note(p.glibc_provenance)
-            ));
+            evidence.push(format!("needs {max}; the image has glibc {} ({})", p.glibc, p.glibc_provenance.describe()));
         }
     }
     if needs.needs_dt_relr() && version_gt("2.36", p.glibc) {
@@ -128,7 +117,7 @@ pub(crate) fn check_versions(
                 too_new.push(max.clone());
                 evidence.push(format!(
                     "needs {max}; the image's libstdc++ has {prefix}{have} ({})",
-                    provenance_note(p.libstdcxx_provenance)
+                    p.libstdcxx_provenance.describe()
                 ));
             }
         }
@@ -144,10 +133,11 @@ pub(crate) fn check_versions(
     };
     let platform_path = target.map(|t| t.platform_path.clone()).unwrap_or_else(|| format!("{}/{path}", p.code_dir));
     let log = format!("{platform_path}: {library}: version `{first}' not found (required by {platform_path})");
-    let inferred = matches!(p.glibc_provenance, Provenance::Derived(_)) || first.starts_with("GLIBCXX_");
+    let inferred = !p.glibc_provenance.is_documented() || first.starts_with("GLIBCXX_");
+    let assumed = p.glibc_provenance.is_assumed();
     Some(Finding {
         id: "glibc-too-new",
-        severity: severity_for(target),
+        severity: if assumed { Severity::Warning } else { severity_for(target) },
         path: Some(path.to_string()),
         title: format!("{path} needs {} — newer than {}", too_new.join(", "), p.image),
         evidence,
@@ -235,7 +225,7 @@ pub(crate) fn check_libraries(ctx: &Ctx<'_>, entry: &Entry, needs: &ElfNeeds, ta
             format!(
                 "{lib} is not among the libraries Bootdoctor knows {} has ({})",
                 p.image,
-                provenance_note(p.library_provenance)
+                p.library_provenance.describe()
             )
         };
         evidence.push(image_fact);

@@ -82,8 +82,29 @@ pub fn platform_says(profile: &Profile, failure: StartFailure<'_>, platform_path
             }
             StartFailure::Exit { status, log } => format!("{log}\nContainer called exit({status})."),
         },
+        "azure" => match failure {
+            StartFailure::EntryAbsent => {
+                "Failed to start a new language worker for runtime: custom (host.json or its defaultExecutablePath not found)"
+                    .to_string()
+            }
+            StartFailure::Exec(errno) => format!(
+                "An error occurred trying to start process '{platform_path}' with working directory '/home/site/wwwroot'. {}",
+                capitalized(strerror(errno))
+            ),
+            StartFailure::Exit { status, log } => {
+                format!("{log}\nExceeded language worker restart retry count for runtime:custom (exit {status})")
+            }
+        },
+        "huawei" => "FunctionGraph's exact wording is not documented: the invocation returns an error because the \
+                     bootstrap could not be started"
+            .to_string(),
         _ => String::new(),
     }
+}
+
+fn capitalized(text: &str) -> String {
+    let mut chars = text.chars();
+    chars.next().map(|c| c.to_uppercase().chain(chars).collect()).unwrap_or_default()
 }
 
 #[cfg(test)]

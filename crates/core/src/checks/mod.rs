@@ -335,7 +335,19 @@ pub fn inspect<R: Read + Seek>(
     spec: &StartSpec,
 ) -> Inspection {
     let entries: Vec<Entry> = package.entries().to_vec();
-    let targets = resolve_targets(profile, spec);
+    // Azure custom handlers name their executable in host.json.
+    let mut spec = spec.clone();
+    if profile.entry == crate::profiles::EntryConvention::HostJson
+        && spec.start_command.is_none()
+        && spec.handler.is_none()
+    {
+        if let Some(host_json) = entries.iter().find(|e| e.path() == "host.json") {
+            if let Ok(bytes) = package.read_prefix(host_json.index, SOURCE_BYTES) {
+                spec.start_command = crate::entry::host_json_command(&String::from_utf8_lossy(&bytes));
+            }
+        }
+    }
+    let targets = resolve_targets(profile, &spec);
 
     let mut by_path: HashMap<&str, usize> = HashMap::with_capacity(entries.len());
     for e in &entries {

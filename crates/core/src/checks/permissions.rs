@@ -7,7 +7,6 @@ use super::messages::{platform_says, StartFailure};
 use super::{Ctx, Finding, Severity};
 use crate::archive::{Entry, HostSystem, StoredMode};
 use crate::entry::Target;
-use crate::profiles::Provenance;
 
 /// Fires when the extracted file will lack the execute bit the platform's user needs.
 pub(crate) fn check_exec_bit(ctx: &Ctx<'_>, target: &Target, entry: &Entry) -> Option<Finding> {
@@ -50,17 +49,11 @@ pub(crate) fn check_exec_bit(ctx: &Ctx<'_>, target: &Target, entry: &Entry) -> O
             Severity::Error,
         ),
         StoredMode::Unix { .. } if !profile.runs_as_root && perms & 0o001 == 0 => {
-            let severity = match profile.user_provenance {
-                Provenance::Documented => Severity::Error,
-                Provenance::Derived(_) => Severity::Warning,
-            };
-            let user_fact = match profile.user_provenance {
-                Provenance::Documented => "runs your code as a non-root user".to_string(),
-                Provenance::Derived(note) => format!("probably runs your code as a non-root user ({note})"),
-            };
+            let severity = if profile.user_provenance.is_documented() { Severity::Error } else { Severity::Warning };
+            let user_fact = user_fact(profile);
             (
                 format!("{} is executable only by its owner ({:04o})", entry.path(), perms),
-                vec![format!("{}: {host}, {stored}", entry.path()), attrs, format!("{} {user_fact}", profile.name)],
+                vec![format!("{}: {host}, {stored}", entry.path()), attrs, user_fact],
                 "Files are extracted owned by another user, so the 'others' execute bit is the one that counts.".into(),
                 severity,
             )
@@ -85,6 +78,11 @@ pub(crate) fn check_exec_bit(ctx: &Ctx<'_>, target: &Target, entry: &Entry) -> O
     })
 }
 
+/// "… runs your code as a non-root user (documented)" with how sure that is.
+fn user_fact(profile: &crate::profiles::Profile) -> String {
+    format!("{} runs your code as a non-root user ({})", profile.name, profile.user_provenance.describe())
+}
+
 /// Files named at most in the aggregated finding.
 const NAMED: usize = 10;
 
@@ -105,14 +103,8 @@ pub(crate) fn check_readable(
         StoredMode::Unix { mode } => mode & 0o004 == 0,
         StoredMode::NotStored { .. } => false,
     };
-    let user_fact = match profile.user_provenance {
-        Provenance::Documented => format!("{} runs your code as a non-root user", profile.name),
-        Provenance::Derived(note) => format!("{} probably runs your code as a non-root user ({note})", profile.name),
-    };
-    let target_severity = match profile.user_provenance {
-        Provenance::Documented => Severity::Error,
-        Provenance::Derived(_) => Severity::Warning,
-    };
+    let user_fact = user_fact(profile);
+    let target_severity = if profile.user_provenance.is_documented() { Severity::Error } else { Severity::Warning };
     let fix = "chmod -R a+rX . && zip -r function.zip .   # files 644, directories and programs 755
                # Python zipfile.writestr: set info.external_attr = 0o100644 << 16"
         .to_string();

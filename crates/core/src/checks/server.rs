@@ -284,9 +284,14 @@ pub(crate) fn check_server(ctx: &Ctx<'_>, evidence: &ServerEvidence) -> Vec<Find
     let mut out = Vec::new();
     match p.contract {
         ServerContract::HttpServer => {
-            let Some(want) = p.port else { return out };
+            let want = p.port;
+            let wanted = match (want, p.port_env) {
+                (Some(port), _) => format!("port {port}"),
+                (None, Some(var)) => format!("the port in ${var}"),
+                (None, None) => "its port".into(),
+            };
             for l in &evidence.listens {
-                if let Host::Loopback { default_of } = &l.host {
+                if let (Host::Loopback { default_of }, false) = (&l.host, p.loopback_reachable) {
                     let mut ev = vec![quote(l)];
                     if let Some(d) = default_of {
                         ev.push(format!("no host given: {d}"));
@@ -297,7 +302,7 @@ pub(crate) fn check_server(ctx: &Ctx<'_>, evidence: &ServerEvidence) -> Vec<Find
                         path: Some(l.path.clone()),
                         title: format!("{} listens on 127.0.0.1, which the platform cannot reach", l.path),
                         evidence: ev,
-                        platform_message: Some(health_check_message(p, want)),
+                        platform_message: health_check_message(p, want),
                         explanation: "The platform connects to the instance's network address, not its loopback, so \
                                       a server bound to 127.0.0.1/localhost is never seen."
                             .into(),
@@ -314,13 +319,14 @@ pub(crate) fn check_server(ctx: &Ctx<'_>, evidence: &ServerEvidence) -> Vec<Find
                         .map(|f| (f, Some(format!("{name} is not set on {}, so the fallback {f} is used", p.name)))),
                     _ => None,
                 };
-                if let Some((port, note)) = effective.filter(|(port, _)| *port != want) {
-                    // FC and Cloud Run let you configure the port; SCF web functions must use 9000.
-                    let configurable = p.vendor != "tencent";
+                if let Some((port, note)) = effective.filter(|(port, _)| Some(*port) != want) {
+                    // FC and Cloud Run let you configure the port; SCF web and Huawei HTTP functions do not,
+                    // and Azure assigns one at start.
+                    let configurable = matches!(p.vendor, "aliyun" | "gcp");
                     let mut ev = vec![quote(l)];
                     ev.extend(note);
                     ev.push(format!(
-                        "{} expects port {want}{}",
+                        "{} expects {wanted}{}",
                         p.name,
                         if configurable { " unless you configured another" } else { "" }
                     ));
@@ -328,17 +334,21 @@ pub(crate) fn check_server(ctx: &Ctx<'_>, evidence: &ServerEvidence) -> Vec<Find
                         id: "listen-wrong-port",
                         severity: if configurable { Severity::Warning } else { Severity::Error },
                         path: Some(l.path.clone()),
-                        title: format!("{} listens on port {port}; the platform checks port {want}", l.path),
+                        title: format!("{} listens on port {port}; the platform checks {wanted}", l.path),
                         evidence: ev,
-                        platform_message: Some(health_check_message(p, want)),
+                        platform_message: health_check_message(p, want),
                         explanation: "The platform waits for a listener on its port; a server on another port looks \
                                       like one that never started."
                             .into(),
-                        fix: match p.port_env {
-                            Some(var) => {
-                                format!("Listen on ${var} (or {want}): port = int(os.environ.get('{var}', {want}))")
+                        fix: match (p.port_env, want) {
+                            (Some(var), Some(w)) => {
+                                format!("Listen on ${var} (or {w}): port = int(os.environ.get('{var}', {w}))")
                             }
-                            None => format!("Listen on port {want}: e.g. uvicorn app:app --host 0.0.0.0 --port {want}"),
+                            (Some(var), None) => format!("Read the port from ${var}: port = os.environ['{var}']"),
+                            (None, Some(w)) => {
+                                format!("Listen on port {w}: e.g. uvicorn app:app --host 0.0.0.0 --port {w}")
+                            }
+                            (None, None) => "Listen on the platform's port.".into(),
                         },
                     });
                 }
@@ -366,7 +376,7 @@ pub(crate) fn check_server(ctx: &Ctx<'_>, evidence: &ServerEvidence) -> Vec<Find
                     path,
                     title: format!("The code looks like an event handler, but {} needs an HTTP server", p.name),
                     evidence: ev,
-                    platform_message: Some(health_check_message(p, want)),
+                    platform_message: health_check_message(p, want),
                     explanation: "Custom runtimes and web functions start your program and wait for it to accept HTTP \
                                   on the port. Event-handler code (handler(event, context), a Lambda runtime client) \
                                   never listens, so the health check fails."
@@ -405,16 +415,18 @@ pub(crate) fn check_server(ctx: &Ctx<'_>, evidence: &ServerEvidence) -> Vec<Find
     out
 }
 
-fn health_check_message(p: &Profile, port: u16) -> String {
-    match p.vendor {
+fn health_check_message(p: &Profile, port: Option<u16>) -> Option<String> {
+    let port = port.map(|n| n.to_string()).unwrap_or_else(|| "<port>".into());
+    Some(match p.vendor {
         "aliyun" => format!("Function instance health check failed on port {port} in 120 seconds."),
         "tencent" => "446 PortBindingFailed (or 405 ContainerStateExited)".into(),
         "gcp" => format!(
             "The user-provided container failed to start and listen on the port defined provided by the PORT={port} \
              environment variable within the allocated timeout."
         ),
-        _ => String::new(),
-    }
+        "azure" => "Initializing HttpWorker timed out.".into(),
+        _ => return None,
+    })
 }
 
 #[cfg(test)]
@@ -495,6 +507,24 @@ mod tests {
         let cloud_run =
             ZipBuilder::new().unix_file("server.js", 0o644, b"app.listen(process.env.PORT || 3000)\n").finish();
         assert!(ids(&run(cloud_run, "gcp-cloud-run", "node server.js")).is_empty(), "Cloud Run sets PORT");
+    }
+
+    #[test]
+    fn loopback_platforms_and_assigned_ports() {
+        let huawei =
+            fc_package("#!/bin/bash\nexec python3 app.py\n", "app.py", "app.run(host='127.0.0.1', port=8000)\n");
+        assert!(ids(&run(huawei, "huawei-functiongraph", "")).is_empty(), "FunctionGraph connects over loopback");
+        let azure = ZipBuilder::new()
+            .unix_file(
+                "host.json",
+                0o644,
+                br#"{"customHandler":{"description":{"defaultExecutablePath":"server.py"}}}"#,
+            )
+            .unix_file("server.py", 0o755, b"#!/usr/bin/env python3\napp.run(port=8080)\n")
+            .finish();
+        let i = run(azure, "azure-custom-handler", "");
+        let f = i.findings.iter().find(|f| f.id == "listen-wrong-port").expect("a fixed port on Azure");
+        assert!(f.fix.contains("FUNCTIONS_CUSTOMHANDLER_PORT"));
     }
 
     #[test]

@@ -108,7 +108,7 @@ fn exit_code_quote(text: &Haystack<'_>, code: i32) -> Option<String> {
 }
 
 fn detect_vendor(text: &Haystack<'_>, matched: &[&Pattern], scf_statuses: usize) -> Option<&'static str> {
-    let votes: [(&str, &[&str]); 4] = [
+    let votes: [(&str, &[&str]); 6] = [
         (
             "aliyun",
             &["function instance", "/code/", "caexited", "cafilenotfound", "fc_server_port", "/var/fc/", "函数计算"],
@@ -116,6 +116,8 @@ fn detect_vendor(text: &Haystack<'_>, matched: &[&Pattern], scf_statuses: usize)
         ("tencent", &["scf_bootstrap", "/var/user", "statuscode", "scf", "云函数"]),
         ("aws", &["/var/task", "runtime.", "requestid:", "init_report", "lambda"]),
         ("gcp", &["cloud run", "revision '", "container called exit", "cloud.google.com"]),
+        ("huawei", &["functiongraph", "/opt/function/code", "fss.0", "crashloopbackoff"]),
+        ("azure", &["httpworker", "language worker", "/home/site/wwwroot", "functions_customhandler_port"]),
     ];
     let mut best: Option<(&'static str, usize)> = None;
     for (vendor, words) in votes {
