@@ -74,6 +74,8 @@ fn row(f: &FileInfo) -> Html {
                     EntryType::File => html! {
                         <>
                             { f.kind.clone().map(|k| html! { <span class="badge">{ k }</span> }).unwrap_or_default() }
+                            { f.linkage.clone().map(|l| html! { <span class="badge">{ l }</span> }).unwrap_or_default() }
+                            { f.needs_glibc.clone().map(|g| html! { <span class="badge" title="highest glibc symbol version needed">{ format!("needs {g}") }</span> }).unwrap_or_default() }
                             { f.line_endings.map(|le| html! {
                                 <span class={classes!("badge", (le == "CRLF").then_some("badge-warn"))}>{ le }</span>
                             }).unwrap_or_default() }

@@ -6,7 +6,7 @@
 mod render;
 
 use std::fs::File;
-use std::io::{self, BufReader, Read};
+use std::io::{self, BufReader, Read, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -50,6 +50,9 @@ enum Command {
         /// Output format.
         #[arg(long, value_enum, default_value = "text")]
         format: Format,
+        /// Print on stderr what the check cost: time, bytes read from the file, bytes decompressed.
+        #[arg(long)]
+        stats: bool,
     },
     /// Decode a start-up error into ranked causes and fixes.
     Explain {
@@ -64,6 +67,26 @@ enum Command {
     },
     /// List the platform profiles and their facts.
     Platforms,
+}
+
+/// A reader that counts the bytes taken from the file, for `--stats`.
+struct CountingReader<R> {
+    inner: R,
+    read: std::rc::Rc<std::cell::Cell<u64>>,
+}
+
+impl<R: Read> Read for CountingReader<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.read.set(self.read.get() + n as u64);
+        Ok(n)
+    }
+}
+
+impl<R: io::Seek> io::Seek for CountingReader<R> {
+    fn seek(&mut self, pos: io::SeekFrom) -> io::Result<u64> {
+        self.inner.seek(pos)
+    }
 }
 
 /// Reads a text argument: a path, or `-` for standard input. Bounded to 4 MiB.
@@ -83,14 +106,19 @@ fn unusable(message: impl std::fmt::Display) -> ExitCode {
     ExitCode::from(2)
 }
 
-fn print_json(value: &serde_json::Value) {
-    println!("{}", serde_json::to_string_pretty(value).expect("JSON values serialise"));
+/// Writes any serialisable value as pretty JSON to stdout, streaming (no intermediate tree).
+fn print_json<T: serde::Serialize>(value: &T) {
+    let stdout = io::stdout();
+    let mut out = io::BufWriter::new(stdout.lock());
+    serde_json::to_writer_pretty(&mut out, value).expect("reports serialise");
+    let _ = writeln!(out);
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
-        Command::Check { package, platform, start_command, handler, error, format } => {
+        Command::Check { package, platform, start_command, handler, error, format, stats } => {
+            let started = std::time::Instant::now();
             let error_text = match error.as_deref().map(read_text).transpose() {
                 Ok(t) => t,
                 Err(e) => return unusable(format!("cannot read the error text: {e}")),
@@ -106,7 +134,9 @@ fn main() -> ExitCode {
                 (None, None) => StartSpec::default(),
             };
             let request = Request { platform, start, error_text };
-            let report = match diagnose(Some((name.as_str(), BufReader::new(file))), &request) {
+            let read = std::rc::Rc::new(std::cell::Cell::new(0u64));
+            let counted = CountingReader { inner: file, read: read.clone() };
+            let report = match diagnose(Some((name.as_str(), BufReader::new(counted))), &request) {
                 Ok(r) => r,
                 Err(e) => return unusable(e),
             };
@@ -114,8 +144,20 @@ fn main() -> ExitCode {
                 return unusable(message);
             }
             match format {
-                Format::Json => print_json(&serde_json::to_value(&report).expect("reports serialise")),
+                Format::Json => print_json(&report),
                 Format::Text => print!("{}", render::check_text(&report)),
+            }
+            if stats {
+                let summary = report.package.as_ref();
+                eprintln!(
+                    "stats: {:.1} ms, {} bytes read of {} in the file, {} bytes decompressed from {} files, {} entries",
+                    started.elapsed().as_secs_f64() * 1000.0,
+                    read.get(),
+                    summary.map_or(0, |p| p.size),
+                    summary.map_or(0, |p| p.bytes_sniffed),
+                    summary.map_or(0, |p| p.files_sniffed),
+                    summary.map_or(0, |p| p.entries),
+                );
             }
             if report.has_errors() {
                 ExitCode::from(1)

@@ -96,17 +96,21 @@ pub(crate) fn check_dependencies(ctx: &Ctx<'_>, manifests: &Manifests, sources: 
     let mut python_installed: Vec<String> = Vec::new();
     let mut npm_installed: Vec<String> = Vec::new();
     let mut has_vendor = false;
+    let (want_python, want_node) = (!manifests.python.is_empty(), !manifests.node.is_empty());
     for e in ctx.entries {
         let path = e.path();
-        if let Some(dist) = path.split('/').find(|c| c.ends_with(".dist-info") || c.ends_with(".egg-info")) {
-            let name = dist.split('-').next().unwrap_or(dist);
-            python_installed.push(normalize_python(name));
+        if want_python {
+            if let Some(dist) = path.split('/').find(|c| c.ends_with(".dist-info") || c.ends_with(".egg-info")) {
+                let name = dist.split('-').next().unwrap_or(dist);
+                python_installed.push(normalize_python(name));
+            }
+            // Top-level modules and packages, at any depth (site-packages, python/, vendor/).
+            python_installed.push(normalize_python(e.file_name().trim_end_matches(".py")));
         }
-        for part in path.split('/') {
-            python_installed.push(normalize_python(part.trim_end_matches(".py")));
-        }
-        if let Some(dir) = super::addons::npm_package_dir(path) {
-            npm_installed.push(dir.rsplit("node_modules/").next().unwrap_or("").to_string());
+        if want_node {
+            if let Some(dir) = super::addons::npm_package_dir(path) {
+                npm_installed.push(dir.rsplit("node_modules/").next().unwrap_or("").to_string());
+            }
         }
         has_vendor |= path.starts_with("vendor/autoload.php");
     }

@@ -110,7 +110,7 @@ pub(crate) fn check_versions(
             p.glibc
         ));
     }
-    let bundles_libstdcxx = ctx.entries.iter().any(|e| e.file_name() == "libstdc++.so.6");
+    let bundles_libstdcxx = ctx.find_file_named("libstdc++.so.6").is_some();
     for (prefix, have) in [("GLIBCXX_", p.glibcxx), ("CXXABI_", p.cxxabi)] {
         if let Some(max) = needs.max_version(prefix) {
             if !bundles_libstdcxx && version_gt(&max[prefix.len()..], have) {
@@ -197,7 +197,7 @@ pub(crate) fn check_libraries(ctx: &Ctx<'_>, entry: &Entry, needs: &ElfNeeds, ta
         if on_path {
             continue;
         }
-        let elsewhere = ctx.entries.iter().find(|e| e.file_name() == lib && e.entry_type != EntryType::Directory);
+        let elsewhere = ctx.find_file_named(lib);
         let known_absent = OPENSSL_SONAMES.contains(&lib.as_str()) || lib.starts_with("libc.musl-");
         let mut evidence = vec![
             format!("DT_NEEDED {lib}"),

@@ -93,6 +93,10 @@ pub struct PackageSummary {
     pub files_sniffed: usize,
     /// True when the sniff budget ran out before every candidate was read.
     pub sniff_budget_exhausted: bool,
+    /// Linux ELF objects for this CPU found in the package.
+    pub elf_objects: usize,
+    /// How many of them had their load-time needs read (the rest exceeded the read budget).
+    pub elf_analysed: usize,
 }
 
 /// What the file tree shows for each entry.
@@ -114,6 +118,10 @@ pub struct FileInfo {
     pub kind: Option<String>,
     /// `LF`, `CRLF` when sniffed text.
     pub line_endings: Option<&'static str>,
+    /// For dynamic ELF objects: the loader, or "static".
+    pub linkage: Option<String>,
+    /// The highest glibc symbol version the object needs (`GLIBC_2.34`, plus `GLIBC_ABI_DT_RELR`).
+    pub needs_glibc: Option<String>,
     /// Ids of the findings about this path.
     pub finding_ids: Vec<&'static str>,
 }
@@ -168,8 +176,10 @@ pub const SNIFF_BUDGET: usize = 2000;
 /// Most metadata files (package.json of platform packages, wheel WHEEL files) read.
 pub const METADATA_BUDGET: usize = 500;
 
-/// Most ELF objects whose dynamic structures are read (each costs a decompression up to them).
-pub const DEEP_BUDGET: usize = 300;
+/// Most decompressed bytes spent reading the dynamic structures of ELF objects that are not
+/// targets (each costs a decompression up to its `.dynamic`, near the end). Targets are always read.
+/// Small objects go first, so the budget covers as many as it can; the summary says how many.
+pub const DEEP_BYTES_BUDGET: u64 = 16 << 20;
 
 /// Extensions of files that may be executables or scripts worth sniffing.
 const SNIFF_EXTENSIONS: &[&str] = &["sh", "bash", "exe", "bin", "so", "node", "dylib", "dll", "pyd", "out"];
@@ -211,6 +221,8 @@ pub(crate) struct Ctx<'a> {
     pub link_texts: BTreeMap<usize, String>,
     /// The files the platform runs or reads first.
     pub targets: &'a [Target],
+    /// File name (last path component) → first entry with it, for "is this library anywhere?".
+    pub by_file_name: HashMap<&'a str, usize>,
 }
 
 impl<'a> Ctx<'a> {
@@ -220,6 +232,11 @@ impl<'a> Ctx<'a> {
 
     pub fn kind(&self, index: usize) -> Option<&FileKind> {
         self.kinds.get(&index)
+    }
+
+    /// The first non-directory entry whose file name is `name`, anywhere in the package.
+    pub fn find_file_named(&self, name: &str) -> Option<&'a Entry> {
+        self.by_file_name.get(name).map(|&i| &self.entries[i])
     }
 }
 
@@ -405,17 +422,29 @@ pub fn inspect<R: Read + Seek>(
 
     // Read the dynamic structures of Linux ELF objects built for this CPU: targets first.
     let mut needs: HashMap<usize, ElfNeeds> = HashMap::new();
+    let target_indices: Vec<usize> =
+        targets.iter().flat_map(|t| t.alternatives.iter()).filter_map(|a| by_path.get(a.as_str()).copied()).collect();
     let mut deep: Vec<usize> = to_sniff
         .iter()
         .copied()
         .filter(|i| matches!(kinds.get(i), Some(FileKind::Elf(h)) if h.os == crate::sniff::ElfOs::Linux && h.arch == profile.arch))
         .collect();
-    deep.truncate(DEEP_BUDGET);
+    let elf_objects = deep.len();
+    deep.sort_by_key(|i| (!target_indices.contains(i), entries[*i].size));
+    let mut budget = DEEP_BYTES_BUDGET;
     for i in deep {
+        let is_target = target_indices.contains(&i);
+        if !is_target {
+            if entries[i].size > budget {
+                continue;
+            }
+            budget -= entries[i].size;
+        }
         if let Ok(n) = read_needs(|len| package.read_prefix(i, len.min(MAX_ELF_BYTES))) {
             needs.insert(i, n);
         }
     }
+    let elf_analysed = needs.len();
     let mut ld_library_path = Vec::new();
     for t in targets.iter().filter(|t| t.role == TargetRole::Exec) {
         if let Some(&i) = by_path.get(t.path.as_str()) {
@@ -473,6 +502,10 @@ pub fn inspect<R: Read + Seek>(
         }
     }
 
+    let mut by_file_name: HashMap<&str, usize> = HashMap::with_capacity(entries.len());
+    for e in entries.iter().filter(|e| e.entry_type != EntryType::Directory) {
+        by_file_name.entry(e.file_name()).or_insert(e.index);
+    }
     let ctx = Ctx {
         profile,
         entries: &entries,
@@ -483,6 +516,7 @@ pub fn inspect<R: Read + Seek>(
         ld_library_path,
         link_texts,
         targets: &targets,
+        by_file_name,
     };
     let mut findings = Vec::new();
     let mut checked: Vec<usize> = Vec::new();
@@ -528,6 +562,12 @@ pub fn inspect<R: Read + Seek>(
     findings.extend(scripts::check_other_scripts(&ctx, &checked));
     findings.sort_by(|a, b| a.severity.cmp(&b.severity).then_with(|| a.path.cmp(&b.path)));
 
+    let mut ids_by_path: HashMap<&str, Vec<&'static str>> = HashMap::new();
+    for f in &findings {
+        if let Some(path) = f.path.as_deref() {
+            ids_by_path.entry(path).or_default().push(f.id);
+        }
+    }
     let files = entries
         .iter()
         .map(|e| {
@@ -539,10 +579,27 @@ pub fn inspect<R: Read + Seek>(
                 }
                 _ => None,
             };
-            let mut finding_ids: Vec<&'static str> =
-                findings.iter().filter(|f| f.path.as_deref() == Some(e.path())).map(|f| f.id).collect();
+            let mut finding_ids: Vec<&'static str> = ids_by_path.get(e.path()).cloned().unwrap_or_default();
             finding_ids.dedup();
+            let needs = ctx.needs.get(&e.index);
+            let linkage = needs.map(|n| match (&n.interpreter, n.is_static, n.is_shared_library) {
+                (Some(interp), _, _) => format!("loader {interp}"),
+                (None, true, _) => "static".to_string(),
+                (None, false, true) => "shared library".to_string(),
+                (None, false, false) => "static-pie".to_string(),
+            });
+            let needs_glibc = needs.and_then(|n| {
+                let max = n.max_version("GLIBC_");
+                match (max, n.needs_dt_relr()) {
+                    (Some(m), true) => Some(format!("{m} + GLIBC_ABI_DT_RELR")),
+                    (Some(m), false) => Some(m),
+                    (None, true) => Some("GLIBC_ABI_DT_RELR".into()),
+                    (None, false) => None,
+                }
+            });
             FileInfo {
+                linkage,
+                needs_glibc,
                 path: e.name.clone(),
                 entry_type: e.entry_type,
                 mode: e.stored_mode.describe(),
@@ -566,6 +623,8 @@ pub fn inspect<R: Read + Seek>(
         bytes_sniffed: package.bytes_sniffed(),
         files_sniffed: ctx.kinds.len(),
         sniff_budget_exhausted: budget_exhausted,
+        elf_objects,
+        elf_analysed,
     };
     Inspection { summary, targets, findings, files }
 }
