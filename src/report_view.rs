@@ -45,6 +45,14 @@ pub fn report_view(props: &ReportViewProps) -> Html {
                     <p><span class="label">{ "Package" }</span><strong>{ p.name.clone() }</strong>
                         { format!(" — {}, {} bytes, {} unzipped", if p.entries == 1 { "1 entry".to_string() } else { format!("{} entries", p.entries) }, p.size, p.uncompressed_size) }</p>
                     <p><span class="label">{ "Zipped by" }</span>{ p.zipper.clone() }</p>
+                    if p.elf_objects > 0 {
+                        <p><span class="label">{ "Binaries" }</span>
+                            { format!("load-time needs read for {} of {} Linux ELF objects", p.elf_analysed, p.elf_objects) }
+                            if p.elf_analysed < p.elf_objects {
+                                <span class="muted">{ " (the rest exceeded the read budget; the CLI reads the same)" }</span>
+                            }
+                        </p>
+                    }
                 }
                 { for r.targets.iter().map(|t| html! {
                     <p><span class="label">{ "Runs" }</span><code>{ t.platform_path.clone() }</code>

@@ -34,6 +34,13 @@ def main(out):
     macho = bytes([0xCF, 0xFA, 0xED, 0xFE, 0x0C, 0x00, 0x00, 0x01]) + bytes(56)
     write(out, "macho.zip", [("bootstrap", macho)])
     write(out, "hostile.zip", [('<img src=x onerror="window.__pwned=1">', b"x", {"mode": 0o100644}), ("bootstrap", b"echo no shebang\n")])
+    # A Flask app started by the bootstrap with app.run(): Flask's default host is 127.0.0.1.
+    write(out, "localhost.zip", [
+        ("bootstrap", b"#!/bin/bash\nexec python3 app.py\n"),
+        ("app.py", b"from flask import Flask\napp = Flask(__name__)\napp.run(port=9000)\n", {"mode": 0o100644}),
+        ("flask/__init__.py", b"", {"mode": 0o100644}),
+        ("requirements.txt", b"flask\n", {"mode": 0o100644}),
+    ])
     (out / "not-a-zip.zip").write_bytes(b"this is plain text pretending to be a zip\n" * 10)
     good = (out / "good.zip").read_bytes()
     (out / "truncated.zip").write_bytes(good[: len(good) // 2])

@@ -122,6 +122,22 @@ test('a dropped package wrapped in a folder is found nested', async () => {
   await context.close();
 });
 
+test('server code is read: a Flask app on its default 127.0.0.1 is found', async () => {
+  const { page, context } = await open();
+  await pick(page, 'localhost.zip');
+  await page.waitForSelector('[data-finding-id="listen-localhost"]');
+  const text = await page.textContent('[data-finding-id="listen-localhost"]');
+  assert.match(text, /app\.py:3: app\.run\(port=9000\)/);
+  assert.match(text, /health check failed on port 9000/);
+  await page.fill('textarea[name=error]', 'Function instance health check failed on port 9000 in 120 seconds.\nLogs:');
+  await page.waitForSelector('[data-cause-id="listen-localhost"]');
+  const first = await page.$eval('[data-cause-id]', (e) => ({ id: e.dataset.causeId, text: e.textContent }));
+  assert.equal(first.id, 'listen-localhost');
+  assert.match(first.text, /Confirmed by your package/);
+  await page.screenshot({ path: join(shots, '07-listen-localhost.png'), fullPage: true });
+  await context.close();
+});
+
 test('a clean package says so, and platform choice changes the verdict', async () => {
   const { page, context } = await open();
   await pick(page, 'good.zip');

@@ -67,6 +67,9 @@ pub fn check_text(report: &Report) -> String {
             p.zipper
         );
     }
+    if let Some(p) = report.package.as_ref().filter(|p| p.elf_objects > 0) {
+        let _ = writeln!(out, "  load-time needs read for {} of {} Linux ELF objects", p.elf_analysed, p.elf_objects);
+    }
     let _ = writeln!(out, "platform: {} — {} ({})", report.platform, report.platform_name, basis(report));
     if let Some(note) = &report.start_note {
         let _ = writeln!(out, "{note}");

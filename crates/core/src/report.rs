@@ -195,6 +195,9 @@ pub fn diagnose<R: Read + Seek>(package: Option<(&str, R)>, request: &Request) -
     Ok(report)
 }
 
+/// Causes decided by reading the entry's code rather than its bytes.
+const SERVER_CAUSES: &[&str] = &["listen-localhost", "listen-wrong-port", "not-a-server", "dependencies-missing"];
+
 /// Raises hypotheses the package confirms and lowers those it rules out, saying why each time.
 fn weigh_against_package(hypotheses: &mut Vec<Hypothesis>, report: &Report) {
     let start_failure = hypotheses.iter().any(|h| CHECK_IDS.contains(&h.cause));
@@ -229,10 +232,15 @@ fn weigh_against_package(hypotheses: &mut Vec<Hypothesis>, report: &Report) {
                     Some(format!("Ruled out by your package: it has {target_list} where the platform looks."));
             }
         } else if CHECK_IDS.contains(&h.cause) && targets_all_seen {
+            let read = report.package.as_ref().map(|p| p.code_read.clone()).unwrap_or_default();
+            let checked = if SERVER_CAUSES.contains(&h.cause) && !read.is_empty() {
+                read.join(", ")
+            } else {
+                target_list.clone()
+            };
             h.confidence /= 4;
-            h.package_note = Some(format!(
-                "Your package does not show this: Bootdoctor checked {target_list} and found no sign of it."
-            ));
+            h.package_note =
+                Some(format!("Your package does not show this: Bootdoctor checked {checked} and found no sign of it."));
         }
     }
     // Package errors the message did not name, but which explain a start failure.

@@ -104,8 +104,8 @@ pub(crate) fn check_dependencies(ctx: &Ctx<'_>, manifests: &Manifests, sources: 
                 let name = dist.split('-').next().unwrap_or(dist);
                 python_installed.push(normalize_python(name));
             }
-            // Top-level modules and packages, at any depth (site-packages, python/, vendor/).
-            python_installed.push(normalize_python(e.file_name().trim_end_matches(".py")));
+            // Modules and package directories, at any depth (site-packages, python/, vendor/).
+            python_installed.extend(path.split('/').map(|part| normalize_python(part.trim_end_matches(".py"))));
         }
         if want_node {
             if let Some(dir) = super::addons::npm_package_dir(path) {
@@ -242,6 +242,14 @@ mod tests {
             .unix_file("PyYAML-6.0.dist-info/METADATA", 0o644, b"")
             .unix_file("yaml/__init__.py", 0o644, b"");
         assert!(ids(&run(py(installed), "aliyun-fc", "")).is_empty());
+        // Package directories alone (vendored without metadata) count too.
+        let dirs_only = ZipBuilder::new().unix_file("flask/__init__.py", 0o644, b"").unix_file(
+            "python/PyYAML-6.0.dist-info/METADATA",
+            0o644,
+            b"",
+        );
+        let i = run(py(dirs_only), "aliyun-fc", "");
+        assert!(ids(&i).is_empty(), "{:?}", i.findings);
     }
 
     #[test]

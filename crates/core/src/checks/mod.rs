@@ -97,6 +97,8 @@ pub struct PackageSummary {
     pub elf_objects: usize,
     /// How many of them had their load-time needs read (the rest exceeded the read budget).
     pub elf_analysed: usize,
+    /// Source files and scripts read for the server and dependency checks.
+    pub code_read: Vec<String>,
 }
 
 /// What the file tree shows for each entry.
@@ -625,6 +627,7 @@ pub fn inspect<R: Read + Seek>(
         sniff_budget_exhausted: budget_exhausted,
         elf_objects,
         elf_analysed,
+        code_read: server_evidence.sources.iter().map(|(path, _)| path.clone()).collect(),
     };
     Inspection { summary, targets, findings, files }
 }
