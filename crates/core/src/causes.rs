@@ -135,6 +135,15 @@ pub const CAUSES: &[Cause] = &[
         sources: &[FC_GUIDE, LAMBDA_TROUBLE],
     },
     Cause {
+        id: "lfs-pointer",
+        title: "A file is a Git LFS pointer",
+        kind: CauseKind::Package,
+        summary: "The package was built from a checkout without Git LFS content: the binary or model is a three-line \
+                  text pointer. Executed, it fails with exec format error; loaded, it is garbage.",
+        fix: "git lfs install && git lfs pull, then rebuild the package (CI: checkout with lfs enabled).",
+        sources: &["https://git-lfs.com/"],
+    },
+    Cause {
         id: "binary-wrong-arch",
         title: "The executable is built for another CPU",
         kind: CauseKind::Package,

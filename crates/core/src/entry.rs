@@ -237,13 +237,16 @@ pub fn command_targets(code_dir: &str, command: &str) -> Vec<Target> {
                 targets.push(make(path, read_by(&base)));
             }
         }
-    } else if SCRIPT_INTERPRETERS.contains(&base.as_str())
-        && (!program.contains('/') || package_path(program, code_dir).is_none())
-    {
-        // An interpreter from the image (`python3`, `/var/fc/lang/python3.10/bin/python3`).
-        // `python3 -m module` runs a module, not a file: nothing to check by name.
-        let runs_module = args.first() == Some(&"-m");
-        if !runs_module {
+    } else if SCRIPT_INTERPRETERS.contains(&base.as_str()) {
+        // An interpreter from the image (`python3`, `/var/fc/lang/python3.10/bin/python3`) or shipped in
+        // the package (`./python/bin/python3`, then exec'd itself). `python3 -m module` runs a module,
+        // not a file: nothing to check by name.
+        if program.contains('/') {
+            if let Some(path) = package_path(program, code_dir) {
+                targets.push(make(path, TargetRole::Exec));
+            }
+        }
+        if args.first() != Some(&"-m") {
             if let Some(path) = first_file_arg().and_then(|f| package_path(f, code_dir)) {
                 targets.push(make(path, read_by(&base)));
             }
@@ -313,6 +316,9 @@ mod tests {
         assert_eq!((t[0].path.as_str(), &t[0].role), ("main", &TargetRole::Exec));
         assert_eq!(targets("aliyun-fc", "uvicorn app.main:app --host 0.0.0.0")[0].path, "app/main.py");
         assert!(targets("aliyun-fc", "python3 -m http.server 9000").is_empty());
+        // An interpreter shipped in the package: both it and the script matter.
+        let t = targets("aliyun-fc", "./python/bin/python3 app.py");
+        assert_eq!(t.iter().map(|t| t.path.as_str()).collect::<Vec<_>>(), ["python/bin/python3", "app.py"]);
         // An interpreter from the image by absolute path, then the script.
         assert_eq!(targets("aliyun-fc", "/var/fc/lang/python3.10/bin/python3 index.py")[0].path, "index.py");
     }

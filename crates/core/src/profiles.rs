@@ -144,6 +144,8 @@ pub struct Profile {
     pub zipped_limits: &'static [SizeLimit],
     /// Limit on the sum of uncompressed sizes.
     pub unzipped_limit: Option<SizeLimit>,
+    /// Whether the code directory is writable at run time (Lambda's and SCF's are not).
+    pub code_dir_writable: bool,
     /// Whether the platform installs declared dependencies itself (buildpacks), so none need be uploaded.
     pub installs_dependencies: bool,
     /// The platform connects to the server over loopback (Huawei HTTP functions, Azure custom
@@ -288,6 +290,7 @@ const FC_DEBIAN10: Profile = Profile {
         SizeLimit { bytes: 524_288_000, hard: true, note: "500 MB through the console, Serverless Devs or OSS (adjustable by ticket)" },
     ],
     unzipped_limit: None,
+    code_dir_writable: true,
     installs_dependencies: false,
     loopback_reachable: false,
     runs_as_root: true,
@@ -329,6 +332,7 @@ const SCF_CUSTOM: Profile = Profile {
         hard: true,
         note: "500 MB of code before compression, layers included",
     }),
+    code_dir_writable: false,
     installs_dependencies: false,
     loopback_reachable: false,
     runs_as_root: false,
@@ -372,6 +376,7 @@ const LAMBDA_AL2023: Profile = Profile {
         hard: true,
         note: "Unzipped size must be smaller than 262144000 bytes (250 MiB, layers included)",
     }),
+    code_dir_writable: false,
     installs_dependencies: false,
     loopback_reachable: false,
     runs_as_root: false,
@@ -463,6 +468,7 @@ pub const PROFILES: &[Profile] = &[
         port_env: Some("PORT"),
         zipped_limits: &[],
         unzipped_limit: None,
+        code_dir_writable: true,
         installs_dependencies: true,
         loopback_reachable: false,
         runs_as_root: false,
@@ -499,6 +505,7 @@ pub const PROFILES: &[Profile] = &[
             note: "40 MB through the console; larger packages go through OBS (the English and Chinese pages disagree on the API limit)",
         }],
         unzipped_limit: None,
+        code_dir_writable: true,
         installs_dependencies: false,
         loopback_reachable: true,
         runs_as_root: false,
@@ -531,6 +538,7 @@ pub const PROFILES: &[Profile] = &[
         port_env: Some("FUNCTIONS_CUSTOMHANDLER_PORT"),
         zipped_limits: &[],
         unzipped_limit: None,
+        code_dir_writable: true,
         installs_dependencies: false,
         loopback_reachable: true,
         runs_as_root: false,

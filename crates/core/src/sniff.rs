@@ -121,6 +121,8 @@ pub enum FileKind {
         /// UTF-16 text (a BOM `FF FE`/`FE FF`), as Windows PowerShell writes by default.
         utf16: bool,
     },
+    /// A Git LFS pointer: a small text file standing in for the real content, which was never fetched.
+    LfsPointer,
     /// Zero bytes.
     Empty,
     /// Unrecognised binary data.
@@ -158,6 +160,7 @@ impl FileKind {
             },
             FileKind::Text { utf16: true, .. } => "text (UTF-16)".into(),
             FileKind::Text { .. } => "text".into(),
+            FileKind::LfsPointer => "Git LFS pointer".into(),
             FileKind::Empty => "empty".into(),
             FileKind::Binary => "data".into(),
         }
@@ -229,6 +232,9 @@ pub fn classify(head: &[u8]) -> FileKind {
     }
     if head.starts_with(b"\0asm") {
         return FileKind::Wasm;
+    }
+    if head.starts_with(b"version https://git-lfs.github.com/spec/") {
+        return FileKind::LfsPointer;
     }
     classify_text(head)
 }
@@ -393,6 +399,12 @@ mod tests {
         // MZ with a wild e_lfanew is not a PE, and does not panic.
         pe[0x3c..0x40].copy_from_slice(&u32::MAX.to_le_bytes());
         assert!(!matches!(classify(&pe), FileKind::Pe { .. }));
+    }
+
+    #[test]
+    fn lfs_pointers_are_recognised() {
+        let pointer = b"version https://git-lfs.github.com/spec/v1\noid sha256:4d7a\nsize 12345\n";
+        assert_eq!(classify(pointer), FileKind::LfsPointer);
     }
 
     #[test]

@@ -100,6 +100,15 @@ fn assess(
                 },
             )
         }
+        FileKind::LfsPointer => (
+            "lfs-pointer",
+            format!("{path} is a Git LFS pointer, not the file itself"),
+            vec!["starts with \"version https://git-lfs.github.com/spec/v1\" followed by an oid and a size".into()],
+            8,
+            "The package was built from a checkout where Git LFS files were never fetched: the file holds a few lines \
+             of text that point at the real content."
+                .to_string(),
+        ),
         FileKind::JavaClass | FileKind::Zip | FileKind::Wasm => (
             "binary-not-linux",
             format!("{path} is a {} file, which cannot be executed directly", kind.label()),
@@ -120,6 +129,10 @@ fn assess(
     let severity = if matches!(kind, FileKind::Binary) { Severity::Warning } else { severity };
     let fix = match kind {
         FileKind::JavaClass | FileKind::Zip => format!("Start it with: java -jar {}/{path}", profile.code_dir),
+        FileKind::LfsPointer => {
+            "git lfs install && git lfs pull   # then build the package again (in CI: actions/checkout with lfs: true)"
+                .to_string()
+        }
         _ => build_fixes(profile, entry.file_name()),
     };
     Some(Finding {
@@ -153,7 +166,8 @@ pub(crate) fn check_other_binaries(ctx: &Ctx<'_>, checked: &[usize]) -> Vec<Find
         .filter_map(|i| {
             let entry = &ctx.entries[i];
             let kind = ctx.kind(i)?;
-            if !kind.is_native_binary() || LIBRARY_EXTENSIONS.iter().any(|ext| entry.path().contains(ext)) {
+            let lfs = matches!(kind, FileKind::LfsPointer);
+            if !lfs && (!kind.is_native_binary() || LIBRARY_EXTENSIONS.iter().any(|ext| entry.path().contains(ext))) {
                 return None;
             }
             let mut f = assess(ctx, entry, kind, Severity::Warning, None)?;
@@ -237,6 +251,21 @@ mod tests {
         let not_linux: Vec<_> = i.findings.iter().filter(|f| f.id == "binary-not-linux").collect();
         assert_eq!(not_linux.len(), 1);
         assert_eq!(not_linux[0].path.as_deref(), Some("tool"));
+    }
+
+    #[test]
+    fn lfs_pointers_fire_as_entry_and_elsewhere() {
+        let pointer: &[u8] = b"version https://git-lfs.github.com/spec/v1\noid sha256:4d7a\nsize 12345\n";
+        let i = run(bootstrap(pointer), "aws-lambda-al2023", "");
+        assert_eq!(errors(&i), ["lfs-pointer"]);
+        assert!(i.findings[0].fix.contains("git lfs pull"));
+        let zip = ZipBuilder::new()
+            .unix_file("bootstrap", 0o755, b"#!/bin/sh\nexec ./app\n")
+            .unix_file("lib/libmodel.so", 0o644, pointer)
+            .finish();
+        let i = run(zip, "aws-lambda-al2023", "");
+        assert!(errors(&i).is_empty());
+        assert_eq!(ids(&i), ["lfs-pointer"]);
     }
 
     #[test]

@@ -170,6 +170,9 @@ pub const CHECK_IDS: &[&str] = &[
     "symlink-outside",
     "macos-metadata",
     "size-limit",
+    "lfs-pointer",
+    "readonly-filesystem",
+    "command-not-found",
 ];
 
 /// Most entries whose first bytes are read beyond the targets (each costs a decompressor start).
@@ -335,6 +338,7 @@ fn gather_server_evidence<R: Read + Seek>(
                 server::scan_source(entries[i].path(), &text, &mut evidence);
                 if matches!(kinds.get(&i), Some(FileKind::Script(_))) {
                     evidence.web_adapter |= text.contains("AWS_LWA_");
+                    server::scan_script_commands(entries[i].path(), &text, &mut evidence);
                     for command in script_commands(&text) {
                         queue.extend(command_targets(profile.code_dir, &command));
                     }
@@ -555,6 +559,7 @@ pub fn inspect<R: Read + Seek>(
         }
     }
     findings.extend(server::check_server(&ctx, &server_evidence));
+    findings.extend(server::check_environment(&ctx, &server_evidence));
     findings.extend(deps::check_dependencies(&ctx, &manifests, &server_evidence.sources));
     findings.extend(permissions::check_readable(&ctx, &read_targets, &exec_targets));
     findings.extend(archive::check_archive(&ctx));

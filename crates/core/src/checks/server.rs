@@ -52,6 +52,68 @@ pub(crate) struct ServerEvidence {
     pub web_adapter: bool,
     /// (path, text) of every source file read, for other checks that read code.
     pub sources: Vec<(String, String)>,
+    /// (path, line, text, program) of start-script commands that call a language runtime by bare name.
+    pub bare_runtime_commands: Vec<(String, usize, String, String)>,
+    /// (path, line, text, target) of code that writes next to itself (a relative path, not /tmp).
+    pub writes: Vec<(String, usize, String, String)>,
+}
+
+/// Language runtimes whose location differs per platform image.
+const RUNTIMES: &[&str] = &["python", "node", "java", "php", "ruby", "dotnet", "deno", "bun", "npm", "npx"];
+
+/// The string literal opening at the first quote after `at`, if any.
+fn literal_after(line: &str, at: usize) -> Option<String> {
+    let rest = &line[at..];
+    let start = rest.find(['\'', '"', '`'])?;
+    let quote = rest[start..].chars().next()?;
+    let body = &rest[start + 1..];
+    let end = body.find(quote)?;
+    Some(body[..end].to_string())
+}
+
+fn relative_write_target(target: &str) -> bool {
+    !target.is_empty()
+        && !target.starts_with("/tmp")
+        && !target.starts_with('/')
+        && !target.starts_with('$')
+        && !target.starts_with('&')
+        && !target.starts_with(':')
+        && !target.contains("${")
+}
+
+/// Writes to the code directory: `open('x.log', 'w')`, `fs.writeFileSync('./cache.json')`, `mkdir logs`, `> out.log`.
+fn scan_writes(path: &str, n: usize, line: &str, evidence: &mut ServerEvidence) {
+    let python_open = line.find("open(").filter(|_| {
+        ["'w'", "\"w\"", "'a'", "\"a\"", "'wb'", "\"wb\"", "'ab'", "\"ab\"", "'w+'", "mode='w", "mode=\"w"]
+            .iter()
+            .any(|m| line.contains(m))
+    });
+    let calls = [
+        "FileHandler(",
+        "filename=",
+        "sqlite3.connect(",
+        "os.makedirs(",
+        "os.mkdir(",
+        "writeFileSync(",
+        "writeFile(",
+        "appendFileSync(",
+        "mkdirSync(",
+        "createWriteStream(",
+        "dest:",
+    ];
+    let at = python_open.or_else(|| calls.iter().find_map(|c| line.find(c)));
+    let mut target = at.and_then(|a| literal_after(line, a));
+    if target.is_none() {
+        let words: Vec<&str> = line.split_whitespace().collect();
+        if words.first() == Some(&"mkdir") {
+            target = words.iter().skip(1).find(|w| !w.starts_with('-')).map(|w| w.to_string());
+        } else if let Some(i) = words.iter().position(|w| *w == ">" || *w == ">>") {
+            target = words.get(i + 1).map(|w| w.to_string());
+        }
+    }
+    if let Some(t) = target.filter(|t| relative_write_target(t) && t != ":memory:") {
+        evidence.writes.push((path.to_string(), n + 1, line.chars().take(200).collect(), t));
+    }
 }
 
 fn first_number(s: &str) -> Option<u16> {
@@ -261,7 +323,80 @@ pub(crate) fn scan_source(path: &str, text: &str, evidence: &mut ServerEvidence)
         if handler {
             evidence.handlers.push((path.to_string(), n + 1, line.chars().take(200).collect()));
         }
+        scan_writes(path, n, line, evidence);
     }
+}
+
+/// Records the start-script commands that call a language runtime by its bare name.
+pub(crate) fn scan_script_commands(path: &str, text: &str, evidence: &mut ServerEvidence) {
+    for (n, raw) in text.lines().enumerate() {
+        for command in crate::entry::script_commands(raw) {
+            let program = command.split_whitespace().next().unwrap_or("");
+            let base: String = program.chars().take_while(|c| c.is_ascii_alphabetic()).collect();
+            if !program.contains('/') && RUNTIMES.contains(&base.as_str()) {
+                evidence.bare_runtime_commands.push((
+                    path.to_string(),
+                    n + 1,
+                    raw.trim().chars().take(200).collect(),
+                    base,
+                ));
+            }
+        }
+    }
+}
+
+/// Runtimes called by bare name where that is known to fail (SCF's documented rule, OS-only images;
+/// not FC, whose own error guide shows `python3` and `npm` found on PATH), and writes next to the code
+/// on read-only platforms.
+pub(crate) fn check_environment(ctx: &Ctx<'_>, evidence: &ServerEvidence) -> Vec<Finding> {
+    let p = ctx.profile;
+    let mut out = Vec::new();
+    for (path, line, text, program) in &evidence.bare_runtime_commands {
+        let (severity, why) = if p.absent_commands.contains(&program.as_str()) {
+            (Severity::Error, format!("{} is an OS-only image: there is no {program} on it at all", p.image))
+        } else if p.vendor == "tencent" && path.ends_with("scf_bootstrap") {
+            (
+                Severity::Error,
+                "SCF requires scf_bootstrap to call language runtimes by absolute path (/var/lang/<lang><version>/bin/…)".to_string(),
+            )
+        } else {
+            continue;
+        };
+        out.push(Finding {
+            id: "command-not-found",
+            severity,
+            path: Some(path.clone()),
+            title: format!("{path} calls {program} by name; the image may not have it on PATH"),
+            evidence: vec![format!("{path}:{line}: {text}"), why],
+            platform_message: Some(format!("{}/{path}: line {line}: {program}: command not found", p.code_dir)),
+            explanation: "The start script runs, then the shell cannot find the runtime: exit 127.".into(),
+            fix: match p.vendor {
+                "tencent" => format!("Use the absolute path, e.g. /var/lang/python39/bin/python3.9 or /var/lang/node16/bin/node, instead of {program}."),
+                _ => format!("Ship {program} in the package (or a layer) and call it by path, e.g. /opt/bin/{program}."),
+            },
+        });
+    }
+    if !p.code_dir_writable {
+        for (path, line, text, target) in evidence.writes.iter().take(5) {
+            out.push(Finding {
+                id: "readonly-filesystem",
+                severity: Severity::Warning,
+                path: Some(path.clone()),
+                title: format!("{path} writes {target} next to the code, which is read-only on {}", p.name),
+                evidence: vec![
+                    format!("{path}:{line}: {text}"),
+                    format!("{} is read-only; only /tmp is writable", p.code_dir),
+                ],
+                platform_message: Some(format!("EROFS: read-only file system, open '{}/{target}'", p.code_dir)),
+                explanation:
+                    "Writing logs, caches or databases beside the code fails at run time (and at start-up when it \
+                              happens during initialisation)."
+                        .into(),
+                fix: format!("Write under /tmp instead: /tmp/{}", target.trim_start_matches("./")),
+            });
+        }
+    }
+    out
 }
 
 /// Bytes of a program that mark a Lambda runtime API client.
@@ -528,6 +663,28 @@ mod tests {
     }
 
     #[test]
+    fn bare_runtimes_and_readonly_writes() {
+        let scf = ZipBuilder::new()
+            .unix_file("scf_bootstrap", 0o755, b"#!/bin/bash\nexport PORT=9000\npython3 app.py\n")
+            .unix_file(
+                "app.py",
+                0o644,
+                b"app.run(host='0.0.0.0', port=9000)\nlogging.basicConfig(filename='app.log')\n",
+            )
+            .finish();
+        let i = run(scf, "tencent-scf-web", "");
+        assert_eq!(errors(&i), ["command-not-found"]);
+        assert!(ids(&i).contains(&"readonly-filesystem"));
+        let ok = ZipBuilder::new()
+            .unix_file("scf_bootstrap", 0o755, b"#!/bin/bash\n/var/lang/python39/bin/python3.9 app.py\n")
+            .unix_file("app.py", 0o644, b"app.run(host='0.0.0.0', port=9000)\nopen('/tmp/x.log', 'w')\n")
+            .finish();
+        assert!(ids(&run(ok, "tencent-scf-web", "")).is_empty());
+        let lambda = ZipBuilder::new().unix_file("bootstrap", 0o755, b"#!/bin/sh\nexec node index.js\n").finish();
+        assert_eq!(errors(&run(lambda, "aws-lambda-al2023", "")), ["command-not-found"]);
+    }
+
+    #[test]
     fn event_handlers_are_not_servers() {
         let zip = fc_package(
             "#!/bin/bash\nexec python3 index.py\n",
@@ -536,7 +693,7 @@ mod tests {
         );
         assert_eq!(ids(&run(zip, "aliyun-fc", "")), ["not-a-server"]);
         let lambda = ZipBuilder::new()
-            .unix_file("bootstrap", 0o755, b"#!/bin/sh\nexec python3 app.py\n")
+            .unix_file("bootstrap", 0o755, b"#!/bin/sh\nexec ./python/bin/python3 app.py\n")
             .unix_file("app.py", 0o644, b"app.run(host='0.0.0.0', port=8080)\n")
             .finish();
         assert_eq!(ids(&run(lambda, "aws-lambda-al2023", "")), ["not-a-server"]);
