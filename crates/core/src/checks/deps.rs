@@ -30,6 +30,40 @@ pub(crate) fn requirements(text: &str) -> Vec<String> {
         .collect()
 }
 
+/// Dependency names from pyproject.toml's `[project] dependencies = [...]` (PEP 621).
+pub(crate) fn pyproject_dependencies(text: &str) -> Vec<String> {
+    let mut in_project = false;
+    let mut collecting = false;
+    let mut names = Vec::new();
+    for line in text.lines().map(str::trim) {
+        if line.starts_with('[') && !collecting {
+            in_project = line == "[project]";
+            continue;
+        }
+        if in_project && line.starts_with("dependencies") && line.contains('[') {
+            collecting = true;
+        }
+        if collecting {
+            for quoted in line.split(['"', '\'']).skip(1).step_by(2) {
+                names.extend(requirements(quoted));
+            }
+            if line.contains(']') {
+                collecting = false;
+            }
+        }
+    }
+    names
+}
+
+/// Gem names from a Gemfile's `gem "name"` lines.
+pub(crate) fn gemfile_gems(text: &str) -> Vec<String> {
+    text.lines()
+        .map(str::trim)
+        .filter_map(|l| l.strip_prefix("gem "))
+        .filter_map(|rest| rest.split(['"', '\'']).nth(1).map(str::to_string))
+        .collect()
+}
+
 /// Dependency names from package.json's `dependencies`.
 pub(crate) fn npm_dependencies(json: &str) -> Vec<String> {
     serde_json::from_str::<serde_json::Value>(json)
@@ -58,6 +92,10 @@ pub(crate) struct Manifests {
     pub node: Vec<(String, String)>,
     /// (path, text) of the root `composer.json`.
     pub php: Vec<(String, String)>,
+    /// (path, text) of the root `pyproject.toml`.
+    pub pyproject: Vec<(String, String)>,
+    /// (path, text) of the root `Gemfile`.
+    pub ruby: Vec<(String, String)>,
 }
 
 /// Lines of the entry's code that import `module` (Python `import x` / `from x`, JS `require('x')` / `from 'x'`).
@@ -96,7 +134,9 @@ pub(crate) fn check_dependencies(ctx: &Ctx<'_>, manifests: &Manifests, sources: 
     let mut python_installed: Vec<String> = Vec::new();
     let mut npm_installed: Vec<String> = Vec::new();
     let mut has_vendor = false;
-    let (want_python, want_node) = (!manifests.python.is_empty(), !manifests.node.is_empty());
+    let (want_python, want_node) =
+        (!manifests.python.is_empty() || !manifests.pyproject.is_empty(), !manifests.node.is_empty());
+    let mut has_bundle = false;
     for e in ctx.entries {
         let path = e.path();
         if want_python {
@@ -113,6 +153,7 @@ pub(crate) fn check_dependencies(ctx: &Ctx<'_>, manifests: &Manifests, sources: 
             }
         }
         has_vendor |= path.starts_with("vendor/autoload.php");
+        has_bundle |= path.starts_with("vendor/bundle/") || path.starts_with(".bundle/");
     }
     python_installed.sort();
     python_installed.dedup();
@@ -171,6 +212,31 @@ pub(crate) fn check_dependencies(ctx: &Ctx<'_>, manifests: &Manifests, sources: 
              # cross-platform: pip install --platform manylinux2014_x86_64 --only-binary=:all: -t . -r requirements.txt",
         );
     }
+    for (path, text) in &manifests.pyproject {
+        let missing: Vec<String> = pyproject_dependencies(text)
+            .into_iter()
+            .filter(|r| !python_installed.contains(&normalize_python(r)))
+            .collect();
+        report(
+            path,
+            "Python",
+            missing,
+            true,
+            "pip install . -t .   # or: pip install -t . <dependencies>, on Linux for the runtime",
+        );
+    }
+    for (path, text) in &manifests.ruby {
+        let gems = gemfile_gems(text);
+        if !gems.is_empty() && !has_bundle {
+            report(
+                path,
+                "Ruby",
+                gems,
+                false,
+                "bundle config set --local path vendor/bundle && bundle install   # then zip with vendor/bundle",
+            );
+        }
+    }
     for (path, text) in &manifests.node {
         let missing: Vec<String> = npm_dependencies(text).into_iter().filter(|d| !npm_installed.contains(d)).collect();
         report(
@@ -213,6 +279,12 @@ mod tests {
             ["@img/sharp", "express"]
         );
         assert_eq!(composer_requires(r#"{"require":{"php":">=8","ext-json":"*","slim/slim":"4"}}"#), ["slim/slim"]);
+        let pyproject = "[build-system]\nrequires = [\"setuptools\"]\n[project]\nname = \"app\"\ndependencies = [\n  \"fastapi>=0.100\",\n  \"uvicorn[standard]\",\n]\n";
+        assert_eq!(pyproject_dependencies(pyproject), ["fastapi", "uvicorn"]);
+        assert_eq!(
+            gemfile_gems("source 'https://rubygems.org'\ngem 'sinatra', '~> 3'\ngem \"puma\"\n"),
+            ["sinatra", "puma"]
+        );
     }
 
     fn py(extra: ZipBuilder) -> Vec<u8> {

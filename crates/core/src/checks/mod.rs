@@ -497,13 +497,15 @@ pub fn inspect<R: Read + Seek>(
 
     let server_evidence = gather_server_evidence(package, &entries, &by_path, &kinds, profile, &targets);
     let mut manifests = deps::Manifests::default();
-    for name in ["requirements.txt", "package.json", "composer.json"] {
+    for name in ["requirements.txt", "package.json", "composer.json", "pyproject.toml", "Gemfile"] {
         let Some(&i) = by_path.get(name) else { continue };
         let Ok(bytes) = package.read_prefix(i, SOURCE_BYTES) else { continue };
         let manifest = (name.to_string(), String::from_utf8_lossy(&bytes).into_owned());
         match name {
             "requirements.txt" => manifests.python.push(manifest),
             "package.json" => manifests.node.push(manifest),
+            "pyproject.toml" => manifests.pyproject.push(manifest),
+            "Gemfile" => manifests.ruby.push(manifest),
             _ => manifests.php.push(manifest),
         }
     }
