@@ -155,13 +155,69 @@ struct NpmVariant<'a> {
     natives: Vec<(&'a Entry, String)>,
 }
 
+/// The Python `major.minor` named by an interpreter in a command (`/var/fc/lang/python3.10/bin/python3`,
+/// `/var/lang/python39/bin/python3.9`, `python3.11 app.py`), with the word it came from.
+pub(crate) fn python_version_in(text: &str) -> Option<(String, String)> {
+    for word in text.split_whitespace() {
+        for (at, _) in word.match_indices("python") {
+            let digits: String = word[at + 6..].chars().take_while(|c| c.is_ascii_digit() || *c == '.').collect();
+            let version = match digits.split_once('.') {
+                Some((major, minor)) if !major.is_empty() && !minor.is_empty() => {
+                    format!("{major}.{}", minor.split('.').next().unwrap_or(minor))
+                }
+                None if digits.len() >= 2 => format!("{}.{}", &digits[..1], &digits[1..]),
+                _ => continue,
+            };
+            return Some((version, word.to_string()));
+        }
+    }
+    None
+}
+
+/// CPython extension modules built for another Python than the one the function runs.
+fn check_python_abi(ctx: &Ctx<'_>, python: Option<&(String, String)>) -> Option<Finding> {
+    let (version, source) = python?;
+    let wanted = version.replace('.', "");
+    let mut mismatched: BTreeMap<String, Vec<&str>> = BTreeMap::new();
+    for e in ctx.entries {
+        let name = e.file_name();
+        let Some(tag) = name.split(".cpython-").nth(1) else { continue };
+        let abi: String = tag.chars().take_while(|c| c.is_ascii_digit()).collect();
+        if abi.len() >= 2 && abi != wanted && name.ends_with(".so") {
+            mismatched.entry(abi).or_default().push(e.path());
+        }
+    }
+    let (abi, files) = mismatched.iter().max_by_key(|(_, f)| f.len())?;
+    let built = format!("{}.{}", &abi[..1], &abi[1..]);
+    Some(Finding {
+        id: "native-addon-wrong-platform",
+        severity: Severity::Warning,
+        path: Some(files[0].to_string()),
+        title: format!("{} extension module(s) are built for Python {built}; the function runs Python {version}", files.len()),
+        evidence: vec![
+            format!("{}{}", files.iter().take(5).cloned().collect::<Vec<_>>().join(", "), if files.len() > 5 { ", …" } else { "" }),
+            format!("the start command uses {source}"),
+        ],
+        platform_message: Some("ModuleNotFoundError / ImportError for the compiled module when it is imported".into()),
+        explanation: "CPython loads only extension modules tagged for its own minor version (or abi3): these were \
+                      installed by a different Python."
+            .into(),
+        fix: format!(
+            "pip install --python-version {version} --only-binary=:all: --platform manylinux2014_{} -t . -r requirements.txt",
+            if ctx.profile.arch == Arch::Arm64 { "aarch64" } else { "x86_64" }
+        ),
+    })
+}
+
 /// All `native-addon-wrong-platform` findings.
 pub(crate) fn check_addons(
     ctx: &Ctx<'_>,
     package_json: &BTreeMap<String, PlatformFields>,
     wheels: &BTreeMap<String, String>,
+    python: Option<&(String, String)>,
 ) -> Vec<Finding> {
     let mut out = Vec::new();
+    out.extend(check_python_abi(ctx, python));
     // Group native modules and platform fields by npm package; the rest stand alone.
     let mut npm: BTreeMap<String, NpmVariant<'_>> = BTreeMap::new();
     for (dir, fields) in package_json {
@@ -411,6 +467,31 @@ mod tests {
         let i = run(zip.finish(), "aws-lambda-al2", "index.handler");
         let f = i.findings.iter().find(|f| f.id == "native-addon-wrong-platform").expect("glibc >= 2.28 on AL2");
         assert_eq!(f.severity, Severity::Warning);
+    }
+
+    #[test]
+    fn python_versions_from_commands() {
+        assert_eq!(super::python_version_in("exec /var/fc/lang/python3.10/bin/python3 app.py").unwrap().0, "3.10");
+        assert_eq!(super::python_version_in("/var/lang/python39/bin/python3.9 index.py").unwrap().0, "3.9");
+        assert_eq!(super::python_version_in("python3 app.py"), None);
+    }
+
+    #[test]
+    fn extension_modules_for_another_python() {
+        let zip = ZipBuilder::new()
+            .unix_file("bootstrap", 0o755, b"#!/bin/bash\nexec /var/fc/lang/python3.10/bin/python3 app.py\n")
+            .unix_file("app.py", 0o644, b"import pydantic_core\napp.run(host='0.0.0.0', port=9000)\n")
+            .unix_file("pydantic_core/_pydantic_core.cpython-312-x86_64-linux-gnu.so", 0o644, b"\x7fELF")
+            .finish();
+        let i = run(zip, "aliyun-fc", "");
+        let f = i.findings.iter().find(|f| f.id == "native-addon-wrong-platform").expect("ABI mismatch");
+        assert!(f.title.contains("Python 3.12") && f.title.contains("Python 3.10"), "{}", f.title);
+        let zip = ZipBuilder::new()
+            .unix_file("bootstrap", 0o755, b"#!/bin/bash\nexec /var/fc/lang/python3.10/bin/python3 app.py\n")
+            .unix_file("app.py", 0o644, b"app.run(host='0.0.0.0', port=9000)\n")
+            .unix_file("pydantic_core/_pydantic_core.cpython-310-x86_64-linux-gnu.so", 0o644, b"\x7fELF")
+            .finish();
+        assert!(!ids(&run(zip, "aliyun-fc", "")).contains(&"native-addon-wrong-platform"));
     }
 
     #[test]

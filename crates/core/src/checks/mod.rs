@@ -566,7 +566,12 @@ pub fn inspect<R: Read + Seek>(
     findings.extend(permissions::check_readable(&ctx, &read_targets, &exec_targets));
     findings.extend(archive::check_archive(&ctx));
     findings.extend(archive::check_layout(&ctx, package.duplicates(), package.total_bytes()));
-    findings.extend(addons::check_addons(&ctx, &package_json, &wheels));
+    let python = targets
+        .iter()
+        .map(|t| t.command.as_str())
+        .chain(server_evidence.sources.iter().filter(|(p, _)| !p.ends_with(".py")).map(|(_, text)| text.as_str()))
+        .find_map(|text| text.lines().find_map(addons::python_version_in));
+    findings.extend(addons::check_addons(&ctx, &package_json, &wheels, python.as_ref()));
     findings.extend(binaries::check_other_binaries(&ctx, &checked));
     findings.extend(scripts::check_other_scripts(&ctx, &checked));
     findings.sort_by(|a, b| a.severity.cmp(&b.severity).then_with(|| a.path.cmp(&b.path)));
