@@ -47,30 +47,45 @@ pub struct Pattern {
 
 const FC_GUIDE: &str = "Alibaba Cloud FC, Custom Runtime error handling (seed document)";
 
+/// The fields every helper below leaves at their neutral value.
+const BASE: Pattern = Pattern {
+    id: "",
+    vendor: None,
+    specificity: Specificity::Headline,
+    any: &[],
+    all: &[],
+    unless: &[],
+    code: None,
+    mechanism: None,
+    causes: &[],
+    meaning: "",
+    source: "",
+    examples: &[],
+};
+
+/// An exit code or exec errno, read by mechanism.
 const fn exit(
     id: &'static str,
     code: i32,
     mechanism: Option<CodeMechanism>,
     causes: &'static [(&'static str, u8)],
     meaning: &'static str,
-    example: &'static [&'static str],
+    examples: &'static [&'static str],
 ) -> Pattern {
     Pattern {
         id,
-        vendor: None,
         specificity: Specificity::ExitCode,
-        any: &[],
-        all: &[],
-        unless: &[],
         code: Some(code),
         mechanism,
         causes,
         meaning,
         source: "errors.md §1.1 and §2G: exec errno vs exit status",
-        examples: example,
+        examples,
+        ..BASE
     }
 }
 
+/// A failing program's own words in the log tail.
 const fn log(
     id: &'static str,
     any: &'static [&'static str],
@@ -79,22 +94,10 @@ const fn log(
     source: &'static str,
     examples: &'static [&'static str],
 ) -> Pattern {
-    Pattern {
-        id,
-        vendor: None,
-        specificity: Specificity::Log,
-        any,
-        all: &[],
-        unless: &[],
-        code: None,
-        mechanism: None,
-        causes,
-        meaning,
-        source,
-        examples,
-    }
+    Pattern { id, specificity: Specificity::Log, any, causes, meaning, source, examples, ..BASE }
 }
 
+/// A platform's headline for a failure class.
 const fn headline(
     id: &'static str,
     vendor: Option<&'static str>,
@@ -104,20 +107,7 @@ const fn headline(
     source: &'static str,
     examples: &'static [&'static str],
 ) -> Pattern {
-    Pattern {
-        id,
-        vendor,
-        specificity: Specificity::Headline,
-        any,
-        all: &[],
-        unless: &[],
-        code: None,
-        mechanism: None,
-        causes,
-        meaning,
-        source,
-        examples,
-    }
+    Pattern { id, vendor, any, causes, meaning, source, examples, ..BASE }
 }
 
 /// Every pattern except the SCF status table (see [`super::scf`]).
