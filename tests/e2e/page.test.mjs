@@ -210,6 +210,32 @@ test('package and error together: the package confirms the cause', async () => {
   await context.close();
 });
 
+// Real packages from ../shared/corpus (third-party binaries), when the corpus is there.
+const CORPUS = [process.env.BOOTDOCTOR_CORPUS, join(root, '..', 'shared', 'corpus'), '/work/shared/corpus']
+  .filter(Boolean)
+  .find((d) => existsSync(join(d, 'packages', 'expected.json')));
+
+test('corpus: a Go binary built for macOS, with the error FC printed', { skip: CORPUS ? false : 'SKIPPED: ../shared/corpus not found' }, async () => {
+  const { page, context, errors } = await open();
+  await page.setInputFiles('input[type=file]', join(CORPUS, 'packages', 'p10-macho-go.zip'));
+  await page.waitForSelector('[data-finding-id="binary-not-linux"]');
+  await page.fill('textarea[name=error]', "Function instance exited unexpectedly(code 8, message:exec format error) with start command '/code/bootstrap '.\nLogs:");
+  await page.waitForSelector('[data-cause-id]');
+  const first = await page.$eval('[data-cause-id]', (e) => ({ id: e.dataset.causeId, text: e.textContent }));
+  assert.equal(first.id, 'binary-not-linux');
+  assert.match(first.text, /Confirmed by your package/);
+  assert.match(await page.textContent('[data-finding-id="binary-not-linux"]'), /GOOS=linux GOARCH=amd64/);
+  await page.screenshot({ path: join(shots, '08-corpus-macho-go.png'), fullPage: true });
+  await page.setInputFiles('input[type=file]', join(CORPUS, 'packages', 'p16-relr.zip'));
+  await page.selectOption('select[name=platform]', 'aws-lambda-al2023');
+  await page.fill('textarea[name=error]', "/var/task/bootstrap: /lib64/libc.so.6: version `GLIBC_ABI_DT_RELR' not found (required by /var/task/bootstrap)");
+  await page.waitForSelector('[data-finding-id="glibc-too-new"]');
+  assert.match(await page.textContent('[data-finding-id="glibc-too-new"]'), /GLIBC_ABI_DT_RELR/);
+  await page.screenshot({ path: join(shots, '09-corpus-relr.png'), fullPage: true });
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
 test('unmatched text says so instead of guessing', async () => {
   const { page, context } = await open();
   await page.fill('textarea[name=error]', 'my function is sad today');

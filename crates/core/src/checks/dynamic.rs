@@ -144,15 +144,25 @@ pub(crate) fn check_versions(
         platform_message: loader_message(ctx, target, &log).or(Some(log)),
         explanation: format!(
             "It was linked on a newer system than the runtime. The dynamic loader refuses to start it.{}{}",
-            if inferred { " The image's version is inferred (see evidence), so treat this as very likely rather than certain." } else { "" },
+            if inferred {
+                " The image's version is inferred (see evidence), so treat this as very likely rather than certain."
+            } else {
+                ""
+            },
             not_the_entry(target)
         ),
-        fix: format!(
-            "Build against the runtime's glibc: cargo zigbuild --target {}-unknown-linux-gnu.{} · build inside the runtime's \
-             image · CGO_ENABLED=0 for Go · a static musl build · or choose a newer runtime image.",
-            if p.arch_label == "arm64" { "aarch64" } else { "x86_64" },
-            p.glibc
-        ),
+        fix: {
+            let mut fix = format!(
+                "Build against the runtime's glibc: cargo zigbuild --target {}-unknown-linux-gnu.{} · build inside the \
+                 runtime's image · CGO_ENABLED=0 for Go · a static musl build · or choose a newer runtime image.",
+                if p.arch_label == "arm64" { "aarch64" } else { "x86_64" },
+                p.glibc
+            );
+            if too_new.iter().any(|v| v == "GLIBC_ABI_DT_RELR") {
+                fix.push_str("\nFor GLIBC_ABI_DT_RELR alone: relink without packed relocations: RUSTFLAGS='-C link-arg=-Wl,-z,nopack-relative-relocs' (or LDFLAGS=-Wl,-z,nopack-relative-relocs).");
+            }
+            fix
+        },
     })
 }
 
