@@ -135,6 +135,15 @@ pub const CAUSES: &[Cause] = &[
         sources: &[FC_GUIDE, LAMBDA_TROUBLE],
     },
     Cause {
+        id: "not-an-executable",
+        title: "The start file is a library, not a program",
+        kind: CauseKind::Package,
+        summary: "The start command points at a shared library (.so) or object file. The kernel can map it but it has \
+                  no usable entry point: it crashes at once.",
+        fix: "Point the start command at the program your build produced, not at a library.",
+        sources: &["https://man7.org/linux/man-pages/man5/elf.5.html"],
+    },
+    Cause {
         id: "lfs-pointer",
         title: "A file is a Git LFS pointer",
         kind: CauseKind::Package,

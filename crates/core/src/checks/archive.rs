@@ -116,6 +116,8 @@ fn unsafe_reason(name: &str, host_windows: bool) -> Option<&'static str> {
         Some("backslash separators (Windows PowerShell 5.1 Compress-Archive): most extractors create one file literally named so")
     } else if name.contains('\0') {
         Some("a NUL byte")
+    } else if name.split('/').any(|c| c.len() > 255) || name.len() > 4096 {
+        Some("a name longer than Linux allows (255 bytes per component, 4096 in all)")
     } else {
         None
     }
@@ -125,8 +127,15 @@ fn unsafe_reason(name: &str, host_windows: bool) -> Option<&'static str> {
 pub(crate) fn check_layout(ctx: &Ctx<'_>, duplicates: &[String], total_bytes: u64) -> Vec<Finding> {
     let p = ctx.profile;
     let mut out = Vec::new();
-    let unsafe_entries: Vec<(&super::Entry, &str)> =
-        ctx.entries.iter().filter_map(|e| unsafe_reason(&e.name, e.host.is_windows_like()).map(|r| (e, r))).collect();
+    let unsafe_entries: Vec<(&super::Entry, &str)> = ctx
+        .entries
+        .iter()
+        .filter_map(|e| {
+            let special = (e.entry_type == super::EntryType::Special)
+                .then_some("a FIFO, device or socket: extractors fail or hang on it");
+            special.or_else(|| unsafe_reason(&e.name, e.host.is_windows_like())).map(|r| (e, r))
+        })
+        .collect();
     if !unsafe_entries.is_empty() {
         out.push(Finding {
             id: "unsafe-path",
@@ -293,6 +302,18 @@ mod tests {
             assert!(ids.contains(&id), "{id} in {ids:?}");
         }
         assert_eq!(errors(&i), ["unsafe-path"]);
+    }
+
+    #[test]
+    fn special_files_and_long_names() {
+        let fifo = ZipBuilder::new()
+            .unix_file("bootstrap", 0o755, SCRIPT)
+            .raw_entry(b"pipe", b"", 3, 0o010600 << 16, 0, 0)
+            .finish();
+        assert_eq!(errors(&run(fifo, "aliyun-fc", "")), ["unsafe-path"]);
+        let long =
+            ZipBuilder::new().unix_file("bootstrap", 0o755, SCRIPT).unix_file(&"x".repeat(300), 0o644, b"").finish();
+        assert_eq!(errors(&run(long, "aliyun-fc", "")), ["unsafe-path"]);
     }
 
     #[test]

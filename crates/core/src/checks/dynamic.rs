@@ -324,9 +324,38 @@ fn relative_from(from: &str, to_dir: &str) -> String {
     parts.join("/")
 }
 
-/// The profile's view of one ELF: all three checks.
+/// A shared library executed as the entry: the kernel maps it, jumps nowhere useful, and it crashes.
+fn check_not_a_program(ctx: &Ctx<'_>, entry: &Entry, needs: &ElfNeeds, target: Option<&Target>) -> Option<Finding> {
+    let target = target?;
+    if !needs.is_shared_library {
+        return None;
+    }
+    Some(Finding {
+        id: "not-an-executable",
+        severity: Severity::Error,
+        path: Some(entry.path().to_string()),
+        title: format!("{} is a shared library, not a program", entry.path()),
+        evidence: vec!["ELF e_type ET_DYN with no PT_INTERP and no DF_1_PIE flag: a .so, not an executable".into()],
+        platform_message: Some(platform_says(
+            ctx.profile,
+            StartFailure::Exit { status: 139, log: "Segmentation fault (core dumped)" },
+            &target.platform_path,
+            &target.command,
+        )),
+        explanation:
+            "The start command points at a library (a .so renamed, or the wrong build output). Executed, it has \
+                      no usable entry point and crashes at once."
+                .into(),
+        fix:
+            "Point the start command at the program the build produced (e.g. target/release/<name>, not lib<name>.so)."
+                .into(),
+    })
+}
+
+/// The profile's view of one ELF: all its checks.
 pub(crate) fn check_elf(ctx: &Ctx<'_>, entry: &Entry, needs: &ElfNeeds, target: Option<&Target>) -> Vec<Finding> {
     let mut out = Vec::new();
+    out.extend(check_not_a_program(ctx, entry, needs, target));
     out.extend(check_interpreter(ctx, entry, needs, target));
     out.extend(check_versions(ctx, entry, needs, target));
     out.extend(check_libraries(ctx, entry, needs, target));
@@ -439,6 +468,17 @@ mod tests {
             .unix_file("app", 0o755, &bin)
             .unix_file("deps/libfoo.so.2", 0o644, b"x");
         assert!(ids(&run(zip.finish(), "aws-lambda-al2023", "")).is_empty());
+    }
+
+    #[test]
+    fn a_shared_library_as_entry_fires() {
+        let lib = elf(None, &["libc.so.6"], None, &[], 3);
+        assert_eq!(errors(&run(bootstrap(&lib).finish(), "aws-lambda-al2023", "")), ["not-an-executable"]);
+        let zip = ZipBuilder::new()
+            .unix_file("bootstrap", 0o755, b"#!/bin/sh\n")
+            .unix_file("lib/libx.so", 0o644, &lib)
+            .finish();
+        assert!(ids(&run(zip, "aws-lambda-al2023", "")).is_empty(), "libraries elsewhere are fine");
     }
 
     #[test]

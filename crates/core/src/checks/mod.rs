@@ -173,6 +173,7 @@ pub const CHECK_IDS: &[&str] = &[
     "lfs-pointer",
     "readonly-filesystem",
     "command-not-found",
+    "not-an-executable",
 ];
 
 /// Most entries whose first bytes are read beyond the targets (each costs a decompressor start).

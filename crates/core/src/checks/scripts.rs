@@ -161,6 +161,20 @@ pub(crate) fn check_interpreter(ctx: &Ctx<'_>, target: &Target, entry: &Entry, s
     if script.first_line_crlf || !script.has_shebang {
         return None; // crlf-shebang / shebang-missing say it better
     }
+    if script.first_line.len() > 127 {
+        return Some(Finding {
+            id: "shebang-interpreter-missing",
+            severity: Severity::Warning,
+            path: Some(entry.path().to_string()),
+            title: format!("{}'s #! line is {} bytes long", entry.path(), script.first_line.len()),
+            evidence: vec![format!("first line: {}", script.first_line)],
+            platform_message: None,
+            explanation: "Linux before 5.1 reads only the first 127 bytes of a #! line (later kernels 255): a longer \
+                          interpreter path is cut and not found."
+                .into(),
+            fix: "Use a short interpreter path (#!/bin/sh) and exec the long one from the script's body.".into(),
+        });
+    }
     let line = script.first_line.trim_start_matches("#!").trim();
     let (program, rest) = line.split_once([' ', '\t']).map(|(p, r)| (p, r.trim())).unwrap_or((line, ""));
     let profile = ctx.profile;
