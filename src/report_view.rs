@@ -229,7 +229,42 @@ fn platform_facts(props: &PlatformFactsProps) -> Html {
     let Some(p) = bootdoctor_core::profiles::profile(props.id) else { return Html::default() };
     let glibc_note = p.glibc_provenance.describe();
     let user_note = p.user_provenance.describe();
+    let limits: Vec<String> = p
+        .zipped_limits
+        .iter()
+        .map(|l| format!("zip ≤ {} MB{}: {}", l.bytes / 1_000_000, if l.hard { "" } else { " (this route)" }, l.note))
+        .chain(p.unzipped_limit.map(|l| format!("unzipped ≤ {} MB: {}", l.bytes / 1_000_000, l.note)))
+        .collect();
+    let facts: Vec<(&str, String, Option<String>)> = vec![
+        ("glibc", p.glibc.to_string(), Some(glibc_note.clone())),
+        ("libstdc++", format!("GLIBCXX_{}, CXXABI_{}", p.glibcxx, p.cxxabi), Some(p.libstdcxx_provenance.describe())),
+        ("loaders", p.loaders.join(", "), None),
+        ("interpreters", p.interpreters.join(", "), None),
+        ("libraries", format!("glibc core, {}", p.libraries.join(", ")), Some(p.library_provenance.describe())),
+        (
+            "port",
+            match (p.port, p.port_env) {
+                (Some(n), Some(v)) => format!("{n} (${v})"),
+                (Some(n), None) => n.to_string(),
+                (None, Some(v)) => format!("assigned in ${v}"),
+                (None, None) => "none: polls the runtime API".into(),
+            },
+            None,
+        ),
+        (
+            "code directory",
+            format!("{}{}", p.code_dir, if p.code_dir_writable { "" } else { " (read-only; only /tmp is writable)" }),
+            None,
+        ),
+        ("user", if p.runs_as_root { "root".into() } else { "a non-root user".into() }, Some(user_note.clone())),
+        (
+            "size limits",
+            if limits.is_empty() { "none documented for source packages".into() } else { limits.join(" · ") },
+            None,
+        ),
+    ];
     html! {
+        <>
         <p class="platform-facts">
             <span class="label">{ "Image" }</span>
             { format!("{}, {}, {} {}", p.image, p.arch_label, p.libc, p.glibc) }
@@ -239,5 +274,21 @@ fn platform_facts(props: &PlatformFactsProps) -> Html {
             { format!(" · runs as {}", if p.runs_as_root { "root" } else { "a non-root user" }) }
             <span class="muted">{ format!(" ({user_note})") }</span>
         </p>
+        <details class="platform-details">
+            <summary>{ "Everything Bootdoctor assumes about this platform" }</summary>
+            <dl>
+                { for facts.into_iter().map(|(k, v, note)| html! {
+                    <>
+                        <dt>{ k }</dt>
+                        <dd>{ v }{ note.map(|n| html! { <span class="muted">{ format!(" ({n})") }</span> }).unwrap_or_default() }</dd>
+                    </>
+                }) }
+                <dt>{ "sources" }</dt>
+                <dd><ul>{ for p.sources.iter().map(|src| html! {
+                    <li><a href={src.url} rel="noreferrer noopener" target="_blank">{ src.title }</a></li>
+                }) }</ul></dd>
+            </dl>
+        </details>
+        </>
     }
 }

@@ -231,6 +231,10 @@ test('corpus: a Go binary built for macOS, with the error FC printed', { skip: C
   await page.fill('textarea[name=error]', "/var/task/bootstrap: /lib64/libc.so.6: version `GLIBC_ABI_DT_RELR' not found (required by /var/task/bootstrap)");
   await page.waitForSelector('[data-finding-id="glibc-too-new"]');
   assert.match(await page.textContent('[data-finding-id="glibc-too-new"]'), /GLIBC_ABI_DT_RELR/);
+  await page.click('.platform-details summary');
+  const facts = await page.textContent('.platform-details');
+  assert.match(facts, /libstdc\+\+\s*GLIBCXX_3\.4\.29/);
+  assert.match(facts, /derived: Amazon Linux 2023 ships GCC 11/);
   await page.screenshot({ path: join(shots, '09-corpus-relr.png'), fullPage: true });
   assert.deepEqual(errors, []);
   await context.close();
