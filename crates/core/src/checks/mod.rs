@@ -299,7 +299,8 @@ fn zipper_fingerprint(entries: &[Entry]) -> String {
 const SOURCE_BYTES: usize = 256 * 1024;
 
 /// Reads the code the entry runs — start scripts, the files their commands name, the start command
-/// itself — and the entry binaries, for the server checks.
+/// itself — and the entry binaries (reusing `runtime_api`, what the ELF pass already learned), for the
+/// server checks.
 fn gather_server_evidence<R: Read + Seek>(
     package: &mut Package<R>,
     entries: &[Entry],
@@ -307,6 +308,7 @@ fn gather_server_evidence<R: Read + Seek>(
     kinds: &HashMap<usize, FileKind>,
     profile: &Profile,
     targets: &[Target],
+    runtime_api: &HashMap<usize, bool>,
 ) -> server::ServerEvidence {
     let mut evidence = server::ServerEvidence {
         web_adapter: entries.iter().any(|e| e.path().contains("lambda-adapter")),
@@ -325,10 +327,12 @@ fn gather_server_evidence<R: Read + Seek>(
         seen.push(i);
         match kinds.get(&i) {
             Some(FileKind::Elf(_)) if t.role == TargetRole::Exec => {
-                if let Ok(bytes) = package.read_prefix(i, MAX_ELF_BYTES) {
-                    if server::is_runtime_api_client(&bytes) {
-                        evidence.runtime_api_clients.push(entries[i].path().to_string());
-                    }
+                let is_client = match runtime_api.get(&i) {
+                    Some(&known) => known,
+                    None => package.read_prefix(i, MAX_ELF_BYTES).is_ok_and(|b| server::is_runtime_api_client(&b)),
+                };
+                if is_client {
+                    evidence.runtime_api_clients.push(entries[i].path().to_string());
                 }
             }
             Some(FileKind::Elf(_) | FileKind::MachO { .. } | FileKind::MachOUniversal { .. } | FileKind::Pe { .. }) => {
@@ -439,6 +443,7 @@ pub fn inspect<R: Read + Seek>(
     let elf_objects = deep.len();
     deep.sort_by_key(|i| (!target_indices.contains(i), entries[*i].size));
     let mut budget = DEEP_BYTES_BUDGET;
+    let mut runtime_api: HashMap<usize, bool> = HashMap::new();
     for i in deep {
         let is_target = target_indices.contains(&i);
         if !is_target {
@@ -447,7 +452,15 @@ pub fn inspect<R: Read + Seek>(
             }
             budget -= entries[i].size;
         }
-        if let Ok(n) = read_needs(|len| package.read_prefix(i, len.min(MAX_ELF_BYTES))) {
+        if is_target {
+            // The entry binary is read whole once: for its load-time needs and for the runtime-API
+            // client fingerprint the server checks look for.
+            let Ok(whole) = package.read_prefix(i, MAX_ELF_BYTES) else { continue };
+            runtime_api.insert(i, server::is_runtime_api_client(&whole));
+            if let Ok(n) = read_needs(|len| Ok(whole[..len.min(whole.len())].to_vec())) {
+                needs.insert(i, n);
+            }
+        } else if let Ok(n) = read_needs(|len| package.read_prefix(i, len.min(MAX_ELF_BYTES))) {
             needs.insert(i, n);
         }
     }
@@ -496,7 +509,7 @@ pub fn inspect<R: Read + Seek>(
         }
     }
 
-    let server_evidence = gather_server_evidence(package, &entries, &by_path, &kinds, profile, &targets);
+    let server_evidence = gather_server_evidence(package, &entries, &by_path, &kinds, profile, &targets, &runtime_api);
     let mut manifests = deps::Manifests::default();
     for name in ["requirements.txt", "package.json", "composer.json", "pyproject.toml", "Gemfile"] {
         let Some(&i) = by_path.get(name) else { continue };
