@@ -399,9 +399,10 @@ pub(crate) fn check_environment(ctx: &Ctx<'_>, evidence: &ServerEvidence) -> Vec
     out
 }
 
-/// Bytes of a program that mark a Lambda runtime API client.
+/// Bytes of a program that mark a runtime API client (AWS Lambda's or Tencent SCF's).
 pub(crate) fn is_runtime_api_client(bytes: &[u8]) -> bool {
-    let needles: [&[u8]; 2] = [b"AWS_LAMBDA_RUNTIME_API", b"/2018-06-01/runtime/invocation/next"];
+    let needles: [&[u8]; 4] =
+        [b"AWS_LAMBDA_RUNTIME_API", b"/2018-06-01/runtime/invocation/next", b"SCF_RUNTIME_API", b"/runtime/init/ready"];
     needles.iter().any(|n| bytes.windows(n.len()).any(|w| w == *n))
 }
 
@@ -494,10 +495,9 @@ pub(crate) fn check_server(ctx: &Ctx<'_>, evidence: &ServerEvidence) -> Vec<Find
                 let mut ev: Vec<String> =
                     evidence.handlers.iter().take(3).map(|(f, n, t)| format!("{f}:{n}: {t}")).collect();
                 ev.extend(
-                    evidence
-                        .runtime_api_clients
-                        .iter()
-                        .map(|b| format!("{b} contains the AWS Lambda runtime API client (AWS_LAMBDA_RUNTIME_API)")),
+                    evidence.runtime_api_clients.iter().map(|b| {
+                        format!("{b} contains a runtime API client (AWS_LAMBDA_RUNTIME_API / SCF_RUNTIME_API)")
+                    }),
                 );
                 ev.push("no listen call found in the code the entry runs".into());
                 let path = evidence
@@ -523,8 +523,15 @@ pub(crate) fn check_server(ctx: &Ctx<'_>, evidence: &ServerEvidence) -> Vec<Find
             }
         }
         ServerContract::RuntimeApi => {
-            if !evidence.listens.is_empty() && !evidence.web_adapter && evidence.runtime_api_clients.is_empty() {
+            let lambda = p.vendor == "aws";
+            let serves = !evidence.listens.is_empty();
+            let adapted = lambda && evidence.web_adapter;
+            if serves && !adapted && evidence.runtime_api_clients.is_empty() {
                 let l = &evidence.listens[0];
+                let mut ev = vec![quote(l)];
+                if lambda {
+                    ev.push("no Lambda Web Adapter (extensions/lambda-adapter) in the package".into());
+                }
                 out.push(Finding {
                     id: "not-a-server",
                     severity: Severity::Warning,
@@ -533,15 +540,47 @@ pub(crate) fn check_server(ctx: &Ctx<'_>, evidence: &ServerEvidence) -> Vec<Find
                         "{} starts an HTTP server, but {} custom runtimes poll the runtime API",
                         l.path, p.name
                     ),
-                    evidence: vec![quote(l), "no Lambda Web Adapter (extensions/lambda-adapter) in the package".into()],
-                    platform_message: Some(
-                        "INIT_REPORT Init Duration: … Status: timeout — Sandbox.Timedout / Task timed out".into(),
-                    ),
-                    explanation: "A Lambda bootstrap must fetch events from the runtime API; an HTTP server waits for \
-                                  requests that never come."
+                    evidence: ev,
+                    platform_message: Some(if lambda {
+                        "INIT_REPORT Init Duration: … Status: timeout — Sandbox.Timedout / Task timed out".into()
+                    } else {
+                        "450 InitContainerTimeout / 433 TimeLimitReached".into()
+                    }),
+                    explanation: "A custom runtime must fetch events from the platform's runtime API; an HTTP server \
+                                  waits for requests that never come."
                         .into(),
-                    fix: "Add the Lambda Web Adapter layer (AWS_LWA_PORT) or use the language's runtime client \
-                          (lambda_runtime, aws-lambda-go, awslambdaric)."
+                    fix: if lambda {
+                        "Add the Lambda Web Adapter layer (AWS_LWA_PORT) or use the language's runtime client \
+                         (lambda_runtime, aws-lambda-go, awslambdaric)."
+                            .into()
+                    } else {
+                        "Use an SCF web function (scf_bootstrap) for an HTTP server, or implement the runtime API loop."
+                            .into()
+                    },
+                });
+            }
+            // SCF's custom runtime must report readiness before it gets events.
+            let reports_ready = !evidence.runtime_api_clients.is_empty()
+                || evidence
+                    .sources
+                    .iter()
+                    .any(|(_, t)| t.contains("SCF_RUNTIME_API") || t.contains("/runtime/init/ready"));
+            if p.vendor == "tencent" && !evidence.sources.is_empty() && evidence.listens.is_empty() && !reports_ready {
+                let read: Vec<&str> = evidence.sources.iter().map(|(path, _)| path.as_str()).collect();
+                out.push(Finding {
+                    id: "not-a-server",
+                    severity: Severity::Warning,
+                    path: read.first().map(|p| p.to_string()),
+                    title: "The bootstrap never reports ready to SCF's runtime API".into(),
+                    evidence: vec![
+                        format!("read {}: no mention of SCF_RUNTIME_API or /runtime/init/ready", read.join(", ")),
+                    ],
+                    platform_message: Some("450 InitContainerTimeout (initialization never completes)".into()),
+                    explanation: "An SCF custom runtime must POST to http://$SCF_RUNTIME_API:$SCF_RUNTIME_API_PORT/runtime/init/ready \
+                                  after initialising, then long-poll /runtime/invocation/next. Without it the platform \
+                                  waits until the initialization timeout."
+                        .into(),
+                    fix: "curl -d ' ' -X POST \"http://$SCF_RUNTIME_API:$SCF_RUNTIME_API_PORT/runtime/init/ready\"   # in the bootstrap, after start-up"
                         .into(),
                 });
             }
@@ -697,6 +736,21 @@ mod tests {
             .unix_file("app.py", 0o644, b"app.run(host='0.0.0.0', port=8080)\n")
             .finish();
         assert_eq!(ids(&run(lambda, "aws-lambda-al2023", "")), ["not-a-server"]);
+    }
+
+    #[test]
+    fn scf_custom_runtime_must_report_ready() {
+        let silent =
+            ZipBuilder::new().unix_file("bootstrap", 0o755, b"#!/bin/bash\nwhile true; do sleep 1; done\n").finish();
+        assert_eq!(ids(&run(silent, "tencent-scf", "")), ["not-a-server"]);
+        let ready = ZipBuilder::new()
+            .unix_file(
+                "bootstrap",
+                0o755,
+                b"#!/bin/bash\ncurl -d ' ' -X POST \"http://$SCF_RUNTIME_API:$SCF_RUNTIME_API_PORT/runtime/init/ready\"\n",
+            )
+            .finish();
+        assert!(ids(&run(ready, "tencent-scf", "")).is_empty());
     }
 
     #[test]
