@@ -194,6 +194,8 @@ pub struct Entry {
     pub method: u16,
     /// Encrypted (ZipCrypto or AES).
     pub encrypted: bool,
+    /// The stored name is not valid UTF-8 (a Windows code page such as GBK or Shift-JIS).
+    pub name_not_utf8: bool,
 }
 
 impl Entry {
@@ -337,6 +339,7 @@ impl<R: Read + Seek> Package<R> {
         let mut entries = Vec::with_capacity(archive.len());
         for index in 0..archive.len() {
             let meta = archive.by_index_data(index).map_err(|e| PackageError::Damaged { detail: e.to_string() })?;
+            let name_not_utf8 = std::str::from_utf8(meta.name_raw()).is_err();
             let mut name = String::from_utf8_lossy(meta.name_raw()).into_owned();
             if name.len() > limits.max_name_bytes {
                 let mut cut = limits.max_name_bytes;
@@ -372,6 +375,7 @@ impl<R: Read + Seek> Package<R> {
                 compressed_size: meta.compressed_size(),
                 method: compression_number(meta.compression()),
                 encrypted: meta.encrypted(),
+                name_not_utf8,
             });
         }
         Ok(Package { archive, entries, duplicates, limits, total_bytes, bytes_sniffed: 0 })

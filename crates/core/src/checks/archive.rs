@@ -157,6 +157,22 @@ pub(crate) fn check_layout(ctx: &Ctx<'_>, duplicates: &[String], total_bytes: u6
                 .into(),
         });
     }
+    let garbled: Vec<&super::Entry> = ctx.entries.iter().filter(|e| e.name_not_utf8).collect();
+    if !garbled.is_empty() {
+        out.push(Finding {
+            id: "unsafe-path",
+            severity: Severity::Warning,
+            path: Some(garbled[0].name.clone()),
+            title: format!("{} entr{} named in a Windows code page, not UTF-8", garbled.len(), if garbled.len() == 1 { "y is" } else { "ies are" }),
+            evidence: garbled.iter().take(NAMED).map(|e| format!("{:?}: not valid UTF-8 ({})", e.name, e.host.describe())).collect(),
+            platform_message: None,
+            explanation: "Windows zippers write names in the system code page (GBK, Shift-JIS) without the UTF-8 flag; \
+                          Linux extractors decode them differently, so the files get other, garbled names. It matters \
+                          when your code opens them by name."
+                .into(),
+            fix: "Use ASCII file names, or zip with a tool that writes UTF-8 names (7-Zip: -mcu=on; Info-ZIP 3 on Linux).".into(),
+        });
+    }
     if !duplicates.is_empty() {
         out.push(Finding {
             id: "duplicate-entry",
@@ -262,7 +278,7 @@ pub(crate) fn check_layout(ctx: &Ctx<'_>, duplicates: &[String], total_bytes: u6
 
 #[cfg(test)]
 mod tests {
-    use crate::checks::test_support::{errors, run};
+    use crate::checks::test_support::{errors, ids, run};
     use crate::synth::ZipBuilder;
 
     const SCRIPT: &[u8] = b"#!/bin/sh\nexec ./main\n";
@@ -314,6 +330,13 @@ mod tests {
         let long =
             ZipBuilder::new().unix_file("bootstrap", 0o755, SCRIPT).unix_file(&"x".repeat(300), 0o644, b"").finish();
         assert_eq!(errors(&run(long, "aliyun-fc", "")), ["unsafe-path"]);
+        let gbk = ZipBuilder::new()
+            .unix_file("bootstrap", 0o755, SCRIPT)
+            .raw_entry(b"\xd6\xd0\xce\xc4.txt", b"", 0, 0x20, 0, 0)
+            .finish();
+        let i = run(gbk, "aliyun-fc", "");
+        assert!(errors(&i).is_empty(), "a garbled data file name is a warning");
+        assert_eq!(ids(&i), ["unsafe-path"]);
     }
 
     #[test]
