@@ -209,6 +209,64 @@ fn check_python_abi(ctx: &Ctx<'_>, python: Option<&(String, String)>) -> Option<
     })
 }
 
+/// The (os, arch) a native library inside a jar is for, from its path
+/// (`META-INF/native/libnetty_transport_native_epoll_x86_64.so`, `org/sqlite/native/Mac/aarch64/…`).
+fn jar_native_platform(name: &str) -> (&'static str, &'static str) {
+    let lower = name.to_ascii_lowercase();
+    let os =
+        if lower.ends_with(".dll") || lower.contains("windows") || lower.contains("win32") || lower.contains("/win") {
+            "windows"
+        } else if lower.ends_with(".dylib")
+            || lower.ends_with(".jnilib")
+            || ["osx", "darwin", "/mac/", "macos"].iter().any(|t| lower.contains(t))
+        {
+            "macos"
+        } else {
+            "linux"
+        };
+    let arch = if ["aarch64", "arm64"].iter().any(|t| lower.contains(t)) {
+        "aarch64"
+    } else if ["x86_64", "amd64", "x64"].iter().any(|t| lower.contains(t)) {
+        "x86_64"
+    } else {
+        "unknown"
+    };
+    (os, arch)
+}
+
+/// Jars whose native libraries exist only for other platforms (`UnsatisfiedLinkError` when loaded).
+pub(crate) fn check_jar_natives(ctx: &Ctx<'_>, jars: &[(String, Vec<String>)]) -> Vec<Finding> {
+    let want = match ctx.profile.arch {
+        Arch::Arm64 => "aarch64",
+        _ => "x86_64",
+    };
+    jars.iter()
+        .filter(|(_, natives)| !natives.is_empty())
+        .filter(|(_, natives)| {
+            !natives.iter().any(|n| matches!(jar_native_platform(n), ("linux", a) if a == want || a == "unknown"))
+        })
+        .map(|(jar, natives)| Finding {
+            id: "native-addon-wrong-platform",
+            severity: Severity::Warning,
+            path: Some(jar.clone()),
+            title: format!("{jar} carries native libraries, none for linux-{want}"),
+            evidence: natives
+                .iter()
+                .take(6)
+                .map(|n| {
+                    let (os, arch) = jar_native_platform(n);
+                    format!("{n} ({os}, {arch})")
+                })
+                .collect(),
+            platform_message: Some("java.lang.UnsatisfiedLinkError: no … in java.library.path".into()),
+            explanation: "The library's Java code loads its native part for the platform it runs on; this jar only \
+                          brings builds for other systems."
+                .into(),
+            fix: format!("Add the Linux classifier of the dependency (e.g. netty-transport-native-epoll:linux-{want}), or a jar that bundles all platforms."),
+        })
+        .collect()
+}
+
 /// All `native-addon-wrong-platform` findings.
 pub(crate) fn check_addons(
     ctx: &Ctx<'_>,
@@ -492,6 +550,33 @@ mod tests {
             .unix_file("pydantic_core/_pydantic_core.cpython-310-x86_64-linux-gnu.so", 0o644, b"\x7fELF")
             .finish();
         assert!(!ids(&run(zip, "aliyun-fc", "")).contains(&"native-addon-wrong-platform"));
+    }
+
+    #[test]
+    fn jar_natives_need_a_linux_build() {
+        let mac_only = ZipBuilder::new()
+            .unix_file("META-INF/native/libnetty_transport_native_kqueue_aarch_64.jnilib", 0o644, b"x")
+            .finish();
+        let both = ZipBuilder::new()
+            .unix_file("META-INF/native/libnetty_transport_native_kqueue_aarch_64.jnilib", 0o644, b"x")
+            .unix_file("META-INF/native/libnetty_transport_native_epoll_x86_64.so", 0o644, b"x")
+            .finish();
+        let zip = |jar: &[u8]| {
+            ZipBuilder::new()
+                .unix_file("bootstrap", 0o755, b"#!/bin/sh\nexec java -jar app.jar\n")
+                .unix_file("lib/netty.jar", 0o644, jar)
+                .finish()
+        };
+        let i = run(zip(&mac_only), "aliyun-fc", "");
+        assert!(
+            i.findings
+                .iter()
+                .any(|f| f.id == "native-addon-wrong-platform" && f.path.as_deref() == Some("lib/netty.jar")),
+            "{:?}",
+            ids(&i)
+        );
+        let i = run(zip(&both), "aliyun-fc", "");
+        assert!(!ids(&i).contains(&"native-addon-wrong-platform"));
     }
 
     #[test]

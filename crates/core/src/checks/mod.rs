@@ -179,7 +179,10 @@ pub const CHECK_IDS: &[&str] = &[
 /// Most entries whose first bytes are read beyond the targets (each costs a decompressor start).
 pub const SNIFF_BUDGET: usize = 2000;
 
-/// Most metadata files (package.json of platform packages, wheel WHEEL files) read.
+/// Largest jar opened to look for native libraries inside it.
+const JAR_BYTES: u64 = 32 << 20;
+
+/// Most metadata files (package.json of platform packages, wheel WHEEL files, jars) read.
 pub const METADATA_BUDGET: usize = 500;
 
 /// Most decompressed bytes spent reading the dynamic structures of ELF objects that are not
@@ -509,6 +512,19 @@ pub fn inspect<R: Read + Seek>(
         }
     }
 
+    // Native libraries inside jars (one level deep, bounded): Java loads them by platform.
+    let mut jar_natives: Vec<(String, Vec<String>)> = Vec::new();
+    for e in entries.iter().filter(|e| e.path().ends_with(".jar") && e.size <= JAR_BYTES).take(METADATA_BUDGET) {
+        let Ok(bytes) = package.read_prefix(e.index, JAR_BYTES as usize) else { continue };
+        let Ok(jar) = Package::open(std::io::Cursor::new(bytes), crate::archive::Limits::default()) else { continue };
+        let natives: Vec<String> = jar
+            .entries()
+            .iter()
+            .map(|j| j.path().to_string())
+            .filter(|n| addons::is_native_module(n) || n.ends_with(".jnilib"))
+            .collect();
+        jar_natives.push((e.path().to_string(), natives));
+    }
     let server_evidence = gather_server_evidence(package, &entries, &by_path, &kinds, profile, &targets, &runtime_api);
     let mut manifests = deps::Manifests::default();
     for name in ["requirements.txt", "package.json", "composer.json", "pyproject.toml", "Gemfile"] {
@@ -580,6 +596,7 @@ pub fn inspect<R: Read + Seek>(
     findings.extend(permissions::check_readable(&ctx, &read_targets, &exec_targets));
     findings.extend(archive::check_archive(&ctx));
     findings.extend(archive::check_layout(&ctx, package.duplicates(), package.total_bytes()));
+    findings.extend(addons::check_jar_natives(&ctx, &jar_natives));
     let python = targets
         .iter()
         .map(|t| t.command.as_str())
