@@ -301,6 +301,49 @@ fn zipper_fingerprint(entries: &[Entry]) -> String {
 /// Most bytes of one source file read to find listen calls.
 const SOURCE_BYTES: usize = 256 * 1024;
 
+/// What a Spring Boot jar listens on: `-Dserver.port` / `--server.port` in the command, else
+/// `server.port` in its application.properties, else Spring's default 8080.
+fn spring_listen(jar_path: &str, bytes: &[u8], command: &str, evidence: &mut server::ServerEvidence) {
+    let Ok(mut jar) = Package::open(std::io::Cursor::new(bytes), crate::archive::Limits::default()) else { return };
+    let is_boot = jar.entries().iter().any(|e| e.path().starts_with("BOOT-INF/"));
+    let properties = jar
+        .entries()
+        .iter()
+        .find(|e| e.path().ends_with("application.properties"))
+        .map(|e| (e.index, e.path().to_string()));
+    let from_command = command.split_whitespace().find_map(|w| {
+        w.strip_prefix("-Dserver.port=")
+            .or_else(|| w.strip_prefix("--server.port="))
+            .and_then(|p| p.parse::<u16>().ok())
+    });
+    let (text, port) = if let Some(port) = from_command {
+        (command.to_string(), Some(server::Port::Fixed { port, default_of: None }))
+    } else if let Some((index, path)) = properties {
+        let text =
+            jar.read_prefix(index, 64 * 1024).map(|b| String::from_utf8_lossy(&b).into_owned()).unwrap_or_default();
+        if let Some(line) = text.lines().find(|l| l.trim_start().starts_with("server.port")) {
+            server::scan_source(&format!("{jar_path}!/{path}"), line, evidence);
+            return;
+        }
+        (format!("{jar_path}!/{path} sets no server.port"), is_boot.then(spring_default))
+    } else {
+        (format!("{jar_path}: a Spring Boot jar without server.port"), is_boot.then(spring_default))
+    };
+    if let Some(port) = port {
+        evidence.listens.push(server::Listen {
+            path: jar_path.to_string(),
+            line: 0,
+            text,
+            host: server::Host::All,
+            port,
+        });
+    }
+}
+
+fn spring_default() -> server::Port {
+    server::Port::Fixed { port: 8080, default_of: Some("Spring Boot (default server.port 8080)") }
+}
+
 /// Reads the code the entry runs — start scripts, the files their commands name, the start command
 /// itself — and the entry binaries (reusing `runtime_api`, what the ELF pass already learned), for the
 /// server checks.
@@ -339,6 +382,13 @@ fn gather_server_evidence<R: Read + Seek>(
                 }
             }
             Some(FileKind::Elf(_) | FileKind::MachO { .. } | FileKind::MachOUniversal { .. } | FileKind::Pe { .. }) => {
+            }
+            Some(FileKind::Zip) if matches!(&t.role, TargetRole::Read { by } if by == "java") => {
+                if entries[i].size <= JAR_BYTES {
+                    if let Ok(bytes) = package.read_prefix(i, JAR_BYTES as usize) {
+                        spring_listen(entries[i].path(), &bytes, &t.command, &mut evidence);
+                    }
+                }
             }
             _ => {
                 let Ok(bytes) = package.read_prefix(i, SOURCE_BYTES) else { continue };

@@ -724,6 +724,22 @@ mod tests {
     }
 
     #[test]
+    fn spring_boot_ports() {
+        let jar = ZipBuilder::new()
+            .unix_file("BOOT-INF/classes/application.properties", 0o644, b"spring.application.name=demo\n")
+            .finish();
+        let zip = |jar: &[u8]| ZipBuilder::new().unix_file("target/app.jar", 0o644, jar).finish();
+        let i = run(zip(&jar), "aliyun-fc", "java -jar target/app.jar");
+        let f = i.findings.iter().find(|f| f.id == "listen-wrong-port").expect("Spring's default 8080");
+        assert!(f.evidence.iter().any(|e| e.contains("Spring Boot (default server.port 8080)")), "{:?}", f.evidence);
+        assert!(ids(&run(zip(&jar), "aliyun-fc", "java -Dserver.port=9000 -jar target/app.jar")).is_empty());
+        let configured = ZipBuilder::new()
+            .unix_file("BOOT-INF/classes/application.properties", 0o644, b"server.port=9000\n")
+            .finish();
+        assert!(ids(&run(zip(&configured), "aliyun-fc", "java -jar target/app.jar")).is_empty());
+    }
+
+    #[test]
     fn event_handlers_are_not_servers() {
         let zip = fc_package(
             "#!/bin/bash\nexec python3 index.py\n",
