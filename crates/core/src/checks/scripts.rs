@@ -153,6 +153,11 @@ pub(crate) fn check_exec_script(ctx: &Ctx<'_>, target: &Target, entry: &Entry, k
     out
 }
 
+/// `/usr/bin/python3.11` → `python`: the command a path names, without version digits.
+fn base_name(path: &str) -> String {
+    path.rsplit('/').next().unwrap_or(path).chars().take_while(|c| c.is_ascii_alphabetic()).collect()
+}
+
 /// Paths that only exist on a developer's machine.
 const BUILD_MACHINE_PREFIXES: &[&str] = &["/usr/local/", "/opt/homebrew/", "/home/", "/Users/", "/nix/", "/root/"];
 
@@ -207,6 +212,12 @@ pub(crate) fn check_interpreter(ctx: &Ctx<'_>, target: &Target, entry: &Entry, s
         }
     } else if known(program) || in_package(program) {
         return None;
+    } else if profile.absent_commands.contains(&base_name(program).as_str()) {
+        (
+            Severity::Error,
+            format!("{} is an OS-only image: it has no {program}", profile.image),
+            format!("{}: {program}: bad interpreter: No such file or directory", target.platform_path),
+        )
     } else if BUILD_MACHINE_PREFIXES.iter().any(|p| program.starts_with(p)) {
         (
             Severity::Error,
@@ -344,6 +355,13 @@ mod tests {
         let i = run(one(b"#!/usr/bin/env node\n"), "aliyun-fc", "");
         assert_eq!(ids(&i), ["shebang-interpreter-missing"]);
         assert!(errors(&i).is_empty(), "unknown on FC: a warning");
+    }
+
+    #[test]
+    fn absolute_interpreters_absent_from_os_only_images() {
+        let i = run(one(b"#!/usr/bin/python\nprint(1)\n"), "aws-lambda-al2", "");
+        assert_eq!(errors(&i), ["shebang-interpreter-missing"]);
+        assert!(i.findings[0].evidence.iter().any(|e| e.contains("OS-only")));
     }
 
     #[test]
