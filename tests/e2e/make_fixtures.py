@@ -25,11 +25,11 @@ def write(out, name, entries):
 def main(out):
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
-    script = b"#!/bin/bash\nexec ./main\n"
+    script = b"#!/bin/bash\nexec ./app\n"
     # Windows Explorer-style: host 0, no attributes, and a CRLF script.
     write(out, "windows.zip", [("bootstrap", b"#!/usr/bin/env bash\r\nnode /code/index.js\r\n", {"host": 0, "dos_attrs": 0x20})])
     write(out, "nested.zip", [("myapp/", b"", {"mode": 0o040755}), ("myapp/bootstrap", script), ("myapp/index.js", b"//", {"mode": 0o100644})])
-    write(out, "good.zip", [("bootstrap", script), ("main.py", b"print(1)\n", {"mode": 0o100644})])
+    write(out, "good.zip", [("bootstrap", script), ("app", b"#!/bin/sh\necho hi\n")])
     # A Mach-O arm64 header as the bootstrap (GOOS=darwin GOARCH=arm64).
     macho = bytes([0xCF, 0xFA, 0xED, 0xFE, 0x0C, 0x00, 0x00, 0x01]) + bytes(56)
     write(out, "macho.zip", [("bootstrap", macho)])

@@ -308,6 +308,8 @@ pub struct Package<R: Read + Seek> {
     archive: zip::ZipArchive<R>,
     entries: Vec<Entry>,
     duplicates: Vec<String>,
+    prefix_bytes: u64,
+    trailing_bytes: u64,
     limits: Limits,
     total_bytes: u64,
     /// Bytes handed out by sniffs, for the "bytes read" figure.
@@ -327,7 +329,7 @@ impl<R: Read + Seek> Package<R> {
         if let Some(format) = sniff_other_format(&head[..head_len]) {
             return Err(PackageError::OtherFormat { format: format.into() });
         }
-        let duplicates = duplicate_names(&mut reader, total_bytes, limits.max_entries).unwrap_or_default();
+        let walk = walk_directory(&mut reader, total_bytes, limits.max_entries).unwrap_or_default();
         reader.seek(SeekFrom::Start(0)).map_err(io_damaged)?;
         let archive = zip::ZipArchive::new(reader).map_err(|e| classify_zip_error(e, &head[..head_len]))?;
         if archive.len() > limits.max_entries {
@@ -378,7 +380,17 @@ impl<R: Read + Seek> Package<R> {
                 name_not_utf8,
             });
         }
-        Ok(Package { archive, entries, duplicates, limits, total_bytes, bytes_sniffed: 0 })
+        let prefix_bytes = archive.offset();
+        Ok(Package {
+            archive,
+            entries,
+            duplicates: walk.duplicates,
+            prefix_bytes,
+            trailing_bytes: walk.trailing_bytes,
+            limits,
+            total_bytes,
+            bytes_sniffed: 0,
+        })
     }
 
     /// All entries, in central-directory order.
@@ -389,6 +401,16 @@ impl<R: Read + Seek> Package<R> {
     /// Names stored more than once in the central directory (a name-keyed listing shows only one).
     pub fn duplicates(&self) -> &[String] {
         &self.duplicates
+    }
+
+    /// Bytes before the first entry (a self-extractor stub or other prepended data).
+    pub fn prefix_bytes(&self) -> u64 {
+        self.prefix_bytes
+    }
+
+    /// Bytes after the end-of-central-directory record and its comment.
+    pub fn trailing_bytes(&self) -> u64 {
+        self.trailing_bytes
     }
 
     /// Size of the zip file itself.
@@ -425,10 +447,17 @@ impl<R: Read + Seek> Package<R> {
     }
 }
 
-/// Walks the central directory by hand, only to find names stored twice: readers keyed by name
+/// Walks the central directory by hand to find names stored twice: readers keyed by name
 /// (the zip crate's included) keep one copy and hide the others, and extractors disagree on which
 /// wins. `None` when the directory cannot be walked (zip64, damage): the zip reader reports those.
-fn duplicate_names<R: Read + Seek>(reader: &mut R, total: u64, max_entries: usize) -> Option<Vec<String>> {
+/// What the hand walk learns: names stored twice, and bytes after the end record (trailing junk).
+#[derive(Default)]
+struct DirectoryWalk {
+    duplicates: Vec<String>,
+    trailing_bytes: u64,
+}
+
+fn walk_directory<R: Read + Seek>(reader: &mut R, total: u64, max_entries: usize) -> Option<DirectoryWalk> {
     let tail_len = total.min(22 + 65_535);
     reader.seek(SeekFrom::Start(total - tail_len)).ok()?;
     let mut tail = vec![0u8; tail_len as usize];
@@ -439,6 +468,8 @@ fn duplicate_names<R: Read + Seek>(reader: &mut R, total: u64, max_entries: usiz
         Some(bytes.iter().rev().fold(0u64, |acc, &b| (acc << 8) | b as u64))
     };
     let (count, size, offset) = (field(10, 2)?, field(12, 4)?, field(16, 4)?);
+    let comment_len = field(20, 2)?;
+    let trailing_bytes = (tail.len() as u64).saturating_sub(eocd as u64 + 22 + comment_len);
     if count == 0xffff || size == 0xffff_ffff || offset == 0xffff_ffff || count as usize > max_entries {
         return None;
     }
@@ -464,7 +495,7 @@ fn duplicate_names<R: Read + Seek>(reader: &mut R, total: u64, max_entries: usiz
         }
         at += 46 + name_len + extra_len + comment_len;
     }
-    Some(duplicates)
+    Some(DirectoryWalk { duplicates, trailing_bytes })
 }
 
 fn compression_number(method: zip::CompressionMethod) -> u16 {

@@ -172,6 +172,15 @@ pub const CAUSES: &[Cause] = &[
         sources: &["https://docs.aws.amazon.com/lambda/latest/dg/troubleshooting-deployment.html"],
     },
     Cause {
+        id: "zip-extra-data",
+        title: "The zip has data before or after the archive",
+        kind: CauseKind::Package,
+        summary: "A self-extractor stub, a prepended file or trailing junk surrounds the zip. Lenient readers skip it; \
+                  strict platform extractors may refuse the upload.",
+        fix: "Zip the files again with a plain zip tool: zip -r function.zip .",
+        sources: &["https://docs.aws.amazon.com/lambda/latest/dg/troubleshooting-deployment.html"],
+    },
+    Cause {
         id: "zip-method-unsupported",
         title: "The zip uses a compression method platforms cannot read",
         kind: CauseKind::Package,

@@ -99,7 +99,8 @@ pub fn script_commands(text: &str) -> Vec<String> {
         "source", ".", "{", "}", "function", "return", "trap", "ulimit", "mkdir", "cp", "mv", "rm", "chmod", "ln",
         "sleep", "wait", "unset", "local",
     ];
-    text.lines()
+    text.trim_start_matches('\u{feff}')
+        .lines()
         .map(str::trim)
         .filter(|l| !l.is_empty() && !l.starts_with('#'))
         .filter_map(|l| {
@@ -195,7 +196,11 @@ pub fn resolve_targets(profile: &Profile, spec: &StartSpec) -> Vec<Target> {
 pub fn host_json_command(json: &str) -> Option<String> {
     let v: serde_json::Value = serde_json::from_str(json).ok()?;
     let description = v.get("customHandler")?.get("description")?;
-    let path = description.get("defaultExecutablePath")?.as_str()?;
+    let raw = description.get("defaultExecutablePath")?.as_str()?;
+    // A bare name is a file in wwwroot (`handler`) unless it is a runtime on PATH (`node`, `python3`).
+    let runtime = SCRIPT_INTERPRETERS.contains(&base_program(raw).as_str()) || base_program(raw) == "java";
+    let relative = format!("./{raw}");
+    let path = if raw.contains('/') || runtime { raw } else { relative.as_str() };
     let args: Vec<&str> = description
         .get("arguments")
         .and_then(|a| a.as_array())
@@ -251,9 +256,12 @@ pub fn command_targets(code_dir: &str, command: &str) -> Vec<Target> {
                 targets.push(make(path, read_by(&base)));
             }
         }
-    } else if let Some(path) = package_path(program, code_dir) {
-        // The program itself is in the package: the kernel execs it.
-        targets.push(make(path, TargetRole::Exec));
+    } else if program.contains('/') {
+        // A path: the program is in the package (`./main`, `bin/server`, `/code/bootstrap`) and the
+        // kernel execs it. A bare name is looked up on PATH, so it names no file of the package.
+        if let Some(path) = package_path(program, code_dir) {
+            targets.push(make(path, TargetRole::Exec));
+        }
     }
     targets
 }
@@ -326,7 +334,9 @@ mod tests {
     #[test]
     fn host_json_names_the_handler() {
         let json = r#"{"version":"2.0","customHandler":{"description":{"defaultExecutablePath":"handler","arguments":["--port","x"]}}}"#;
-        assert_eq!(host_json_command(json).as_deref(), Some("handler --port x"));
+        assert_eq!(host_json_command(json).as_deref(), Some("./handler --port x"));
+        let node = r#"{"customHandler":{"description":{"defaultExecutablePath":"node","arguments":["server.js"]}}}"#;
+        assert_eq!(host_json_command(node).as_deref(), Some("node server.js"));
         assert_eq!(host_json_command("{}"), None);
         assert_eq!(targets("azure-custom-handler", "")[0].path, "host.json");
     }

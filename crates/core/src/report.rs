@@ -277,7 +277,7 @@ mod tests {
 
     #[test]
     fn package_confirms_and_rules_out() {
-        let zip = ZipBuilder::new().dos_file("bootstrap", b"#!/bin/bash\nexec ./main\n").finish();
+        let zip = ZipBuilder::new().dos_file("bootstrap", b"#!/bin/bash\necho ready\n").finish();
         let r = diagnose(
             Some(("f.zip", Cursor::new(zip))),
             &req(None, "Function instance exited unexpectedly(code 13, message:permission denied) with start command '/code/bootstrap '."),
@@ -289,7 +289,7 @@ mod tests {
         assert!(r.hypotheses[0].confidence >= 95);
         assert!(r.hypotheses[0].package_note.as_deref().unwrap().starts_with("Confirmed"));
 
-        let good = ZipBuilder::new().unix_file("bootstrap", 0o755, b"#!/bin/bash\nexec ./main\n").finish();
+        let good = ZipBuilder::new().unix_file("bootstrap", 0o755, b"#!/bin/bash\necho ready\n").finish();
         let r = diagnose(
             Some(("f.zip", Cursor::new(good))),
             &req(None, "Function instance exited unexpectedly(code 13, message:permission denied) with start command '/code/bootstrap '."),

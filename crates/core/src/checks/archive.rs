@@ -124,7 +124,13 @@ fn unsafe_reason(name: &str, host_windows: bool) -> Option<&'static str> {
 }
 
 /// Names, links and sizes: the container-level layout.
-pub(crate) fn check_layout(ctx: &Ctx<'_>, duplicates: &[String], total_bytes: u64) -> Vec<Finding> {
+pub(crate) fn check_layout(
+    ctx: &Ctx<'_>,
+    duplicates: &[String],
+    total_bytes: u64,
+    prefix_bytes: u64,
+    trailing_bytes: u64,
+) -> Vec<Finding> {
     let p = ctx.profile;
     let mut out = Vec::new();
     let unsafe_entries: Vec<(&super::Entry, &str)> = ctx
@@ -171,6 +177,64 @@ pub(crate) fn check_layout(ctx: &Ctx<'_>, duplicates: &[String], total_bytes: u6
                           when your code opens them by name."
                 .into(),
             fix: "Use ASCII file names, or zip with a tool that writes UTF-8 names (7-Zip: -mcu=on; Info-ZIP 3 on Linux).".into(),
+        });
+    }
+    if prefix_bytes > 0 || trailing_bytes > 0 {
+        let mut evidence = Vec::new();
+        if prefix_bytes > 0 {
+            evidence.push(format!(
+                "{prefix_bytes} bytes before the first entry (a self-extractor stub or a file glued in front)"
+            ));
+        }
+        if trailing_bytes > 0 {
+            evidence.push(format!("{trailing_bytes} bytes after the end-of-central-directory record"));
+        }
+        out.push(Finding {
+            id: "zip-extra-data",
+            severity: Severity::Warning,
+            path: None,
+            title: "The zip has data before or after the archive proper".into(),
+            evidence,
+            platform_message: if ctx.profile.vendor == "aws" {
+                Some("Could not unzip uploaded file. Please check your file, then try to upload again.".into())
+            } else {
+                None
+            },
+            explanation: "Lenient readers skip it; strict platform extractors may refuse the upload. Self-extracting \
+                          archives and files concatenated by a build step look like this."
+                .into(),
+            fix: "Zip the files again with a plain zip tool: zip -r function.zip .".into(),
+        });
+    }
+    let unzipped_total: u64 = ctx.entries.iter().map(|e| e.size).sum();
+    if total_bytes > 0 && unzipped_total / total_bytes.max(1) > 100 && unzipped_total > 100 << 20 {
+        out.push(Finding {
+            id: "size-limit",
+            severity: Severity::Info,
+            path: None,
+            title: format!("The package inflates {}:1", unzipped_total / total_bytes.max(1)),
+            evidence: vec![format!("{total_bytes} bytes zipped, {unzipped_total} bytes unzipped (from the directory)")],
+            platform_message: None,
+            explanation: "An extreme ratio means huge sparse or repetitive files (or a zip bomb): they still count \
+                          against unzipped limits and cold-start time."
+                .into(),
+            fix: "Check the largest entries in the file list and drop what the function does not need.".into(),
+        });
+    }
+    let files = ctx.entries.iter().filter(|e| e.entry_type == super::EntryType::File).count();
+    if files > 10_000 {
+        out.push(Finding {
+            id: "size-limit",
+            severity: Severity::Info,
+            path: None,
+            title: format!("{files} files in the package"),
+            evidence: vec![format!("{files} regular files in the central directory")],
+            platform_message: None,
+            explanation: "No platform documents a file-count limit, but every file is extracted at cold start: many \
+                          small files (node_modules, site-packages) slow start-up."
+                .into(),
+            fix: "Bundle the code (esbuild, ncc) or trim dependencies; move rarely used assets to object storage."
+                .into(),
         });
     }
     if !duplicates.is_empty() {
@@ -281,7 +345,7 @@ mod tests {
     use crate::checks::test_support::{errors, ids, run};
     use crate::synth::ZipBuilder;
 
-    const SCRIPT: &[u8] = b"#!/bin/sh\nexec ./main\n";
+    const SCRIPT: &[u8] = b"#!/bin/sh\necho ready\n";
 
     #[test]
     fn encrypted_entries_fire() {
@@ -337,6 +401,18 @@ mod tests {
         let i = run(gbk, "aliyun-fc", "");
         assert!(errors(&i).is_empty(), "a garbled data file name is a warning");
         assert_eq!(ids(&i), ["unsafe-path"]);
+    }
+
+    #[test]
+    fn data_around_the_archive_is_reported() {
+        let zip = ZipBuilder::new().unix_file("bootstrap", 0o755, SCRIPT).finish();
+        let mut prefixed = b"#!/bin/sh\nexec unzip \"$0\"\n".to_vec();
+        prefixed.extend_from_slice(&zip);
+        assert!(ids(&run(prefixed, "aws-lambda-al2023", "")).contains(&"zip-extra-data"));
+        let mut trailing = zip.clone();
+        trailing.extend_from_slice(b"junk after the end");
+        assert!(ids(&run(trailing, "aws-lambda-al2023", "")).contains(&"zip-extra-data"));
+        assert!(!ids(&run(zip, "aws-lambda-al2023", "")).contains(&"zip-extra-data"));
     }
 
     #[test]

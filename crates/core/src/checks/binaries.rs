@@ -234,8 +234,14 @@ mod tests {
 
     #[test]
     fn matching_elf_is_clean() {
-        assert!(ids(&run(bootstrap(&elf(62, 0, true)), "aws-lambda-al2023", "")).is_empty());
-        assert!(ids(&run(bootstrap(&elf(183, 3, true)), "aws-lambda-al2023-arm64", "")).is_empty());
+        // Complete executables (program headers, dynamic section), as a linker writes them.
+        let x86 = crate::elf::testing::elf(Some("/lib64/ld-linux-x86-64.so.2"), &["libc.so.6"], None, &[], 2);
+        assert!(ids(&run(bootstrap(&x86), "aws-lambda-al2023", "")).is_empty());
+        let mut arm = crate::elf::testing::elf(Some("/lib/ld-linux-aarch64.so.1"), &["libc.so.6"], None, &[], 2);
+        arm[18..20].copy_from_slice(&183u16.to_le_bytes());
+        assert!(ids(&run(bootstrap(&arm), "aws-lambda-al2023-arm64", "")).is_empty());
+        // A header with nothing behind it cannot be loaded.
+        assert_eq!(errors(&run(bootstrap(&elf(62, 0, true)), "aws-lambda-al2023", "")), ["not-an-executable"]);
     }
 
     #[test]
@@ -260,7 +266,7 @@ mod tests {
         assert_eq!(errors(&i), ["lfs-pointer"]);
         assert!(i.findings[0].fix.contains("git lfs pull"));
         let zip = ZipBuilder::new()
-            .unix_file("bootstrap", 0o755, b"#!/bin/sh\nexec ./app\n")
+            .unix_file("bootstrap", 0o755, b"#!/bin/sh\necho ready\n")
             .unix_file("lib/libmodel.so", 0o644, pointer)
             .finish();
         let i = run(zip, "aws-lambda-al2023", "");

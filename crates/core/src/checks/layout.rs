@@ -225,7 +225,7 @@ mod tests {
     use crate::checks::test_support::{errors, run};
     use crate::synth::ZipBuilder;
 
-    const SCRIPT: &[u8] = b"#!/bin/bash\nexec ./main\n";
+    const SCRIPT: &[u8] = b"#!/bin/bash\necho ready\n";
 
     #[test]
     fn entry_missing_fires_with_near_miss() {

@@ -174,6 +174,8 @@ pub const CHECK_IDS: &[&str] = &[
     "readonly-filesystem",
     "command-not-found",
     "not-an-executable",
+    "zip-extra-data",
+    "slow-start",
 ];
 
 /// Most entries whose first bytes are read beyond the targets (each costs a decompressor start).
@@ -360,13 +362,19 @@ fn gather_server_evidence<R: Read + Seek>(
         web_adapter: entries.iter().any(|e| e.path().contains("lambda-adapter")),
         ..Default::default()
     };
-    let mut queue: Vec<Target> = targets.to_vec();
+    // Each queued file remembers the script that named it, to report the ones that are missing.
+    let mut queue: Vec<(Target, Option<String>)> = targets.iter().map(|t| (t.clone(), None)).collect();
     let mut seen: Vec<usize> = Vec::new();
     for t in targets.iter().filter(|t| t.origin == crate::entry::TargetOrigin::StartCommand) {
         server::scan_source("start command", &t.command, &mut evidence);
     }
-    while let Some(t) = queue.pop() {
-        let Some(&i) = t.alternatives.iter().find_map(|a| by_path.get(a.as_str())) else { continue };
+    while let Some((t, named_by)) = queue.pop() {
+        let Some(&i) = t.alternatives.iter().find_map(|a| by_path.get(a.as_str())) else {
+            if let Some(script) = named_by {
+                evidence.missing_from_scripts.push((script, t.command.clone(), t.path.clone()));
+            }
+            continue;
+        };
         if seen.contains(&i) || seen.len() >= 32 || entries[i].entry_type != EntryType::File {
             continue;
         }
@@ -394,11 +402,16 @@ fn gather_server_evidence<R: Read + Seek>(
                 let Ok(bytes) = package.read_prefix(i, SOURCE_BYTES) else { continue };
                 let text = String::from_utf8_lossy(&bytes).into_owned();
                 server::scan_source(entries[i].path(), &text, &mut evidence);
-                if matches!(kinds.get(&i), Some(FileKind::Script(_))) {
+                let shell = matches!(kinds.get(&i), Some(FileKind::Script(script))
+                    if script.interpreter.as_deref().is_some_and(|i| i.ends_with("sh") || i.ends_with("sh\r")));
+                if shell {
                     evidence.web_adapter |= text.contains("AWS_LWA_");
                     server::scan_script_commands(entries[i].path(), &text, &mut evidence);
                     for command in script_commands(&text) {
-                        queue.extend(command_targets(profile.code_dir, &command));
+                        let named_by = Some(entries[i].path().to_string());
+                        queue.extend(
+                            command_targets(profile.code_dir, &command).into_iter().map(|t| (t, named_by.clone())),
+                        );
                     }
                 }
                 evidence.sources.push((entries[i].path().to_string(), text));
@@ -497,6 +510,7 @@ pub fn inspect<R: Read + Seek>(
     deep.sort_by_key(|i| (!target_indices.contains(i), entries[*i].size));
     let mut budget = DEEP_BYTES_BUDGET;
     let mut runtime_api: HashMap<usize, bool> = HashMap::new();
+    let mut malformed: Vec<(usize, &'static str)> = Vec::new();
     for i in deep {
         let is_target = target_indices.contains(&i);
         if !is_target {
@@ -510,8 +524,12 @@ pub fn inspect<R: Read + Seek>(
             // client fingerprint the server checks look for.
             let Ok(whole) = package.read_prefix(i, MAX_ELF_BYTES) else { continue };
             runtime_api.insert(i, server::is_runtime_api_client(&whole));
-            if let Ok(n) = read_needs(|len| Ok(whole[..len.min(whole.len())].to_vec())) {
-                needs.insert(i, n);
+            match read_needs(|len| Ok(whole[..len.min(whole.len())].to_vec())) {
+                Ok(n) => {
+                    needs.insert(i, n);
+                }
+                Err(crate::elf::ElfError::Malformed(why)) => malformed.push((i, why)),
+                Err(_) => {}
             }
         } else if let Ok(n) = read_needs(|len| package.read_prefix(i, len.min(MAX_ELF_BYTES))) {
             needs.insert(i, n);
@@ -640,12 +658,32 @@ pub fn inspect<R: Read + Seek>(
             findings.extend(dynamic::check_elf(&ctx, &entries[i], &ctx.needs[&i], None));
         }
     }
+    for &(i, why) in &malformed {
+        findings.push(Finding {
+            id: "not-an-executable",
+            severity: Severity::Error,
+            path: Some(entries[i].path().to_string()),
+            title: format!("{} is a truncated or malformed ELF", entries[i].path()),
+            evidence: vec![format!("the ELF header is valid, but {why}"), format!("{} bytes stored", entries[i].size)],
+            platform_message: None,
+            explanation: "A cut-off upload or a broken build step left a file the loader cannot map: exec fails with \
+                          exec format error or the process crashes at once."
+                .into(),
+            fix: "Rebuild the binary and zip it again; compare its size and checksum with the build output.".into(),
+        });
+    }
     findings.extend(server::check_server(&ctx, &server_evidence));
     findings.extend(server::check_environment(&ctx, &server_evidence));
     findings.extend(deps::check_dependencies(&ctx, &manifests, &server_evidence.sources));
     findings.extend(permissions::check_readable(&ctx, &read_targets, &exec_targets));
     findings.extend(archive::check_archive(&ctx));
-    findings.extend(archive::check_layout(&ctx, package.duplicates(), package.total_bytes()));
+    findings.extend(archive::check_layout(
+        &ctx,
+        package.duplicates(),
+        package.total_bytes(),
+        package.prefix_bytes(),
+        package.trailing_bytes(),
+    ));
     findings.extend(addons::check_jar_natives(&ctx, &jar_natives));
     let python = targets
         .iter()

@@ -302,7 +302,7 @@ mod tests {
         let msg = i.findings[0].platform_message.clone().unwrap();
         assert!(msg.contains("code 127, message:key has expired"), "{msg}");
         assert!(msg.contains("bash\\r"), "{msg}");
-        let i = run(one(b"#!/bin/bash\r\nexec ./main\r\n"), "aws-lambda-al2023", "");
+        let i = run(one(b"#!/bin/bash\r\necho ready\r\n"), "aws-lambda-al2023", "");
         assert!(i.findings[0]
             .platform_message
             .as_deref()
@@ -312,19 +312,19 @@ mod tests {
 
     #[test]
     fn lf_script_is_clean() {
-        assert!(ids(&run(one(b"#!/bin/bash\nexec ./main\n"), "aliyun-fc", "")).is_empty());
+        assert!(ids(&run(one(b"#!/bin/bash\necho ready\n"), "aliyun-fc", "")).is_empty());
     }
 
     #[test]
     fn later_crlf_is_a_warning() {
-        let i = run(one(b"#!/bin/bash\nexec ./main\r\n"), "aliyun-fc", "");
+        let i = run(one(b"#!/bin/bash\necho ready\r\n"), "aliyun-fc", "");
         assert!(errors(&i).is_empty());
         assert_eq!(ids(&i), ["crlf-shebang"]);
     }
 
     #[test]
     fn bom_fires() {
-        let i = run(one(b"\xef\xbb\xbf#!/bin/sh\nexec ./main\n"), "aliyun-fc", "");
+        let i = run(one(b"\xef\xbb\xbf#!/bin/sh\necho ready\n"), "aliyun-fc", "");
         assert_eq!(errors(&i), ["bom-before-shebang"]);
         assert!(i.findings[0].platform_message.as_deref().unwrap().contains("code 8, message:exec format error"));
     }
@@ -338,7 +338,7 @@ mod tests {
 
     #[test]
     fn interpreters_the_image_lacks() {
-        let i = run(one(b"#!/usr/bin/env bash -e\nexec ./main\n"), "aliyun-fc", "");
+        let i = run(one(b"#!/usr/bin/env bash -e\necho ready\n"), "aliyun-fc", "");
         assert_eq!(errors(&i), ["shebang-interpreter-missing"]);
         assert!(
             i.findings[0].platform_message.as_deref().unwrap().contains("'bash -e'")

@@ -56,7 +56,31 @@ pub(crate) struct ServerEvidence {
     pub bare_runtime_commands: Vec<(String, usize, String, String)>,
     /// (path, line, text, target) of code that writes next to itself (a relative path, not /tmp).
     pub writes: Vec<(String, usize, String, String)>,
+    /// (script, command, package path) of files a start script runs that are not in the package.
+    pub missing_from_scripts: Vec<(String, String, String)>,
+    /// (path, line, text) of start-script commands that install or build at start-up.
+    pub installs: Vec<(String, usize, String)>,
 }
+
+/// Commands that install dependencies or build code: slow, networked, and writing to disk.
+const INSTALLERS: &[&str] = &[
+    "pip install",
+    "pip3 install",
+    "-m pip install",
+    "npm install",
+    "npm ci",
+    "npm i ",
+    "yarn install",
+    "pnpm install",
+    "composer install",
+    "bundle install",
+    "apt-get install",
+    "yum install",
+    "apk add",
+    "go build",
+    "cargo build",
+    "mvn ",
+];
 
 /// Language runtimes whose location differs per platform image.
 const RUNTIMES: &[&str] = &["python", "node", "java", "php", "ruby", "dotnet", "deno", "bun", "npm", "npx"];
@@ -331,6 +355,9 @@ pub(crate) fn scan_source(path: &str, text: &str, evidence: &mut ServerEvidence)
 pub(crate) fn scan_script_commands(path: &str, text: &str, evidence: &mut ServerEvidence) {
     for (n, raw) in text.lines().enumerate() {
         for command in crate::entry::script_commands(raw) {
+            if INSTALLERS.iter().any(|i| command.contains(i)) {
+                evidence.installs.push((path.to_string(), n + 1, raw.trim().chars().take(200).collect()));
+            }
             let program = command.split_whitespace().next().unwrap_or("");
             let base: String = program.chars().take_while(|c| c.is_ascii_alphabetic()).collect();
             if !program.contains('/') && RUNTIMES.contains(&base.as_str()) {
@@ -374,6 +401,37 @@ pub(crate) fn check_environment(ctx: &Ctx<'_>, evidence: &ServerEvidence) -> Vec
                 "tencent" => format!("Use the absolute path, e.g. /var/lang/python39/bin/python3.9 or /var/lang/node16/bin/node, instead of {program}."),
                 _ => format!("Ship {program} in the package (or a layer) and call it by path, e.g. /opt/bin/{program}."),
             },
+        });
+    }
+    for (script, command, missing) in &evidence.missing_from_scripts {
+        let certain = command.starts_with("exec ") || !command.contains(' ');
+        out.push(Finding {
+            id: "entry-missing",
+            severity: if certain { Severity::Error } else { Severity::Warning },
+            path: Some(missing.clone()),
+            title: format!("{script} runs {command}, but {missing} is not in the package"),
+            evidence: vec![format!("{script}: {command}"), format!("no entry named {missing}")],
+            platform_message: None,
+            explanation: "The start script itself starts, then the program or script it calls is missing: \
+                          'No such file or directory' (exit 127) or the interpreter's 'can't open file'."
+                .into(),
+            fix: format!("Add {missing} to the package, or fix the path in {script}."),
+        });
+    }
+    for (path, line, text) in evidence.installs.iter().take(3) {
+        out.push(Finding {
+            id: "slow-start",
+            severity: Severity::Warning,
+            path: Some(path.clone()),
+            title: format!("{path} installs or builds at start-up"),
+            evidence: vec![format!("{path}:{line}: {text}")],
+            platform_message: None,
+            explanation: format!(
+                "Every cold start repeats it: it needs network access and time (FC waits 120 s, SCF its init timeout){}.",
+                if p.code_dir_writable { "" } else { ", and the code directory is read-only here" }
+            ),
+            fix: "Install dependencies into the package before zipping (pip install -t ., npm ci) and start the program directly."
+                .into(),
         });
     }
     if !p.code_dir_writable {
@@ -559,6 +617,25 @@ pub(crate) fn check_server(ctx: &Ctx<'_>, evidence: &ServerEvidence) -> Vec<Find
                     },
                 });
             }
+            // Lambda Web Adapter listens on 9001 and uses 3000 itself.
+            if adapted {
+                for l in &evidence.listens {
+                    if let Port::Fixed { port: port @ (9001 | 3000), .. } = l.port {
+                        out.push(Finding {
+                            id: "listen-wrong-port",
+                            severity: Severity::Error,
+                            path: Some(l.path.clone()),
+                            title: format!("{} listens on {port}, which the Lambda Web Adapter uses itself", l.path),
+                            evidence: vec![quote(l), "extensions/lambda-adapter is in the package".into()],
+                            platform_message: Some("Error: listen EADDRINUSE: address already in use".into()),
+                            explanation: "The Web Adapter runs in the same sandbox on ports 9001 and 3000.".into(),
+                            fix:
+                                "Listen on 8080 (the adapter's default AWS_LWA_PORT) or set AWS_LWA_PORT to your port."
+                                    .into(),
+                        });
+                    }
+                }
+            }
             // SCF's custom runtime must report readiness before it gets events.
             let reports_ready = !evidence.runtime_api_clients.is_empty()
                 || evidence
@@ -740,6 +817,35 @@ mod tests {
     }
 
     #[test]
+    fn scripts_that_run_missing_files_or_install_at_start() {
+        let zip = ZipBuilder::new().unix_file("bootstrap", 0o755, b"#!/bin/bash\nexec ./server\n").finish();
+        let i = run(zip, "aliyun-fc", "");
+        assert_eq!(errors(&i), ["entry-missing"]);
+        assert!(
+            i.findings[0].title.contains("runs exec ./server") || i.findings[0].title.contains("./server"),
+            "{}",
+            i.findings[0].title
+        );
+        let zip = ZipBuilder::new()
+            .unix_file("bootstrap", 0o755, b"#!/bin/bash\npip install -r requirements.txt\nexec python3 app.py\n")
+            .unix_file("app.py", 0o644, b"app.run(host='0.0.0.0', port=9000)\n")
+            .finish();
+        assert_eq!(ids(&run(zip, "aliyun-fc", "")), ["slow-start"]);
+    }
+
+    #[test]
+    fn web_adapter_ports() {
+        let zip = ZipBuilder::new()
+            .unix_file("bootstrap", 0o755, b"#!/bin/sh\nexec node index.js\n")
+            .unix_file("index.js", 0o644, b"app.listen(3000)\n")
+            .unix_file("extensions/lambda-adapter", 0o755, b"\x7fELF")
+            .unix_file("bin/node", 0o755, b"\x7fELF")
+            .finish();
+        let i = run(zip, "aws-lambda-al2023", "");
+        assert!(i.findings.iter().any(|f| f.id == "listen-wrong-port" && f.title.contains("3000")), "{:?}", ids(&i));
+    }
+
+    #[test]
     fn event_handlers_are_not_servers() {
         let zip = fc_package(
             "#!/bin/bash\nexec python3 index.py\n",
@@ -749,6 +855,7 @@ mod tests {
         assert_eq!(ids(&run(zip, "aliyun-fc", "")), ["not-a-server"]);
         let lambda = ZipBuilder::new()
             .unix_file("bootstrap", 0o755, b"#!/bin/sh\nexec ./python/bin/python3 app.py\n")
+            .unix_file("python/bin/python3", 0o755, b"#!/bin/sh\n")
             .unix_file("app.py", 0o644, b"app.run(host='0.0.0.0', port=8080)\n")
             .finish();
         assert_eq!(ids(&run(lambda, "aws-lambda-al2023", "")), ["not-a-server"]);
