@@ -380,6 +380,14 @@ impl<R: Read + Seek> Package<R> {
                 name_not_utf8,
             });
         }
+        // The zip reader decodes code-page names for us; only the raw walk sees they were not UTF-8.
+        if walk.duplicates.is_empty() {
+            for &position in &walk.code_page_names {
+                if let Some(e) = entries.get_mut(position) {
+                    e.name_not_utf8 = true;
+                }
+            }
+        }
         let prefix_bytes = archive.offset();
         Ok(Package {
             archive,
@@ -455,6 +463,8 @@ impl<R: Read + Seek> Package<R> {
 struct DirectoryWalk {
     duplicates: Vec<String>,
     trailing_bytes: u64,
+    /// Central-directory positions of names that are not UTF-8 and lack the UTF-8 flag (bit 11).
+    code_page_names: Vec<usize>,
 }
 
 fn walk_directory<R: Read + Seek>(reader: &mut R, total: u64, max_entries: usize) -> Option<DirectoryWalk> {
@@ -482,7 +492,8 @@ fn walk_directory<R: Read + Seek>(reader: &mut R, total: u64, max_entries: usize
     let mut seen = std::collections::HashSet::new();
     let mut duplicates = Vec::new();
     let mut at = 0usize;
-    for _ in 0..count {
+    let mut code_page_names = Vec::new();
+    for position in 0..count as usize {
         let header = directory.get(at..at + 46)?;
         if &header[..4] != b"PK\x01\x02" {
             return None;
@@ -493,9 +504,13 @@ fn walk_directory<R: Read + Seek>(reader: &mut R, total: u64, max_entries: usize
         if !seen.insert(name) {
             duplicates.push(String::from_utf8_lossy(name).into_owned());
         }
+        let utf8_flag = le16(8) & 0x0800 != 0;
+        if !utf8_flag && std::str::from_utf8(name).is_err() {
+            code_page_names.push(position);
+        }
         at += 46 + name_len + extra_len + comment_len;
     }
-    Some(DirectoryWalk { duplicates, trailing_bytes })
+    Some(DirectoryWalk { duplicates, trailing_bytes, code_page_names })
 }
 
 fn compression_number(method: zip::CompressionMethod) -> u16 {
