@@ -227,14 +227,14 @@ pub fn decode(input: &str, platform_vendor: Option<&str>) -> Decoding {
     for hit in &hits {
         let demote = has_log && hit.pattern.specificity == Specificity::ExitCode;
         for &(cause_id, base) in hit.pattern.causes {
-            let confidence = if demote { base * 3 / 5 } else { base };
+            let confidence = if demote { scale(base, 3, 5) } else { base };
             add(cause_id, confidence, hit.pattern.id, hit.pattern.meaning, &hit.quote);
         }
     }
     for (status, fragment) in statuses {
         let meaning = format!("SCF status {}: {}", status.code, status.meaning);
         for &(cause_id, base) in status.causes {
-            let confidence = if has_log { base * 4 / 5 } else { base };
+            let confidence = if has_log { scale(base, 4, 5) } else { base };
             add(cause_id, confidence, "scf-status", &meaning, &fragment);
         }
     }
@@ -243,6 +243,11 @@ pub fn decode(input: &str, platform_vendor: Option<&str>) -> Decoding {
     let code_reading = code_reading(&variables, vendor);
     let summary = summarize(&hypotheses, &variables, detected_vendor);
     Decoding { detected_vendor, variables, code_reading, hypotheses, summary, truncated }
+}
+
+/// `confidence × num / den`, computed wide so it never overflows (a u8 product would, from 52 × 5).
+fn scale(confidence: u8, num: u16, den: u16) -> u8 {
+    (u16::from(confidence) * num / den).min(100) as u8
 }
 
 /// One sentence on the outcome: the top cause, or what was recognised when nothing matched.
@@ -271,3 +276,12 @@ pub fn summarize(hypotheses: &[Hypothesis], variables: &Facts, detected_vendor: 
 
 #[cfg(test)]
 mod tests;
+
+#[cfg(test)]
+mod scale_tests {
+    #[test]
+    fn demotion_never_overflows() {
+        assert_eq!(super::scale(95, 3, 5), 57);
+        assert_eq!(super::scale(100, 4, 5), 80);
+    }
+}
