@@ -9,7 +9,13 @@ use bootdoctor_core::report::{diagnose, Report, Request};
 use web_sys::{DragEvent, File, HtmlInputElement, HtmlSelectElement, HtmlTextAreaElement};
 use yew::prelude::*;
 
+use crate::cause_page::CausePage;
 use crate::report_view::ReportView;
+
+/// The location hash (`#/causes/exec-bit-missing`), or "" outside a browser.
+fn current_hash() -> String {
+    web_sys::window().and_then(|w| w.location().hash().ok()).unwrap_or_default()
+}
 
 /// Largest package the page reads into memory (the platforms' own limits are far lower).
 const MAX_PACKAGE_BYTES: f64 = 512.0 * 1024.0 * 1024.0;
@@ -57,6 +63,16 @@ pub fn app() -> Html {
     let package = use_state(|| None::<LoadedPackage>);
     let loading = use_state(|| Loading::Idle);
     let dragging = use_state(|| false);
+    let route = use_state(current_hash);
+    {
+        let route = route.clone();
+        use_effect_with((), move |_| {
+            let listener = web_sys::window().map(|window| {
+                gloo_events::EventListener::new(&window, "hashchange", move |_| route.set(current_hash()))
+            });
+            move || drop(listener)
+        });
+    }
 
     let report: Rc<Option<Result<Rc<Report>, String>>> = use_memo(
         ((*platform).clone(), (*start).clone(), (*error_text).clone(), (*package).clone()),
@@ -225,15 +241,18 @@ pub fn app() -> Html {
                     </div>
                 </section>
                 <section class="report" aria-live="polite" aria-label="Diagnosis">
-                    { match &*report {
+                    { match (route.strip_prefix("#/causes/").or_else(|| (*route == "#/causes").then_some("")), &*report) {
+                        (Some(id), _) => html! { <CausePage id={id.to_string()} /> },
+                        (None, report) => match report {
                         None => html! { <Intro /> },
                         Some(Err(message)) => html! { <p class="notice notice-error" role="alert">{ message.clone() }</p> },
                         Some(Ok(report)) => html! { <ReportView report={report.clone()} /> },
+                        },
                     } }
                 </section>
             </main>
             <footer>
-                <p>{ "Bootdoctor reads the zip's directory and a few bytes of the files that matter, in your browser. Facts come from the platforms' documentation; inferred facts are marked as such." }</p>
+                <p>{ "Bootdoctor reads the zip's directory and a few bytes of the files that matter, in your browser. Facts come from the platforms' documentation; inferred facts are marked as such. " }<a href="#/causes/">{ "Every cause it knows" }</a></p>
             </footer>
         </div>
     }

@@ -2,6 +2,7 @@
 //! nothing dropped or pasted is sent anywhere.
 
 mod app;
+mod cause_page;
 mod copy_button;
 mod file_tree;
 mod report_view;

@@ -119,7 +119,7 @@ fn finding_card(props: &FindingProps) -> Html {
             <header>
                 <span class={classes!("badge", format!("sev-{severity}"))}>{ severity }</span>
                 <h3>{ f.title.clone() }</h3>
-                <code class="id">{ f.id }</code>
+                <a class="id" href={format!("#/causes/{}", f.id)} title="What this is, on every platform"><code>{ f.id }</code></a>
             </header>
             <dl>
                 <dt>{ "Evidence" }</dt>
@@ -153,7 +153,7 @@ fn hypothesis_card(props: &HypothesisProps) -> Html {
                     { format!(" {}% {}", h.confidence, h.confidence_label()) }
                 </span>
                 <h3>{ h.title.clone() }</h3>
-                <code class="id">{ h.cause }</code>
+                <a class="id" href={format!("#/causes/{}", h.cause)} title="What this is, on every platform"><code>{ h.cause }</code></a>
             </header>
             <p>{ h.explanation.clone() }</p>
             if !h.evidence.is_empty() {

@@ -240,6 +240,25 @@ test('corpus: a Go binary built for macOS, with the error FC printed', { skip: C
   await context.close();
 });
 
+test('cause pages: linked from findings, reachable by URL, unknown ids show the index', async () => {
+  const { page, context, errors } = await open();
+  await pick(page, 'windows.zip');
+  await page.waitForSelector('[data-finding-id="exec-bit-missing"]');
+  await page.click('[data-finding-id="exec-bit-missing"] a.id');
+  await page.waitForSelector('[data-cause-page="exec-bit-missing"]');
+  const text = await page.textContent('[data-cause-page="exec-bit-missing"]');
+  assert.match(text, /chmod 755 bootstrap/);
+  assert.match(text, /code 13, message:permission denied/);
+  await page.screenshot({ path: join(shots, '10-cause-page.png'), fullPage: true });
+  await page.goBack();
+  await page.waitForSelector('[data-finding-id="exec-bit-missing"]');
+  await page.goto(`${base}#/causes/no-such-cause`);
+  await page.waitForSelector('[data-cause-page="index"]');
+  assert.match(await page.textContent('[data-cause-page="index"]'), /No cause is called/);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
 test('unmatched text says so instead of guessing', async () => {
   const { page, context } = await open();
   await page.fill('textarea[name=error]', 'my function is sad today');
