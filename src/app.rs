@@ -246,7 +246,7 @@ pub fn app() -> Html {
                         (None, report) => match report {
                         None => html! { <Intro /> },
                         Some(Err(message)) => html! { <p class="notice notice-error" role="alert">{ message.clone() }</p> },
-                        Some(Ok(report)) => html! { <ReportView report={report.clone()} /> },
+                        Some(Ok(report)) => html! { <ReportView report={report.clone()} paste={(*error_text).clone()} /> },
                         },
                     } }
                 </section>

@@ -18,6 +18,9 @@ use crate::file_tree::FileTree;
 pub struct ReportViewProps {
     /// The diagnosis.
     pub report: Rc<Report>,
+    /// The pasted error as typed, to show with its evidence highlighted.
+    #[prop_or_default]
+    pub paste: AttrValue,
 }
 
 fn plural(n: usize, word: &str) -> String {
@@ -90,6 +93,7 @@ pub fn report_view(props: &ReportViewProps) -> Html {
                         <p class="code-reading">{ reading.clone() }</p>
                     }
                     <Variables report={r.clone()} />
+                    <HighlightedPaste text={props.paste.clone()} marks={r.hypotheses.iter().flat_map(|h| h.evidence.iter().cloned()).collect::<Vec<_>>()} />
                     if d.truncated {
                         <p class="muted">{ "Only the first MiB of the paste was read." }</p>
                     }
@@ -290,5 +294,59 @@ fn platform_facts(props: &PlatformFactsProps) -> Html {
             </dl>
         </details>
         </>
+    }
+}
+
+/// Longest part of a paste shown with highlights (the decoder reads up to 1 MiB; the page shows less).
+const SHOWN_PASTE_BYTES: usize = 16 * 1024;
+
+#[derive(Properties, PartialEq)]
+struct HighlightedPasteProps {
+    text: AttrValue,
+    marks: Vec<String>,
+}
+
+/// The paste as typed, with the fragments the hypotheses rest on marked.
+#[function_component(HighlightedPaste)]
+fn highlighted_paste(props: &HighlightedPasteProps) -> Html {
+    let full = props.text.as_str();
+    if full.trim().is_empty() {
+        return Html::default();
+    }
+    let mut end = full.len().min(SHOWN_PASTE_BYTES);
+    while !full.is_char_boundary(end) {
+        end -= 1;
+    }
+    let text = &full[..end];
+    let mut ranges: Vec<(usize, usize)> = props
+        .marks
+        .iter()
+        .filter(|m| !m.is_empty())
+        .filter_map(|m| text.find(m.as_str()).map(|at| (at, at + m.len())))
+        .collect();
+    ranges.sort_unstable();
+    let mut merged: Vec<(usize, usize)> = Vec::new();
+    for (start, stop) in ranges {
+        match merged.last_mut() {
+            Some(last) if start <= last.1 => last.1 = last.1.max(stop),
+            _ => merged.push((start, stop)),
+        }
+    }
+    let mut pieces = Vec::new();
+    let mut at = 0;
+    for (start, stop) in merged {
+        pieces.push(html! { { text[at..start].to_string() } });
+        pieces.push(html! { <mark>{ text[start..stop].to_string() }</mark> });
+        at = stop;
+    }
+    pieces.push(html! { { text[at..].to_string() } });
+    html! {
+        <details class="paste" open={full.len() <= 2048}>
+            <summary>{ "Your paste, with what the diagnosis rests on highlighted" }</summary>
+            <pre class="paste-text">{ for pieces }</pre>
+            if full.len() > end {
+                <p class="muted small">{ format!("Showing the first {} KiB of {} KiB.", end / 1024, full.len() / 1024) }</p>
+            }
+        </details>
     }
 }

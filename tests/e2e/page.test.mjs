@@ -191,6 +191,8 @@ test('every seed example pasted shows its documented cause', async () => {
   await page.waitForSelector('[data-cause-id="entry-missing"]');
   const reading = await page.textContent('.code-reading');
   assert.match(reading, /not an error description/);
+  const marked = await page.$$eval('.paste-text mark', (ms) => ms.map((m) => m.textContent));
+  assert.ok(marked.some((m) => m.includes("Cannot find module '/code/not_exist_file.js'")), marked.join(' | '));
   await page.screenshot({ path: join(shots, '04-npm-seed-pasted.png'), fullPage: true });
   assert.equal(n, SEEDS.length);
   assert.deepEqual(errors, []);
