@@ -165,7 +165,11 @@ fn code_reading(facts: &Facts, vendor: Option<&str>) -> Option<String> {
 /// a platform; pass `None` to detect it from the text.
 pub fn decode(input: &str, platform_vendor: Option<&str>) -> Decoding {
     let truncated = input.len() > MAX_PASTE_BYTES;
-    let text = Haystack::new(prefix(input, MAX_PASTE_BYTES));
+    let cut = prefix(input, MAX_PASTE_BYTES);
+    // Messages pasted from JSON envelopes carry escapes (`\n`, `\"`, `\\r`); match the unescaped
+    // text as well, appended after the original so quotes still come from what was pasted first.
+    let combined = unescaped_view(cut).map(|u| format!("{cut}\n{u}"));
+    let text = Haystack::new(combined.as_deref().unwrap_or(cut));
     let mut variables = extract(&text);
 
     struct Hit {
@@ -243,6 +247,34 @@ pub fn decode(input: &str, platform_vendor: Option<&str>) -> Decoding {
     let code_reading = code_reading(&variables, vendor);
     let summary = summarize(&hypotheses, &variables, detected_vendor);
     Decoding { detected_vendor, variables, code_reading, hypotheses, summary, truncated }
+}
+
+/// The paste with JSON string escapes undone, when it has any.
+fn unescaped_view(text: &str) -> Option<String> {
+    if !(text.contains("\\n") || text.contains("\\\"") || text.contains("\\\\")) {
+        return None;
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut chars = text.chars();
+    while let Some(c) = chars.next() {
+        if c != '\\' {
+            out.push(c);
+            continue;
+        }
+        match chars.next() {
+            Some('n') => out.push('\n'),
+            Some('t') => out.push('\t'),
+            Some('"') => out.push('"'),
+            Some('\\') => out.push('\\'),
+            Some('/') => out.push('/'),
+            Some(other) => {
+                out.push('\\');
+                out.push(other);
+            }
+            None => out.push('\\'),
+        }
+    }
+    Some(out)
 }
 
 /// `confidence × num / den`, computed wide so it never overflows (a u8 product would, from 52 × 5).

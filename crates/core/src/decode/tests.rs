@@ -205,3 +205,13 @@ fn pattern_examples_match_their_pattern() {
         }
     }
 }
+
+#[test]
+fn json_envelopes_are_unescaped() {
+    // A CRLF shebang seen through Lambda's JSON response: the \\r arrives doubly escaped.
+    let text = r#"{"errorMessage":"RequestId: 1a2b Error: Runtime exited with error: exit status 127","logs":"/usr/bin/env: 'bash\\r': No such file or directory\nINIT_REPORT Init Duration: 3.1 ms"}"#;
+    assert_top(text, "crlf-shebang");
+    // Escaped quotes and newlines around a loader error.
+    let text = r#"{"errorMessage":"\"/var/task/bootstrap: /lib64/libc.so.6: version `GLIBC_2.34' not found (required by /var/task/bootstrap)\"\n"}"#;
+    assert_top(text, "glibc-too-new");
+}
