@@ -181,6 +181,51 @@ pub const CAUSES: &[Cause] = &[
         sources: &["https://docs.aws.amazon.com/lambda/latest/dg/troubleshooting-deployment.html"],
     },
     Cause {
+        id: "unsafe-path",
+        title: "Entry names extractors reject or rewrite",
+        kind: CauseKind::Package,
+        summary: "Names with '..', absolute paths, drive letters, backslash separators, special files or code-page \
+                  encodings are refused, stripped or renamed by extractors, so files end up missing or elsewhere.",
+        fix: "Zip from inside the package directory with relative paths: cd myfunc && zip -r ../function.zip .",
+        sources: &["https://github.com/PowerShell/Microsoft.PowerShell.Archive/issues/48"],
+    },
+    Cause {
+        id: "duplicate-entry",
+        title: "A name is stored more than once",
+        kind: CauseKind::Package,
+        summary: "Appending to an old zip leaves several copies of a file; extractors disagree on which one wins, so \
+                  the function may get a stale copy.",
+        fix: "Create the zip afresh from a clean directory instead of updating an old one.",
+        sources: &["https://pkwaredownloads.blob.core.windows.net/pkware-general/Documentation/APPNOTE-6.3.9.TXT"],
+    },
+    Cause {
+        id: "symlink-outside",
+        title: "A symlink points outside the package",
+        kind: CauseKind::Package,
+        summary: "Links are restored as links; a target on the build machine (/usr/local/…, ../…) does not exist on \
+                  the platform, so the link dangles.",
+        fix: "Zip the file the link points to (zip -r without -y follows links), or copy the target in.",
+        sources: &["https://github.com/aws/aws-sam-cli/pull/1140"],
+    },
+    Cause {
+        id: "macos-metadata",
+        title: "macOS metadata files in the package",
+        kind: CauseKind::Package,
+        summary: "Finder's Compress adds __MACOSX/ and ._* AppleDouble files and .DS_Store. They rarely stop a start \
+                  but are not code, and confuse tools that glob for sources.",
+        fix: "zip -r function.zip . -x '__MACOSX/*' '*.DS_Store' '._*'",
+        sources: &["https://developer.apple.com/forums/thread/690457"],
+    },
+    Cause {
+        id: "size-limit",
+        title: "The package is over a size limit",
+        kind: CauseKind::Package,
+        summary: "Platforms cap the zip they accept on each upload route and the code's unzipped size (Lambda: 50 MB \
+                  direct, 250 MB unzipped with layers; SCF: 500 MB unzipped; FC: 100 MB base64 through the API).",
+        fix: "Upload through object storage (S3 / OSS / COS), drop dev dependencies and unused files, or use a container image.",
+        sources: &["https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html"],
+    },
+    Cause {
         id: "zip-method-unsupported",
         title: "The zip uses a compression method platforms cannot read",
         kind: CauseKind::Package,
@@ -449,6 +494,13 @@ pub fn cause(id: &str) -> Option<&'static Cause> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_finding_id_has_a_cause_page() {
+        for id in crate::checks::CHECK_IDS {
+            assert!(cause(id).is_some(), "finding id {id} has no cause in the catalogue");
+        }
+    }
 
     #[test]
     fn ids_are_unique_and_texts_present() {
