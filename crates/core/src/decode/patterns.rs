@@ -253,17 +253,14 @@ pub const PATTERNS: &[Pattern] = &[
     ),
     Pattern {
         id: "node-cannot-find-package",
-        vendor: None,
         specificity: Specificity::Log,
         any: &["cannot find module '"],
-        all: &[],
         unless: &["cannot find module '/", "cannot find module './", "cannot find module '../"],
-        code: None,
-        mechanism: None,
         causes: &[("dependencies-missing", 75), ("entry-missing", 45)],
         meaning: "Node could not resolve a module by name: a dependency missing from node_modules, or (on Lambda) the handler file itself.",
         source: "errors.md §2H H4, §2C C23",
         examples: &["Error: Cannot find module 'express'"],
+        ..BASE
     },
     log(
         "java-jarfile",
@@ -315,17 +312,14 @@ pub const PATTERNS: &[Pattern] = &[
     ),
     Pattern {
         id: "shared-library",
-        vendor: None,
         specificity: Specificity::Log,
         any: &["error while loading shared libraries", "cannot open shared object file"],
-        all: &[],
         unless: &["libc.musl"],
-        code: None,
-        mechanism: None,
         causes: &[("shared-lib-missing", 90)],
         meaning: "The dynamic loader could not find a library the program needs, in the image or in the package.",
         source: "errors.md §2C C8",
         examples: &["bootstrap: error while loading shared libraries: libssl.so.1.1: cannot open shared object file: No such file or directory"],
+        ..BASE
     },
     log(
         "musl-library",
@@ -412,30 +406,24 @@ pub const PATTERNS: &[Pattern] = &[
     Pattern {
         id: "fork-exec-enoent",
         vendor: Some("aws"),
-        specificity: Specificity::Headline,
         any: &["fork/exec"],
         all: &["no such file or directory"],
-        unless: &[],
-        code: None,
-        mechanism: None,
         causes: &[("crlf-shebang", 55), ("elf-interpreter-missing", 45), ("entry-missing", 40)],
         meaning: "exec said ENOENT. The file is usually there: its #! interpreter (CRLF line endings) or its ELF loader (musl) is what is missing.",
         source: "errors.md §2C C3",
         examples: &["Error: fork/exec /var/task/bootstrap: no such file or directory Runtime.InvalidEntrypoint"],
+        ..BASE
     },
     Pattern {
         id: "fork-exec-eacces",
         vendor: Some("aws"),
-        specificity: Specificity::Headline,
         any: &["fork/exec"],
         all: &["permission denied"],
-        unless: &[],
-        code: None,
-        mechanism: None,
         causes: &[("exec-bit-missing", 90), ("entry-is-directory", 25)],
         meaning: "exec said EACCES: the bootstrap has no execute bit (typically a zip made on Windows), or is a directory.",
         source: "errors.md §2C C2",
         examples: &["Error: fork/exec /var/task/bootstrap: permission denied Runtime.InvalidEntrypoint"],
+        ..BASE
     },
     headline(
         "lambda-no-bootstrap",
@@ -566,16 +554,13 @@ pub const PATTERNS: &[Pattern] = &[
     Pattern {
         id: "azure-start-permission-denied",
         vendor: Some("azure"),
-        specificity: Specificity::Headline,
         any: &["an error occurred trying to start process"],
         all: &["permission denied"],
-        unless: &[],
-        code: None,
-        mechanism: None,
         causes: &[("exec-bit-missing", 92)],
         meaning: "The host could not execute the handler: the zip lost its exec bit (made on Windows, or by a tool without modes).",
         source: "errors.md §2E E4",
         examples: &["An error occurred trying to start process '/home/site/wwwroot/handler' with working directory '/home/site/wwwroot'. Permission denied"],
+        ..BASE
     },
     headline(
         "huawei-crashloop",
