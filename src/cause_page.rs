@@ -46,7 +46,11 @@ pub fn cause_page(props: &CausePageProps) -> Html {
     let messages: Vec<(&str, &str, &str)> = PATTERNS
         .iter()
         .filter(|p| p.causes.iter().any(|(id, _)| *id == c.id))
-        .flat_map(|p| p.examples.iter().map(move |e| (p.vendor.unwrap_or("any platform"), *e, p.source)))
+        .flat_map(|p| {
+            p.examples
+                .iter()
+                .map(move |e| (p.vendor.unwrap_or("any platform"), *e, p.sources.first().copied().unwrap_or("")))
+        })
         .collect();
     let statuses: Vec<String> = SCF_STATUSES
         .iter()
@@ -62,8 +66,11 @@ pub fn cause_page(props: &CausePageProps) -> Html {
             <h3>{ "What happens" }</h3>
             <p>{ c.summary }</p>
             <h3>{ "How to confirm it" }</h3>
-            <p>{ if checked {
-                "Drop your package on Bootdoctor: this is one of its package checks, and a finding with this id shows the bytes it rests on."
+            if !c.confirm.is_empty() {
+                <p>{ c.confirm }</p>
+            }
+            <p class="muted">{ if checked {
+                "Or drop your package on Bootdoctor: this is one of its package checks, and a finding with this id shows the bytes it rests on."
             } else {
                 "This cause is not visible in the package; the platform's logs and the function's configuration decide it."
             } }</p>
@@ -78,6 +85,16 @@ pub fn cause_page(props: &CausePageProps) -> Html {
             }
             <h3>{ "How to fix it" }</h3>
             <div class="fix"><pre>{ c.fix }</pre><CopyButton text={c.fix} /></div>
+            if !c.fixes.is_empty() {
+                <dl class="toolchain-fixes">
+                    { for c.fixes.iter().map(|f| html! {
+                        <>
+                            <dt>{ f.toolchain }</dt>
+                            <dd class="fix"><pre>{ f.command }</pre><CopyButton text={f.command} /></dd>
+                        </>
+                    }) }
+                </dl>
+            }
             <h3>{ "Sources" }</h3>
             <ul>{ for c.sources.iter().map(|s| html! { <li><a href={*s} rel="noreferrer noopener" target="_blank">{ *s }</a></li> }) }</ul>
         </article>

@@ -166,6 +166,9 @@ fn hypothesis_card(props: &HypothesisProps) -> Html {
             if let Some(note) = &h.package_note {
                 <p class="package-note">{ note.clone() }</p>
             }
+            if let Some(tell) = &h.how_to_tell {
+                <p class="how-to-tell"><span class="label">{ "To tell" }</span>{ tell.clone() }</p>
+            }
             <div class="fix"><pre>{ h.fix.clone() }</pre><CopyButton text={h.fix.clone()} /></div>
         </article>
     }
@@ -208,6 +211,9 @@ fn variables(props: &VariablesProps) -> Html {
     }
     if let Some(s) = &v.missing_library {
         chips.push(("library", s.clone()));
+    }
+    for c in &v.captured {
+        chips.push((c.name, c.value.clone()));
     }
     if let Some(vendor) = d.detected_vendor {
         chips.push(("looks like", vendor.to_string()));

@@ -259,10 +259,13 @@ fn weigh_against_package(hypotheses: &mut Vec<Hypothesis>, report: &Report) {
                 evidence: Vec::new(),
                 patterns: Vec::new(),
                 package_note: Some(format!("Not named by the message, but your package shows it: {}", f.title)),
+                how_to_tell: None,
             });
         }
     }
     hypotheses.sort_by(|a, b| b.confidence.cmp(&a.confidence).then(a.cause.cmp(b.cause)));
+    // What the package settled is no longer ambiguous; what it could not see still is.
+    crate::decode::mark_ambiguity(hypotheses);
 }
 
 #[cfg(test)]

@@ -44,6 +44,18 @@ pub struct Facts {
     pub missing_library: Option<String>,
     /// The `Logs:` tail, when present.
     pub logs: Option<String>,
+    /// Values the matched patterns read out (`module: uvicorn`), in match order.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub captured: Vec<CapturedValue>,
+}
+
+/// One value a pattern read out of the paste.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CapturedValue {
+    /// What it is (`module`, `library`, `handler`).
+    pub name: &'static str,
+    /// The value as pasted.
+    pub value: String,
 }
 
 /// A text with its ASCII-lowercased twin, so case-insensitive searches over a large paste use the

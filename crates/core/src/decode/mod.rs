@@ -11,8 +11,8 @@ pub mod scf;
 use serde::Serialize;
 
 use crate::causes::cause;
-use facts::{extract, prefix, CodeMechanism, Facts, Haystack};
-use patterns::{Pattern, Specificity, PATTERNS};
+use facts::{extract, prefix, CapturedValue, CodeMechanism, Facts, Haystack};
+use patterns::{Capture, Pattern, Specificity, PATTERNS};
 
 /// Longest paste decoded; the rest is ignored (and the user told).
 pub const MAX_PASTE_BYTES: usize = 1 << 20;
@@ -36,6 +36,9 @@ pub struct Hypothesis {
     pub patterns: Vec<&'static str>,
     /// What the package says about this cause, when a package was inspected too.
     pub package_note: Option<String>,
+    /// How to tell this cause from the others listed, when the paste alone cannot.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub how_to_tell: Option<String>,
 }
 
 impl Hypothesis {
@@ -193,10 +196,24 @@ pub fn decode(input: &str, platform_vendor: Option<&str>) -> Decoding {
         _ => true,
     });
     let vendor = detected_vendor.or(platform_vendor);
+    for hit in &hits {
+        for capture in hit.pattern.captures {
+            if let Some(value) = read_capture(&text, capture) {
+                if !variables.captured.iter().any(|c| c.name == capture.name && c.value == value) {
+                    variables.captured.push(CapturedValue { name: capture.name, value });
+                }
+            }
+        }
+    }
     let has_log = hits.iter().any(|h| h.pattern.specificity == Specificity::Log);
 
     let mut hypotheses: Vec<Hypothesis> = Vec::new();
-    let mut add = |cause_id: &'static str, confidence: u8, pattern: &'static str, meaning: &str, quote: &str| {
+    let mut add = |cause_id: &'static str,
+                   confidence: u8,
+                   pattern: &'static str,
+                   meaning: &str,
+                   quote: &str,
+                   platform_fix: Option<&'static str>| {
         let Some(c) = cause(cause_id) else { return };
         let existing = hypotheses.iter_mut().find(|h| h.cause == cause_id);
         let h = match existing {
@@ -211,6 +228,7 @@ pub fn decode(input: &str, platform_vendor: Option<&str>) -> Decoding {
                     evidence: Vec::new(),
                     patterns: Vec::new(),
                     package_note: None,
+                    how_to_tell: None,
                 });
                 hypotheses.last_mut().expect("just pushed")
             }
@@ -218,6 +236,9 @@ pub fn decode(input: &str, platform_vendor: Option<&str>) -> Decoding {
         if confidence > h.confidence {
             h.confidence = confidence;
             h.explanation = meaning.to_string();
+            if let Some(fix) = platform_fix {
+                h.fix = fix.to_string();
+            }
         } else if h.confidence == confidence && !h.explanation.contains(meaning) {
             h.explanation = format!("{} {meaning}", h.explanation);
         }
@@ -232,21 +253,57 @@ pub fn decode(input: &str, platform_vendor: Option<&str>) -> Decoding {
         let demote = has_log && hit.pattern.specificity == Specificity::ExitCode;
         for &(cause_id, base) in hit.pattern.causes {
             let confidence = if demote { scale(base, 3, 5) } else { base };
-            add(cause_id, confidence, hit.pattern.id, hit.pattern.meaning, &hit.quote);
+            let platform_fix = vendor.and_then(|v| hit.pattern.fix_for(v));
+            add(cause_id, confidence, hit.pattern.id, hit.pattern.meaning, &hit.quote, platform_fix);
         }
     }
     for (status, fragment) in statuses {
         let meaning = format!("SCF status {}: {}", status.code, status.meaning);
         for &(cause_id, base) in status.causes {
             let confidence = if has_log { scale(base, 4, 5) } else { base };
-            add(cause_id, confidence, "scf-status", &meaning, &fragment);
+            add(cause_id, confidence, "scf-status", &meaning, &fragment, None);
         }
     }
     hypotheses.sort_by(|a, b| b.confidence.cmp(&a.confidence).then(a.cause.cmp(b.cause)));
+    mark_ambiguity(&mut hypotheses);
 
     let code_reading = code_reading(&variables, vendor);
     let summary = summarize(&hypotheses, &variables, detected_vendor);
     Decoding { detected_vendor, variables, code_reading, hypotheses, summary, truncated }
+}
+
+/// Confidence within which two causes count as "the paste cannot tell them apart".
+const AMBIGUITY_MARGIN: u8 = 25;
+
+/// When the leading causes are close, each of them says how to tell it from the others.
+pub fn mark_ambiguity(hypotheses: &mut [Hypothesis]) {
+    let Some(top) = hypotheses.first().map(|h| h.confidence) else { return };
+    let close = hypotheses.iter().filter(|h| h.confidence + AMBIGUITY_MARGIN >= top).count();
+    for h in hypotheses.iter_mut() {
+        h.how_to_tell = None;
+        if close >= 2 && h.confidence + AMBIGUITY_MARGIN >= top {
+            h.how_to_tell = cause(h.cause).map(|c| c.confirm).filter(|c| !c.is_empty()).map(str::to_string);
+        }
+    }
+}
+
+/// Reads one capture: the text after its fragment, up to a stop character, at most 120 characters.
+fn read_capture(text: &Haystack<'_>, capture: &Capture) -> Option<String> {
+    let rest = text.after(capture.after)?;
+    let rest = rest.trim_start_matches(['\'', '"', '`', '‘', '’', ' ']);
+    let stops = |c: char| {
+        c == '\n'
+            || c == '\r'
+            || if capture.until.is_empty() {
+                c.is_whitespace() || "'\"`‘’".contains(c)
+            } else {
+                capture.until.contains(c)
+            }
+    };
+    let end = rest.find(stops).unwrap_or(rest.len());
+    let value: String = prefix(&rest[..end], 480).chars().take(120).collect();
+    let value = value.trim().trim_end_matches(['.', ',', ':', ';']).to_string();
+    (!value.is_empty()).then_some(value)
 }
 
 /// The paste with JSON string escapes undone, when it has any.

@@ -1,4 +1,5 @@
 //! Tencent SCF's invocation status codes (seed document: the status-code table), by number and name.
+//! The table is data: `knowledge/tencent-status-codes.toml`, compiled by the build script.
 
 use super::facts::{prefix, Haystack};
 
@@ -17,68 +18,7 @@ pub struct ScfStatus {
     pub needs_number: bool,
 }
 
-/// The table, 200 … 500.
-pub const SCF_STATUSES: &[ScfStatus] = &[
-    ScfStatus { code: 200, names: &["Success"], meaning: "The execution is successful.", causes: &[("no-error", 90)], needs_number: true },
-    ScfStatus { code: 400, names: &["InvalidParameterValue"], meaning: "The request event is not JSON.", causes: &[("invalid-request", 85)], needs_number: false },
-    ScfStatus { code: 401, names: &["InvalidCredentials"], meaning: "Verification failed: the account may not operate this function.", causes: &[("permission-denied-platform", 85)], needs_number: false },
-    ScfStatus { code: 404, names: &["InvalidSubnetID"], meaning: "The subnet ID in the function's network configuration is invalid.", causes: &[("network-config", 85)], needs_number: false },
-    ScfStatus {
-        code: 405,
-        names: &["ContainerStateExited"],
-        meaning: "The container exited during start. Check that the image or bootstrap starts locally, and that it respects SCF's limits (read-only root filesystem, only /tmp writable).",
-        causes: &[("exec-bit-missing", 45), ("crlf-shebang", 40), ("listen-wrong-port", 35), ("readonly-filesystem", 35), ("listen-localhost", 30), ("out-of-memory", 25)],
-        needs_number: false,
-    },
-    ScfStatus { code: 406, names: &["RequestTooLarge"], meaning: "The request event exceeds the quota (6 MB sync, 128 KB async).", causes: &[("request-too-large", 85)], needs_number: false },
-    ScfStatus { code: 407, names: &["The size of response exceeds the upper limit"], meaning: "The response exceeds 6 MB.", causes: &[("request-too-large", 85)], needs_number: false },
-    ScfStatus { code: 410, names: &["InsufficientBalance"], meaning: "The account balance is insufficient; the service is suspended.", causes: &[("account-suspended", 85)], needs_number: false },
-    ScfStatus { code: 429, names: &["ResourceLimit"], meaning: "Container creation rate exceeded the account limit during a concurrency surge.", causes: &[("quota-exceeded", 85)], needs_number: false },
-    ScfStatus { code: 430, names: &["User code exception caught"], meaning: "The user code raised an error.", causes: &[("app-exception", 85)], needs_number: false },
-    ScfStatus { code: 432, names: &["ResourceLimitReached"], meaning: "The account- or region-level concurrency limit was reached.", causes: &[("quota-exceeded", 85)], needs_number: false },
-    ScfStatus { code: 433, names: &["TimeLimitReached"], meaning: "Execution did not finish within the timeout.", causes: &[("timeout", 85)], needs_number: false },
-    ScfStatus { code: 434, names: &["MemoryLimitReached"], meaning: "The memory limit was reached.", causes: &[("out-of-memory", 85)], needs_number: false },
-    ScfStatus { code: 435, names: &["FunctionNotFound"], meaning: "The function was not found.", causes: &[("function-not-found", 85)], needs_number: false },
-    ScfStatus { code: 436, names: &["InvalidParameterValue"], meaning: "The parameters passed to invoke do not follow the specification.", causes: &[("invalid-request", 85)], needs_number: false },
-    ScfStatus {
-        code: 437,
-        names: &["HandlerNotFound"],
-        meaning: "The function package is loaded incorrectly: the entry file is not in the root of the decompressed package, or the handler (execution method) does not match it.",
-        causes: &[("entry-missing", 70), ("entry-nested", 60), ("handler-misnamed", 55)],
-        needs_number: false,
-    },
-    ScfStatus { code: 438, names: &["FunctionStatusError"], meaning: "The function is in an abnormal state, or the service is suspended for overdue payment.", causes: &[("account-suspended", 80)], needs_number: false },
-    ScfStatus {
-        code: 439,
-        names: &["User process exit when running", "User preocess exit when running"],
-        meaning: "The user process exited unexpectedly while running.",
-        causes: &[("app-exited", 75), ("out-of-memory", 25)],
-        needs_number: false,
-    },
-    ScfStatus { code: 441, names: &["UnauthorizedOperation"], meaning: "CAM authentication failed.", causes: &[("permission-denied-platform", 85)], needs_number: false },
-    ScfStatus { code: 442, names: &["QualifierNotFound"], meaning: "The function version does not exist.", causes: &[("function-not-found", 85)], needs_number: false },
-    ScfStatus { code: 443, names: &["UserCodeError"], meaning: "The user code failed to execute.", causes: &[("app-exception", 85)], needs_number: false },
-    ScfStatus { code: 444, names: &["PullImageFailed"], meaning: "The image could not be pulled.", causes: &[("image-pull-failed", 85)], needs_number: false },
-    ScfStatus {
-        code: 445,
-        names: &["ContainerInitError"],
-        meaning: "The container failed to start: the bootstrap file was not uploaded or the invocation path is wrong (or, for image functions, Command/Args are malformed).",
-        causes: &[("entry-missing", 65), ("exec-bit-missing", 45), ("entry-nested", 40)],
-        needs_number: false,
-    },
-    ScfStatus {
-        code: 446,
-        names: &["PortBindingFailed"],
-        meaning: "Port listening failed within the initialization timeout: the code does not listen on 9000, or initialization is too slow.",
-        causes: &[("listen-wrong-port", 70), ("listen-localhost", 45), ("slow-start", 40)],
-        needs_number: false,
-    },
-    ScfStatus { code: 447, names: &["PullImageTimeOut"], meaning: "Pulling the image timed out.", causes: &[("image-pull-failed", 85)], needs_number: false },
-    ScfStatus { code: 449, names: &["InsufficientResources"], meaning: "More than 3,072 MB of memory was configured and the region has no resources.", causes: &[("quota-exceeded", 80)], needs_number: false },
-    ScfStatus { code: 450, names: &["InitContainerTimeout"], meaning: "Container start exceeded the initialization timeout.", causes: &[("slow-start", 80)], needs_number: false },
-    ScfStatus { code: 499, names: &["RequestCanceled"], meaning: "The request was canceled (by the caller, or an API gateway timeout shorter than init + execution).", causes: &[("request-canceled", 80)], needs_number: false },
-    ScfStatus { code: 500, names: &["InternalError"], meaning: "An internal error occurred.", causes: &[("platform-internal-error", 80)], needs_number: false },
-];
+pub use crate::knowledge::SCF_STATUSES;
 
 /// True when `name` occurs in `text` as a whole word (no letter or digit on either side).
 fn contains_word(h: &Haystack<'_>, name: &str) -> Option<usize> {
