@@ -108,7 +108,11 @@ fn main() {
             check_causes(&path, &p.causes, &cause_ids);
             check(&path, !p.examples.is_empty(), "a pattern needs at least one example");
             check(&path, !p.sources.is_empty(), "a pattern needs a source");
-            check(&path, !p.any.is_empty() || p.code.is_some(), "a pattern needs `any` fragments or a `code`");
+            check(
+                &path,
+                !p.any.is_empty() || !p.all.is_empty() || p.code.is_some(),
+                "a pattern needs `any` or `all` fragments, or a `code`",
+            );
             for key in p.fix.keys() {
                 check(
                     &path,

@@ -31,11 +31,19 @@ fn evaluation_set_accuracy() {
     assert!(cases.len() >= 60, "the evaluation set has {} pastes; it needs at least 60", cases.len());
     let (mut top1, mut top3) = (0, 0);
     let mut misses = Vec::new();
+    let mut second = Vec::new();
     for case in &cases {
         assert!(cause(&case.cause).is_some(), "unknown cause id {} ({})", case.cause, case.source);
         let ranked: Vec<&str> = decode(&case.paste, None).hypotheses.iter().map(|h| h.cause).collect();
         if ranked.first() == Some(&case.cause.as_str()) {
             top1 += 1;
+        } else if ranked.iter().take(3).any(|c| *c == case.cause) {
+            second.push(format!(
+                "{} ({}): ranked {:?}",
+                case.cause,
+                case.source,
+                ranked.iter().take(3).collect::<Vec<_>>()
+            ));
         }
         if ranked.iter().take(3).any(|c| *c == case.cause) {
             top3 += 1;
@@ -55,6 +63,9 @@ fn evaluation_set_accuracy() {
         100.0 * top1 as f64 / n,
         100.0 * top3 as f64 / n
     );
+    for m in &second {
+        println!("  not first: {m}");
+    }
     for m in &misses {
         println!("  missed: {m}");
     }

@@ -96,9 +96,10 @@ fn pattern_matches(p: &Pattern, text: &Haystack<'_>, facts: &Facts) -> Option<St
         return None;
     }
     if p.any.is_empty() {
-        return Some(match p.code {
-            Some(code) => exit_code_quote(text, code).unwrap_or_else(|| format!("code {code}")),
-            None => String::new(),
+        return Some(match (p.code, p.all.first()) {
+            (Some(code), _) => exit_code_quote(text, code).unwrap_or_else(|| format!("code {code}")),
+            (None, Some(fragment)) => quote(text, fragment).unwrap_or_default(),
+            (None, None) => String::new(),
         });
     }
     p.any.iter().find_map(|f| quote(text, f))

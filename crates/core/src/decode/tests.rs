@@ -220,3 +220,31 @@ fn json_envelopes_are_unescaped() {
     let text = r#"{"errorMessage":"\"/var/task/bootstrap: /lib64/libc.so.6: version `GLIBC_2.34' not found (required by /var/task/bootstrap)\"\n"}"#;
     assert_top(text, "glibc-too-new");
 }
+
+#[test]
+fn every_example_decodes_to_its_patterns_leading_cause() {
+    // A pattern whose own example ranks something else first would be dead weight: the example, as
+    // a whole paste, must put the pattern's strongest cause in the top three.
+    let mut misses = Vec::new();
+    for p in PATTERNS {
+        let leading = p.causes[0].0;
+        for ex in p.examples {
+            let d = decode(ex, p.vendor);
+            let top3: Vec<&str> = d.hypotheses.iter().take(3).map(|h| h.cause).collect();
+            if !top3.contains(&leading) {
+                misses.push(format!("{}: {ex:?} → {top3:?}, expected {leading}", p.id));
+            }
+        }
+    }
+    assert!(misses.is_empty(), "{}", misses.join("\n"));
+}
+
+#[test]
+fn fragments_are_lowercase() {
+    // Haystack lowercases the paste once; fragments stored lowercase skip a per-search copy.
+    for p in PATTERNS {
+        for f in p.any.iter().chain(p.all).chain(p.unless) {
+            assert_eq!(*f, f.to_ascii_lowercase(), "{}: fragment {f:?} must be lowercase", p.id);
+        }
+    }
+}
