@@ -44,6 +44,12 @@ pub struct Facts {
     pub missing_library: Option<String>,
     /// The `Logs:` tail, when present.
     pub logs: Option<String>,
+    /// Lambda's REPORT line: the function's memory size in MB.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub memory_size_mb: Option<u32>,
+    /// Lambda's REPORT line: the most memory the run used, in MB.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub max_memory_used_mb: Option<u32>,
     /// Values the matched patterns read out (`module: uvicorn`), in match order.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub captured: Vec<CapturedValue>,
@@ -276,6 +282,10 @@ pub fn extract(h: &Haystack<'_>) -> Facts {
             break;
         }
     }
+
+    // Lambda: "REPORT RequestId: … Memory Size: 128 MB Max Memory Used: 128 MB".
+    f.memory_size_mb = h.after("memory size: ").and_then(leading_number).and_then(|n| u32::try_from(n).ok());
+    f.max_memory_used_mb = h.after("max memory used: ").and_then(leading_number).and_then(|n| u32::try_from(n).ok());
 
     if let Some(i) = h.find("logs:") {
         let tail = text[i + 5..].trim();

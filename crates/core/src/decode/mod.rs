@@ -4,6 +4,7 @@
 //! ([`scf`]) match; matches are merged per cause, log-tail evidence demoting the generic exit-code
 //! reading, and sorted by confidence. Text that matches nothing yields no hypotheses and says so.
 
+pub mod envelope;
 pub mod facts;
 pub mod patterns;
 pub mod scf;
@@ -170,11 +171,19 @@ fn code_reading(facts: &Facts, vendor: Option<&str>) -> Option<String> {
 pub fn decode(input: &str, platform_vendor: Option<&str>) -> Decoding {
     let truncated = input.len() > MAX_PASTE_BYTES;
     let cut = prefix(input, MAX_PASTE_BYTES);
-    // Messages pasted from JSON envelopes carry escapes (`\n`, `\"`, `\\r`); match the unescaped
-    // text as well, appended after the original so quotes still come from what was pasted first.
-    let combined = unescaped_view(cut).map(|u| format!("{cut}\n{u}"));
+    // Messages pasted from JSON envelopes carry escapes (`\n`, `\"`, `\\r`) and may nest JSON in
+    // a string; match the unescaped text and the envelopes' messages as well, appended after the
+    // original so quotes still come from what was pasted first.
+    let unwrapped = envelope::unwrap(cut);
+    let mut views: Vec<String> = Vec::new();
+    views.extend(unescaped_view(cut));
+    views.extend(unwrapped.messages.iter().filter(|m| !cut.contains(m.as_str())).cloned());
+    let combined = (!views.is_empty()).then(|| format!("{cut}\n{}", views.join("\n")));
     let text = Haystack::new(combined.as_deref().unwrap_or(cut));
     let mut variables = extract(&text);
+    if variables.error_name.is_none() {
+        variables.error_name = unwrapped.error_type.clone();
+    }
 
     struct Hit {
         pattern: &'static Pattern,
@@ -265,12 +274,62 @@ pub fn decode(input: &str, platform_vendor: Option<&str>) -> Decoding {
             add(cause_id, confidence, "scf-status", &meaning, &fragment, None);
         }
     }
+    weigh_memory(&mut hypotheses, &variables, &text);
     hypotheses.sort_by(|a, b| b.confidence.cmp(&a.confidence).then(a.cause.cmp(b.cause)));
     mark_ambiguity(&mut hypotheses);
 
     let code_reading = code_reading(&variables, vendor);
     let summary = summarize(&hypotheses, &variables, detected_vendor);
     Decoding { detected_vendor, variables, code_reading, hypotheses, summary, truncated }
+}
+
+/// Lambda's REPORT line settles memory questions: a run that used all its memory makes running out
+/// likely (a kill at the limit needs no other clue); one that used under half rules it out, whatever
+/// the exit code suggests (a `signal: killed` at 18 MB of 512 is not the OOM killer).
+fn weigh_memory(hypotheses: &mut Vec<Hypothesis>, facts: &Facts, text: &Haystack<'_>) {
+    let (Some(size), Some(used)) = (facts.memory_size_mb, facts.max_memory_used_mb) else { return };
+    if size == 0 {
+        return;
+    }
+    let evidence = quote(text, "max memory used").unwrap_or_else(|| format!("Max Memory Used: {used} MB"));
+    let at_limit = u64::from(used) * 100 >= u64::from(size) * 95;
+    let existing = hypotheses.iter().position(|h| h.cause == "out-of-memory");
+    match (at_limit, existing) {
+        (true, Some(i)) => {
+            let h = &mut hypotheses[i];
+            h.confidence = h.confidence.max(92);
+            h.explanation = format!("{} The run used {used} MB of its {size} MB.", h.explanation);
+            if !h.evidence.contains(&evidence) {
+                h.evidence.push(evidence);
+            }
+        }
+        (true, None) => {
+            let Some(c) = cause("out-of-memory") else { return };
+            hypotheses.push(Hypothesis {
+                cause: c.id,
+                confidence: 70,
+                title: c.title.to_string(),
+                explanation: format!(
+                    "The run used {used} MB of its {size} MB: it reached the memory limit, which ends a run however the error words it."
+                ),
+                fix: c.fix.to_string(),
+                evidence: vec![evidence],
+                patterns: vec!["lambda-report-memory"],
+                package_note: None,
+                how_to_tell: None,
+            });
+        }
+        (false, Some(i)) if u64::from(used) * 2 < u64::from(size) => {
+            let h = &mut hypotheses[i];
+            h.confidence = h.confidence.min(20);
+            h.explanation =
+                format!("Unlikely: the run used only {used} MB of its {size} MB, so the kill was not for memory.");
+            if !h.evidence.contains(&evidence) {
+                h.evidence.push(evidence);
+            }
+        }
+        _ => {}
+    }
 }
 
 /// Confidence within which two causes count as "the paste cannot tell them apart".

@@ -248,3 +248,37 @@ fn fragments_are_lowercase() {
         }
     }
 }
+
+#[test]
+fn lambda_report_line_decides_memory() {
+    let killed = "Error: Runtime exited with error: signal: killed\nRuntime.ExitError\n";
+    let full = format!("{killed}REPORT RequestId: 3f2c Duration: 2000.00 ms Billed Duration: 2000 ms Memory Size: 128 MB Max Memory Used: 128 MB");
+    let d = decode(&full, None);
+    assert_eq!(d.hypotheses[0].cause, "out-of-memory");
+    assert!(d.hypotheses[0].confidence >= 90);
+    assert!(d.hypotheses[0].evidence.iter().any(|e| e.contains("Max Memory Used")));
+
+    // aws-lambda-dotnet#480: killed at 18 MB of 512 — not memory.
+    let low = format!("{killed}REPORT RequestId: 3f2c Duration: 20.00 ms Memory Size: 512 MB Max Memory Used: 18 MB");
+    let d = decode(&low, None);
+    let oom = d.hypotheses.iter().find(|h| h.cause == "out-of-memory").expect("still listed");
+    assert!(oom.confidence <= 20, "{}", oom.confidence);
+    assert!(oom.explanation.starts_with("Unlikely"));
+    assert!(d.summary.contains("less likely"), "{}", d.summary);
+
+    // A REPORT line alone, at the limit, raises the question by itself.
+    let d = decode("REPORT RequestId: 1 Duration: 9.1 ms Memory Size: 256 MB Max Memory Used: 256 MB\nRuntime exited with error: exit status 1", None);
+    assert!(d.hypotheses.iter().any(|h| h.cause == "out-of-memory" && h.confidence >= 70));
+}
+
+#[test]
+fn nested_envelopes_are_unwrapped() {
+    // Step Functions: the Lambda error is a JSON string inside `cause`.
+    let text = r#"{"error": "Runtime.ExitError","cause": "{\"errorMessage\":\"RequestId: 5b0c Error: Runtime exited with error: signal: killed\",\"errorType\":\"Runtime.ExitError\"}"}"#;
+    let d = decode(text, None);
+    assert_eq!(d.hypotheses[0].cause, "out-of-memory");
+    assert_eq!(d.variables.error_name.as_deref(), Some("Runtime.ExitError"));
+    // API Gateway's test console quoting the function's response.
+    let text = r#"Endpoint response body before transformations: {"errorType":"Runtime.HandlerNotFound","errorMessage":"index.handler is undefined or not exported","trace":["Runtime.HandlerNotFound: index.handler is undefined or not exported"]}"#;
+    assert_top(text, "handler-misnamed");
+}
