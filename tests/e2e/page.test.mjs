@@ -251,12 +251,42 @@ test('cause pages: linked from findings, reachable by URL, unknown ids show the 
   const text = await page.textContent('[data-cause-page="exec-bit-missing"]');
   assert.match(text, /chmod 755 bootstrap/);
   assert.match(text, /code 13, message:permission denied/);
+  assert.match(text, /How to confirm it[\s\S]*zipinfo function\.zip bootstrap/);
+  const toolchains = await page.$$eval('.toolchain-fixes dt', (ds) => ds.map((d) => d.textContent));
+  assert.ok(toolchains.includes('Windows (no WSL)') && toolchains.includes('Dockerfile'), toolchains.join(', '));
   await page.screenshot({ path: join(shots, '10-cause-page.png'), fullPage: true });
   await page.goBack();
   await page.waitForSelector('[data-finding-id="exec-bit-missing"]');
   await page.goto(`${base}#/causes/no-such-cause`);
   await page.waitForSelector('[data-cause-page="index"]');
   assert.match(await page.textContent('[data-cause-page="index"]'), /No cause is called/);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('real pastes: ambiguity explained, Chinese console text, nested envelopes, values read out', async () => {
+  const { page, context, errors } = await open();
+  // Cloud Run's port message has several plausible causes: each close one says how to tell.
+  await page.fill('textarea[name=error]', "ERROR: (gcloud.run.deploy) Revision 'hello-00001-abc' is not ready and cannot serve traffic. The user-provided container failed to start and listen on the port defined provided by the PORT=8080 environment variable within the allocated timeout.");
+  await page.waitForSelector('[data-cause-id] .how-to-tell');
+  const tells = await page.$$eval('[data-cause-id]', (hs) => hs.map((h) => [h.dataset.causeId, h.querySelector('.how-to-tell')?.textContent || '']));
+  assert.equal(tells[0][0], 'binary-wrong-arch');
+  assert.match(tells[0][1], /file bootstrap/);
+  assert.ok(tells.filter(([, t]) => t).length >= 3, JSON.stringify(tells));
+  await page.screenshot({ path: join(shots, '11-ambiguous-cloud-run.png'), fullPage: true });
+  // SCF's Chinese status description.
+  await page.fill('textarea[name=error]', '调用失败 446 PortBindingFailed 端口监听失败。请检查您的监听端口是否为9000');
+  await page.waitForSelector('[data-cause-id="listen-wrong-port"]');
+  assert.equal((await causeIds(page))[0], 'listen-wrong-port');
+  assert.match(await page.textContent('.variables'), /tencent/);
+  // Step Functions wrapping a Lambda error as a JSON string.
+  await page.fill('textarea[name=error]', '{"error": "Runtime.ExitError","cause": "{\\"errorMessage\\":\\"RequestId: 1 Error: Runtime exited with error: signal: killed\\",\\"errorType\\":\\"Runtime.ExitError\\"}"}');
+  await page.waitForSelector('[data-cause-id="out-of-memory"]');
+  assert.equal((await causeIds(page))[0], 'out-of-memory');
+  // A value a pattern reads out is shown with the other variables.
+  await page.fill('textarea[name=error]', 'npm ERR! Missing script: "start"');
+  await page.waitForSelector('[data-cause-id="entry-missing"]');
+  assert.match(await page.textContent('.variables'), /script\s*start/);
   assert.deepEqual(errors, []);
   await context.close();
 });
