@@ -19,5 +19,6 @@ pub mod entry;
 pub mod knowledge;
 pub mod profiles;
 pub mod report;
+pub mod share;
 pub mod sniff;
 pub mod synth;
