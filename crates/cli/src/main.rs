@@ -11,8 +11,10 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use bootdoctor_core::entry::StartSpec;
+use bootdoctor_core::export::{self, share_url};
 use bootdoctor_core::profiles::PROFILES;
 use bootdoctor_core::report::{diagnose, Report, Request};
+use bootdoctor_core::share::make_link;
 use clap::{Parser, Subcommand, ValueEnum};
 
 /// Why your serverless function will not start, and how to fix it.
@@ -23,10 +25,30 @@ struct Cli {
     command: Command,
 }
 
-#[derive(Clone, Copy, ValueEnum)]
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
 enum Format {
+    /// For people, in a terminal.
     Text,
+    /// The report as JSON (the schema the page downloads too).
     Json,
+    /// For an issue or a support ticket.
+    Markdown,
+    /// SARIF 2.1.0, for code scanning in CI (package findings only).
+    Sarif,
+}
+
+/// Options for the share link, shared by `check` and `explain`.
+#[derive(clap::Args)]
+struct LinkArgs {
+    /// Print the share URL of the diagnosis (after text or Markdown; on stderr with json/sarif).
+    #[arg(long)]
+    link: bool,
+    /// Include the error text, redacted, in the share link.
+    #[arg(long)]
+    share_error: bool,
+    /// Where the Bootdoctor page is served, for share links and rule help.
+    #[arg(long, env = "BOOTDOCTOR_BASE_URL", default_value = bootdoctor_core::export::DEFAULT_BASE_URL)]
+    base_url: String,
 }
 
 #[derive(Subcommand)]
@@ -53,6 +75,8 @@ enum Command {
         /// Print on stderr what the check cost: time, bytes read from the file, bytes decompressed.
         #[arg(long)]
         stats: bool,
+        #[command(flatten)]
+        share: LinkArgs,
     },
     /// Decode a start-up error into ranked causes and fixes.
     Explain {
@@ -61,9 +85,11 @@ enum Command {
         /// Platform profile id, when known.
         #[arg(long)]
         platform: Option<String>,
-        /// Output format.
+        /// Output format (sarif has no package to report on and is refused).
         #[arg(long, value_enum, default_value = "text")]
         format: Format,
+        #[command(flatten)]
+        share: LinkArgs,
     },
     /// List the platform profiles and their facts.
     Platforms,
@@ -114,10 +140,41 @@ fn print_json<T: serde::Serialize>(value: &T) {
     let _ = writeln!(out);
 }
 
+/// Prints the report in `format`, then the share link when asked.
+fn emit(report: &Report, format: Format, paste: Option<&str>, share: &LinkArgs, artifact: &str, explain: bool) {
+    let url = (share.link || format == Format::Markdown).then(|| {
+        let link = make_link(report, paste, share.share_error);
+        (share_url(&share.base_url, &link.fragment), link)
+    });
+    match format {
+        Format::Json if explain => print_json(&render::explain_json(report)),
+        Format::Json => print_json(report),
+        Format::Text if explain => print!("{}", render::explain_text(report)),
+        Format::Text => print!("{}", render::check_text(report)),
+        Format::Markdown => {
+            print!("{}", export::markdown(report, url.as_ref().filter(|_| share.link).map(|(u, _)| u.as_str())))
+        }
+        Format::Sarif => print_json(&export::sarif(report, artifact, &share.base_url)),
+    }
+    if let (true, Some((url, link))) = (share.link, url) {
+        let dropped: Vec<&str> = link.omitted.iter().map(|o| o.describe()).collect();
+        let note = if dropped.is_empty() {
+            String::new()
+        } else {
+            format!(" (left out to stay short: {})", dropped.join("; "))
+        };
+        match format {
+            Format::Text => println!("\nShare: {url}{note}"),
+            Format::Markdown => {}
+            Format::Json | Format::Sarif => eprintln!("share: {url}{note}"),
+        }
+    }
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
-        Command::Check { package, platform, start_command, handler, error, format, stats } => {
+        Command::Check { package, platform, start_command, handler, error, format, stats, share } => {
             let started = std::time::Instant::now();
             let error_text = match error.as_deref().map(read_text).transpose() {
                 Ok(t) => t,
@@ -143,10 +200,7 @@ fn main() -> ExitCode {
             if let Some(message) = &report.package_error {
                 return unusable(message);
             }
-            match format {
-                Format::Json => print_json(&report),
-                Format::Text => print!("{}", render::check_text(&report)),
-            }
+            emit(&report, format, request.error_text.as_deref(), &share, &package.to_string_lossy(), false);
             if stats {
                 let summary = report.package.as_ref();
                 eprintln!(
@@ -165,7 +219,10 @@ fn main() -> ExitCode {
                 ExitCode::SUCCESS
             }
         }
-        Command::Explain { file, platform, format } => {
+        Command::Explain { file, platform, format, share } => {
+            if format == Format::Sarif {
+                return unusable("SARIF reports package findings: use it with `check`");
+            }
             let text = match read_text(file.as_deref().unwrap_or("-")) {
                 Ok(t) => t,
                 Err(e) => return unusable(format!("cannot read the error text: {e}")),
@@ -178,10 +235,7 @@ fn main() -> ExitCode {
                 Ok(r) => r,
                 Err(e) => return unusable(e),
             };
-            match format {
-                Format::Json => print_json(&render::explain_json(&report)),
-                Format::Text => print!("{}", render::explain_text(&report)),
-            }
+            emit(&report, format, request.error_text.as_deref(), &share, "", true);
             ExitCode::SUCCESS
         }
         Command::Platforms => {

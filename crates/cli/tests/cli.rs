@@ -167,3 +167,62 @@ fn platforms_lists_every_profile() {
         assert!(text.contains(id), "{id}");
     }
 }
+
+#[test]
+fn markdown_sarif_and_share_links() {
+    let zip = temp_file("md.zip", &ZipBuilder::new().dos_file("bootstrap", b"#!/bin/bash\r\nexec ./main\r\n").finish());
+    let path = zip.to_str().unwrap();
+    let out = bin()
+        .args([
+            "check",
+            path,
+            "--platform",
+            "aliyun-fc",
+            "--format",
+            "markdown",
+            "--link",
+            "--base-url",
+            "https://dr.example/",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let md = String::from_utf8_lossy(&out.stdout);
+    assert!(md.starts_with("## Bootdoctor: `md.zip` on Alibaba Cloud"), "{md}");
+    assert!(md.contains("(`exec-bit-missing`)"));
+    assert!(md.contains("[Open this diagnosis in Bootdoctor](https://dr.example/#/r/1."), "{md}");
+
+    let out = bin()
+        .args(["check", path, "--platform", "aliyun-fc", "--format", "sarif", "--link"])
+        .env("BOOTDOCTOR_BASE_URL", "https://env.example/")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let log = json(&out);
+    assert_eq!(log["version"], "2.1.0");
+    let results = log["runs"][0]["results"].as_array().unwrap();
+    assert!(results.iter().any(|r| r["ruleId"] == "exec-bit-missing" && r["level"] == "error"));
+    assert_eq!(results[0]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"], path);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    let url = stderr.trim().strip_prefix("share: ").unwrap_or_else(|| panic!("{stderr}"));
+    assert!(url.starts_with("https://env.example/#/r/1."), "{url}");
+
+    // The link opens to the same findings.
+    let fragment = url.split_once('#').unwrap().1;
+    let state = bootdoctor_core::share::decode_link(fragment).unwrap();
+    let ids: Vec<String> = state.findings.iter().map(|f| f.id.clone()).collect();
+    assert!(ids.contains(&"exec-bit-missing".to_string()) && ids.contains(&"crlf-shebang".to_string()), "{ids:?}");
+    assert_eq!(state.paste, None);
+
+    // explain: the error travels only with --share-error, redacted.
+    let paste =
+        "RequestId: 6e2b1a9c-7d3f-4b8e-9a1c-2f4e6d8b0a1c Error: fork/exec /var/task/bootstrap: exec format error";
+    let out = run_with_stdin(&["explain", "--link", "--share-error"], paste);
+    let text = String::from_utf8_lossy(&out.stdout);
+    let url = text.lines().find_map(|l| l.strip_prefix("Share: ")).unwrap_or_else(|| panic!("{text}"));
+    let state = bootdoctor_core::share::decode_link(url.split_once('#').unwrap().1).unwrap();
+    let shared = state.paste.unwrap();
+    assert!(shared.contains("exec format error") && !shared.contains("6e2b1a9c"), "{shared}");
+    let out = run_with_stdin(&["explain", "--format", "sarif"], paste);
+    assert_eq!(out.status.code(), Some(2));
+}

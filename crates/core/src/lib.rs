@@ -16,6 +16,7 @@ pub mod checks;
 pub mod decode;
 pub mod elf;
 pub mod entry;
+pub mod export;
 pub mod knowledge;
 pub mod profiles;
 pub mod report;
