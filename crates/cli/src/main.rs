@@ -1,7 +1,8 @@
 //! `bootdoctor`: the engine on the command line.
 //!
 //! `check` inspects a package (optionally with the error the platform printed); `explain` decodes an
-//! error alone. Exit status: 0 no error finding, 1 an error finding, 2 unusable input.
+//! error alone; `fix` writes a repaired package and diagnoses it again. Exit status: 0 no error
+//! finding, 1 an error finding (after repair, for `fix`), 2 unusable input.
 
 mod render;
 
@@ -13,6 +14,7 @@ use std::process::ExitCode;
 use bootdoctor_core::entry::StartSpec;
 use bootdoctor_core::export::{self, share_url};
 use bootdoctor_core::profiles::PROFILES;
+use bootdoctor_core::repair::repair;
 use bootdoctor_core::report::{diagnose, Report, Request};
 use bootdoctor_core::share::make_link;
 use clap::{Parser, Subcommand, ValueEnum};
@@ -90,6 +92,27 @@ enum Command {
         format: Format,
         #[command(flatten)]
         share: LinkArgs,
+    },
+    /// Repair what can be repaired without guessing (modes, CRLF/BOM in scripts, a wrapper folder,
+    /// macOS metadata), write the result, and diagnose it again.
+    Fix {
+        /// The zip to repair.
+        package: PathBuf,
+        /// Where to write the repaired zip.
+        #[arg(short, long)]
+        output: PathBuf,
+        /// Platform profile id (see `bootdoctor platforms`).
+        #[arg(long)]
+        platform: Option<String>,
+        /// The start command configured on the platform.
+        #[arg(long)]
+        start_command: Option<String>,
+        /// The handler of an event function.
+        #[arg(long)]
+        handler: Option<String>,
+        /// Output format for the summary (json: actions plus the reports before and after).
+        #[arg(long, value_enum, default_value = "text")]
+        format: Format,
     },
     /// List the platform profiles and their facts.
     Platforms,
@@ -237,6 +260,40 @@ fn main() -> ExitCode {
             };
             emit(&report, format, request.error_text.as_deref(), &share, "", true);
             ExitCode::SUCCESS
+        }
+        Command::Fix { package, output, platform, start_command, handler, format } => {
+            if output == package
+                || std::fs::canonicalize(&output).ok().is_some_and(|o| std::fs::canonicalize(&package).ok() == Some(o))
+            {
+                return unusable("the output must be a different file from the package");
+            }
+            let file = match File::open(&package) {
+                Ok(f) => f,
+                Err(e) => return unusable(format!("cannot open {}: {e}", package.display())),
+            };
+            let name = package.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+            let start = match (start_command, handler) {
+                (Some(c), _) => StartSpec { start_command: Some(c), handler: None },
+                (None, Some(h)) => StartSpec { start_command: None, handler: Some(h) },
+                (None, None) => StartSpec::default(),
+            };
+            let request = Request { platform, start, error_text: None };
+            let fixed = match repair(BufReader::new(file), &name, &request) {
+                Ok(f) => f,
+                Err(e) => return unusable(e),
+            };
+            if let Err(e) = std::fs::write(&output, &fixed.bytes) {
+                return unusable(format!("cannot write {}: {e}", output.display()));
+            }
+            match format {
+                Format::Json => print_json(&fixed),
+                _ => print!("{}", render::fix_text(&fixed, &output.to_string_lossy())),
+            }
+            if fixed.after.has_errors() {
+                ExitCode::from(1)
+            } else {
+                ExitCode::SUCCESS
+            }
         }
         Command::Platforms => {
             for p in PROFILES {

@@ -128,3 +128,44 @@ pub fn explain_json(report: &Report) -> serde_json::Value {
         "hypotheses": serde_json::to_value(&report.hypotheses).expect("hypotheses serialise"),
     })
 }
+
+/// The `fix` summary for people: what changed, what that fixed, what is left with its manual fix.
+pub fn fix_text(fixed: &bootdoctor_core::repair::Repaired, output: &str) -> String {
+    let mut out = String::new();
+    if fixed.actions.is_empty() {
+        let _ = writeln!(out, "Nothing to repair; wrote an identical copy to {output}.");
+    } else {
+        let _ = writeln!(out, "Repaired package written to {output}:");
+        for a in &fixed.actions {
+            let _ = writeln!(out, "  - {}", a.describe());
+        }
+    }
+    let entries = |n: usize| if n == 1 { "1 entry".to_string() } else { format!("{n} entries") };
+    let _ =
+        writeln!(out, "  ({} copied without recompressing, {} rewritten)", entries(fixed.copied_raw), fixed.rewritten);
+    for s in &fixed.skipped {
+        let _ = writeln!(out, "  ! {s}: too large to rewrite, left as it was");
+    }
+    let fixed_ids = fixed.fixed_ids();
+    if !fixed_ids.is_empty() {
+        let _ = writeln!(out, "\nFixed: {}", fixed_ids.join(", "));
+    }
+    let left: Vec<_> =
+        fixed.after.findings.iter().filter(|f| f.severity != bootdoctor_core::checks::Severity::Info).collect();
+    if left.is_empty() {
+        let _ = writeln!(
+            out,
+            "Left: nothing — the repaired package has no errors or warnings on {}.",
+            fixed.after.platform_name
+        );
+    } else {
+        let _ = writeln!(out, "\nLeft for you to fix (Bootdoctor does not guess at these):");
+        for f in left {
+            let _ = writeln!(out, "  {}[{}] {}", f.severity.as_str(), f.id, f.title);
+            for (i, line) in f.fix.lines().enumerate() {
+                let _ = writeln!(out, "      {}{line}", if i == 0 { "fix: " } else { "     " });
+            }
+        }
+    }
+    out
+}

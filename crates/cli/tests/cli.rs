@@ -226,3 +226,44 @@ fn markdown_sarif_and_share_links() {
     let out = run_with_stdin(&["explain", "--format", "sarif"], paste);
     assert_eq!(out.status.code(), Some(2));
 }
+
+#[test]
+fn fix_writes_a_repaired_package_and_reports_what_is_left() {
+    let zip = temp_file(
+        "tofix.zip",
+        &ZipBuilder::new()
+            .dos_file("app/bootstrap", b"#!/bin/bash\r\nexec python3 app.py\r\n")
+            .dos_file("app/app.py", b"print(1)\n")
+            .finish(),
+    );
+    let out_path = zip.with_file_name("fixed.zip");
+    let out = bin()
+        .args(["fix", zip.to_str().unwrap(), "-o", out_path.to_str().unwrap(), "--platform", "aliyun-fc"])
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("2 entries moved out of the wrapper folder app/"), "{text}");
+    assert!(text.contains("Fixed: entry-nested"), "{text}");
+    assert!(
+        text.contains("bootstrap: 2 lines from CRLF to LF") && text.contains("1 other file given mode 0644"),
+        "{text}"
+    );
+    let again = bin()
+        .args(["check", out_path.to_str().unwrap(), "--platform", "aliyun-fc", "--format", "json"])
+        .output()
+        .unwrap();
+    let v = json(&again);
+    let ids: Vec<&str> = v["findings"].as_array().unwrap().iter().map(|f| f["id"].as_str().unwrap()).collect();
+    for gone in ["entry-nested", "exec-bit-missing", "crlf-shebang"] {
+        assert!(!ids.contains(&gone), "{gone} in {ids:?}");
+    }
+    let same = bin().args(["fix", zip.to_str().unwrap(), "-o", zip.to_str().unwrap()]).output().unwrap();
+    assert_eq!(same.status.code(), Some(2));
+    let json_out = bin()
+        .args(["fix", zip.to_str().unwrap(), "-o", out_path.to_str().unwrap(), "--format", "json"])
+        .output()
+        .unwrap();
+    let v = json(&json_out);
+    assert!(v["actions"].as_array().unwrap().iter().any(|a| a["kind"] == "unwrapped"));
+    assert!(v["before"]["findings"].is_array() && v["after"]["findings"].is_array());
+}

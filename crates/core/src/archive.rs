@@ -439,6 +439,12 @@ impl<R: Read + Seek> Package<R> {
         self.read_prefix(index, limit)
     }
 
+    /// The underlying zip reader, for raw copies (the repair writes entries it does not change
+    /// without decompressing them).
+    pub fn archive_mut(&mut self) -> &mut zip::ZipArchive<R> {
+        &mut self.archive
+    }
+
     /// Reads at most `limit` bytes from the start of an entry (callers bound `limit`: the ELF reader
     /// by [`crate::elf::MAX_ELF_BYTES`], text readers by a few KiB). Never more than the entry holds.
     pub fn read_prefix(&mut self, index: usize, limit: usize) -> Result<Vec<u8>, String> {

@@ -19,6 +19,7 @@ pub mod entry;
 pub mod export;
 pub mod knowledge;
 pub mod profiles;
+pub mod repair;
 pub mod report;
 pub mod share;
 pub mod sniff;

@@ -1,0 +1,129 @@
+use std::io::{Cursor, Read};
+
+use zip::ZipArchive;
+
+use super::*;
+use crate::elf::testing::elf;
+use crate::entry::StartSpec;
+use crate::synth::ZipBuilder;
+
+fn request(platform: &str) -> Request {
+    Request { platform: Some(platform.into()), start: StartSpec::default(), error_text: None }
+}
+
+fn ids(report: &Report) -> Vec<&'static str> {
+    report.findings.iter().map(|f| f.id).collect()
+}
+
+/// (name, unix mode, host) of every entry, and each entry's raw (compressed) bytes.
+fn listing(bytes: &[u8]) -> Vec<(String, Option<u32>, Vec<u8>, u32)> {
+    let mut archive = ZipArchive::new(Cursor::new(bytes)).unwrap();
+    (0..archive.len())
+        .map(|i| {
+            let mut file = archive.by_index_raw(i).unwrap();
+            let (name, mode, crc) =
+                (String::from_utf8_lossy(file.name_raw()).into_owned(), file.unix_mode(), file.crc32());
+            let mut raw = Vec::new();
+            file.read_to_end(&mut raw).unwrap();
+            (name, mode, raw, crc)
+        })
+        .collect()
+}
+
+#[test]
+fn a_windows_zip_in_a_folder_with_mac_junk_comes_out_clean() {
+    let zip = ZipBuilder::new()
+        .dos_file("myfunc/bootstrap", b"\xEF\xBB\xBF#!/bin/bash\r\nexec python3 app.py\r\n")
+        .dos_file(
+            "myfunc/app.py",
+            b"from http.server import *\nHTTPServer(('0.0.0.0', 9000), BaseHTTPRequestHandler).serve_forever()\n",
+        )
+        .dos_file("__MACOSX/myfunc/._bootstrap", b"\x00\x05\x16\x07")
+        .dos_file("myfunc/.DS_Store", b"Bud1")
+        .finish();
+    let fixed = repair(Cursor::new(zip), "function.zip", &request("aliyun-fc")).unwrap();
+    let before = ids(&fixed.before);
+    for id in ["entry-nested", "macos-metadata"] {
+        assert!(before.contains(&id), "{before:?}");
+    }
+    assert!(
+        fixed.after.findings.iter().all(|f| f.severity != crate::checks::Severity::Error),
+        "{:?}",
+        ids(&fixed.after)
+    );
+    for id in ["entry-nested", "macos-metadata", "exec-bit-missing", "bom-before-shebang", "crlf-shebang"] {
+        assert!(!ids(&fixed.after).contains(&id), "{id} still there: {:?}", ids(&fixed.after));
+    }
+    let entries = listing(&fixed.bytes);
+    let names: Vec<&str> = entries.iter().map(|e| e.0.as_str()).collect();
+    assert_eq!(names, ["bootstrap", "app.py"]);
+    assert_eq!(entries[0].1.map(|m| m & 0o777), Some(0o755));
+    assert_eq!(entries[1].1.map(|m| m & 0o777), Some(0o644));
+    let mut archive = ZipArchive::new(Cursor::new(fixed.bytes.as_slice())).unwrap();
+    let mut text = String::new();
+    archive.by_name("bootstrap").unwrap().read_to_string(&mut text).unwrap();
+    assert_eq!(text, "#!/bin/bash\nexec python3 app.py\n");
+    let described: Vec<String> = fixed.actions.iter().map(RepairAction::describe).collect();
+    assert!(described[0].contains("wrapper folder myfunc/"), "{described:?}");
+    assert!(described.iter().any(|d| d == "bootstrap: 2 lines from CRLF to LF"), "{described:?}");
+    assert!(described.iter().any(|d| d.contains("byte-order mark")));
+    assert!(described.iter().any(|d| d.starts_with("__MACOSX/myfunc/._bootstrap")));
+    assert_eq!(fixed.rewritten, 1);
+}
+
+#[test]
+fn unchanged_entries_are_copied_byte_for_byte() {
+    let big = "print('hello')\n".repeat(500);
+    let zip = ZipBuilder::new()
+        .unix_file("bootstrap", 0o755, b"#!/bin/bash\nexec python3 app.py\n")
+        .deflated_file("app.py", 0o644, big.as_bytes())
+        .unix_dir("lib/", 0o755)
+        .unix_symlink("lib/current", "../app.py")
+        .finish();
+    let original = listing(&zip);
+    let fixed = repair(Cursor::new(zip), "good.zip", &request("aliyun-fc")).unwrap();
+    assert!(fixed.actions.is_empty(), "{:?}", fixed.actions);
+    assert_eq!(fixed.rewritten, 0);
+    assert_eq!(listing(&fixed.bytes), original, "names, modes, compressed bytes and CRCs unchanged");
+}
+
+#[test]
+fn modes_only_change_by_raw_copy_and_never_lose_an_execute_bit() {
+    let data = "x".repeat(3000);
+    let zip = ZipBuilder::new()
+        .dos_file("bootstrap", b"#!/bin/sh\nexec ./tool\n")
+        .deflated_file("tool", 0o700, data.as_bytes())
+        .deflated_file("data.txt", 0o600, data.as_bytes())
+        .finish();
+    let original = listing(&zip);
+    let fixed = repair(Cursor::new(zip), "f.zip", &request("aws-lambda-al2023")).unwrap();
+    let after = listing(&fixed.bytes);
+    assert_eq!(after[1].1.map(|m| m & 0o777), Some(0o755), "an execute bit stays");
+    assert_eq!(after[2].1.map(|m| m & 0o777), Some(0o644), "readable by others");
+    for i in 0..3 {
+        assert_eq!((&after[i].2, after[i].3), (&original[i].2, original[i].3), "entry {i} recompressed");
+    }
+    assert_eq!(after[1].1.map(|m| m & 0o170000), Some(0o100000), "still a regular file");
+    assert_eq!(fixed.copied_raw, 3);
+    assert!(!ids(&fixed.after).contains(&"not-readable"), "{:?}", ids(&fixed.after));
+}
+
+#[test]
+fn what_cannot_be_repaired_is_left_and_still_reported() {
+    let mut arm = elf(None, &[], None, &[], 2);
+    arm[18] = 183; // EM_AARCH64
+    arm[19] = 0;
+    let zip = ZipBuilder::new().dos_file("bootstrap", &arm).finish();
+    let fixed = repair(Cursor::new(zip), "arm.zip", &request("aliyun-fc")).unwrap();
+    assert!(ids(&fixed.before).contains(&"exec-bit-missing"));
+    assert!(!ids(&fixed.after).contains(&"exec-bit-missing"));
+    assert!(ids(&fixed.after).contains(&"binary-wrong-arch"), "{:?}", ids(&fixed.after));
+    assert_eq!(fixed.fixed_ids(), ["exec-bit-missing"]);
+}
+
+#[test]
+fn unreadable_packages_are_refused_with_a_reason() {
+    let err = repair(Cursor::new(b"not a zip at all".to_vec()), "x.zip", &request("aliyun-fc")).unwrap_err();
+    assert!(matches!(err, RepairError::Unreadable(_)), "{err:?}");
+    assert!(!err.to_string().is_empty());
+}
