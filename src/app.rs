@@ -6,11 +6,13 @@ use std::rc::Rc;
 use bootdoctor_core::entry::StartSpec;
 use bootdoctor_core::profiles::{DEFAULT_PROFILE, PROFILES};
 use bootdoctor_core::report::{diagnose, Report, Request};
+use bootdoctor_core::share::{decode_link, make_link, ShareLink, ROUTE};
 use web_sys::{DragEvent, File, HtmlInputElement, HtmlSelectElement, HtmlTextAreaElement};
 use yew::prelude::*;
 
 use crate::cause_page::CausePage;
 use crate::report_view::ReportView;
+use crate::share_bar::{PackageBytes, ShareBar};
 
 /// The location hash (`#/causes/exec-bit-missing`), or "" outside a browser.
 fn current_hash() -> String {
@@ -20,12 +22,30 @@ fn current_hash() -> String {
 /// Largest package the page reads into memory (the platforms' own limits are far lower).
 const MAX_PACKAGE_BYTES: f64 = 512.0 * 1024.0 * 1024.0;
 
-/// A package read into memory.
-#[derive(Clone, PartialEq)]
-struct LoadedPackage {
-    name: String,
-    bytes: Rc<Vec<u8>>,
+/// The page's address without its fragment: the base of share links.
+fn page_base() -> String {
+    web_sys::window()
+        .and_then(|w| w.location().href().ok())
+        .map(|href| href.split('#').next().unwrap_or("").to_string())
+        .unwrap_or_default()
 }
+
+/// Puts `fragment` in the address bar without adding a history entry (`None` clears it).
+fn replace_fragment(fragment: Option<&str>) {
+    let Some(window) = web_sys::window() else { return };
+    let Ok(history) = window.history() else { return };
+    let url = match fragment {
+        Some(f) => format!("#{f}"),
+        None => {
+            window.location().pathname().unwrap_or_else(|_| "/".into())
+                + &window.location().search().unwrap_or_default()
+        }
+    };
+    let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&url));
+}
+
+/// A package read into memory.
+type LoadedPackage = PackageBytes;
 
 /// Where reading the chosen file stands.
 #[derive(Clone, PartialEq)]
@@ -64,6 +84,7 @@ pub fn app() -> Html {
     let loading = use_state(|| Loading::Idle);
     let dragging = use_state(|| false);
     let route = use_state(current_hash);
+    let share_paste = use_state(|| false);
     {
         let route = route.clone();
         use_effect_with((), move |_| {
@@ -74,21 +95,54 @@ pub fn app() -> Html {
         });
     }
 
-    let report: Rc<Option<Result<Rc<Report>, String>>> = use_memo(
-        ((*platform).clone(), (*start).clone(), (*error_text).clone(), (*package).clone()),
-        |(platform, start, error, package)| {
-            if package.is_none() && error.trim().is_empty() {
+    let request: Rc<Request> =
+        use_memo(((*platform).clone(), (*start).clone(), (*error_text).clone()), |(platform, start, error)| Request {
+            platform: (!platform.is_empty()).then(|| platform.clone()),
+            start: StartSpec::from_user_text(start),
+            error_text: Some(error.clone()),
+        });
+    let report: Rc<Option<Result<Rc<Report>, String>>> =
+        use_memo((request.clone(), (*package).clone()), |(request, package)| {
+            if package.is_none() && request.error_text.as_deref().is_none_or(|e| e.trim().is_empty()) {
                 return None;
             }
-            let request = Request {
-                platform: (!platform.is_empty()).then(|| platform.clone()),
-                start: StartSpec::from_user_text(start),
-                error_text: Some(error.clone()),
-            };
             let pkg = package.as_ref().map(|p| (p.name.as_str(), Cursor::new(p.bytes.as_slice())));
-            Some(diagnose(pkg, &request).map(Rc::new).map_err(|e| e.to_string()))
-        },
-    );
+            Some(diagnose(pkg, request).map(Rc::new).map_err(|e| e.to_string()))
+        });
+    // The share link of the live diagnosis; the address bar follows it.
+    let link: Rc<Option<ShareLink>> =
+        use_memo((report.clone(), (*error_text).clone(), *share_paste), |(report, paste, include)| match &**report {
+            Some(Ok(r)) => Some(make_link(r, Some(paste.as_str()), *include)),
+            _ => None,
+        });
+    {
+        let route = route.clone();
+        use_effect_with(link.clone(), move |link| {
+            let on_cause_page = route.starts_with("#/causes");
+            match (&**link, on_cause_page) {
+                (_, true) => {}
+                (Some(l), false) => {
+                    replace_fragment(Some(&l.fragment));
+                    LIVE_LINK.with(|live| *live.borrow_mut() = Some(format!("#{}", l.fragment)));
+                    route.set(format!("#{}", l.fragment));
+                }
+                (None, false) if route.starts_with(&format!("#{ROUTE}")) && link_was_live(&route) => {
+                    replace_fragment(None);
+                    route.set(String::new());
+                }
+                (None, false) => {}
+            }
+        });
+    }
+    // A link opened with no live inputs: decoded once per address.
+    let shared = use_memo((*route).clone(), |route| {
+        route.strip_prefix('#').filter(|r| r.starts_with(ROUTE)).map(|r| {
+            decode_link(r).map(|state| {
+                let (report, unknown) = state.to_report();
+                (Rc::new(report), state, unknown)
+            })
+        })
+    });
 
     let on_file = {
         let package = package.clone();
@@ -243,10 +297,49 @@ pub fn app() -> Html {
                 <section class="report" aria-live="polite" aria-label="Diagnosis">
                     { match (route.strip_prefix("#/causes/").or_else(|| (*route == "#/causes").then_some("")), &*report) {
                         (Some(id), _) => html! { <CausePage id={id.to_string()} /> },
-                        (None, report) => match report {
-                        None => html! { <Intro /> },
-                        Some(Err(message)) => html! { <p class="notice notice-error" role="alert">{ message.clone() }</p> },
-                        Some(Ok(report)) => html! { <ReportView report={report.clone()} paste={(*error_text).clone()} /> },
+                        (None, Some(Err(message))) => html! { <p class="notice notice-error" role="alert">{ message.clone() }</p> },
+                        (None, Some(Ok(report))) => {
+                            let l = (*link).clone().unwrap_or_else(|| ShareLink { fragment: String::new(), omitted: Vec::new(), redactions: 0 });
+                            html! {
+                                <>
+                                    <ShareBar report={report.clone()} url={format!("{}#{}", page_base(), l.fragment)} omitted={l.omitted.clone()}
+                                        redactions={l.redactions} has_paste={!error_text.trim().is_empty()} share_paste={*share_paste}
+                                        on_share_paste={{ let s = share_paste.clone(); Callback::from(move |v| s.set(v)) }}
+                                        package={(*package).clone()} request={request.clone()}
+                                        on_check_repaired={{ let p = package.clone(); Callback::from(move |r| p.set(Some(r))) }} />
+                                    <ReportView report={report.clone()} paste={(*error_text).clone()} />
+                                </>
+                            }
+                        }
+                        (None, None) => match &*shared {
+                            Some(Ok((report, state, unknown))) => html! {
+                                <>
+                                    <div class="notice shared-banner" role="status" data-shared="">
+                                        <strong>{ "A shared diagnosis. " }</strong>
+                                        { "It was made elsewhere; your browser rebuilt it from the link. The package is not in the link — drop it here to check it again." }
+                                        if !state.omitted.is_empty() {
+                                            <span class="muted">{ format!(" The link leaves out {}.", state.omitted.iter().map(|o| o.describe()).collect::<Vec<_>>().join("; ")) }</span>
+                                        }
+                                        if *unknown > 0 {
+                                            <span class="muted">{ format!(" {unknown} item(s) this version does not know were skipped.") }</span>
+                                        }
+                                        if state.had_error && state.paste.is_none() {
+                                            <span class="muted">{ " The pasted error itself was not shared." }</span>
+                                        }
+                                    </div>
+                                    <ShareBar report={report.clone()} url={format!("{}{}", page_base(), *route)} omitted={state.omitted.clone()}
+                                        redactions={0} has_paste={false} share_paste={false} on_share_paste={Callback::noop()}
+                                        package={None::<PackageBytes>} request={request.clone()} on_check_repaired={Callback::noop()} />
+                                    <ReportView report={report.clone()} paste={state.paste.clone().unwrap_or_default()} />
+                                </>
+                            },
+                            Some(Err(e)) => html! {
+                                <>
+                                    <p class="notice notice-error" role="alert" data-link-error="">{ e.to_string() }</p>
+                                    <Intro />
+                                </>
+                            },
+                            None => html! { <Intro /> },
                         },
                     } }
                 </section>
@@ -256,6 +349,17 @@ pub fn app() -> Html {
             </footer>
         </div>
     }
+}
+
+/// True when the address holds a link the page itself wrote for a live diagnosis that is gone (the
+/// inputs were cleared), as opposed to a link someone opened.
+fn link_was_live(route: &str) -> bool {
+    LIVE_LINK.with(|l| l.borrow().as_deref() == Some(route))
+}
+
+thread_local! {
+    /// The last fragment the page wrote for a live diagnosis.
+    static LIVE_LINK: std::cell::RefCell<Option<String>> = const { std::cell::RefCell::new(None) };
 }
 
 /// What the report area says before there is anything to diagnose.

@@ -10,12 +10,15 @@ pub struct CopyButtonProps {
     /// "fix", "command" …
     #[prop_or(AttrValue::Static("fix"))]
     pub what: AttrValue,
+    /// The button's words before copying.
+    #[prop_or(AttrValue::Static("Copy"))]
+    pub label: AttrValue,
 }
 
 /// "Copy" → "Copied" (or "Copy failed" when the browser refuses clipboard access).
 #[function_component(CopyButton)]
 pub fn copy_button(props: &CopyButtonProps) -> Html {
-    let state = use_state(|| "Copy");
+    let state = use_state(|| None::<&'static str>);
     let onclick = {
         let state = state.clone();
         let text = props.text.clone();
@@ -25,13 +28,13 @@ pub fn copy_button(props: &CopyButtonProps) -> Html {
             let promise = window.navigator().clipboard().write_text(&text);
             wasm_bindgen_futures::spawn_local(async move {
                 match wasm_bindgen_futures::JsFuture::from(promise).await {
-                    Ok(_) => state.set("Copied"),
-                    Err(_) => state.set("Copy failed"),
+                    Ok(_) => state.set(Some("Copied")),
+                    Err(_) => state.set(Some("Copy failed")),
                 }
             });
         })
     };
     html! {
-        <button type="button" class="copy" {onclick} aria-label={format!("Copy {}", props.what)}>{ *state }</button>
+        <button type="button" class="copy" {onclick} aria-label={format!("Copy {}", props.what)}>{ state.map_or(props.label.clone(), AttrValue::Static) }</button>
     }
 }

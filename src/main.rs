@@ -6,6 +6,7 @@ mod cause_page;
 mod copy_button;
 mod file_tree;
 mod report_view;
+mod share_bar;
 
 fn main() {
     yew::Renderer::<app::App>::new().render();

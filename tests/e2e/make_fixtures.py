@@ -30,6 +30,13 @@ def main(out):
     write(out, "windows.zip", [("bootstrap", b"#!/usr/bin/env bash\r\nnode /code/index.js\r\n", {"host": 0, "dos_attrs": 0x20})])
     write(out, "nested.zip", [("myapp/", b"", {"mode": 0o040755}), ("myapp/bootstrap", script), ("myapp/index.js", b"//", {"mode": 0o100644})])
     write(out, "good.zip", [("bootstrap", script), ("app", b"#!/bin/sh\necho hi\n")])
+    # Everything the repair fixes at once: a wrapper folder, Windows host bytes, CRLF, macOS metadata.
+    write(out, "messy.zip", [
+        ("myfunc/bootstrap", b"#!/bin/bash\r\nexec node index.js\r\n", {"host": 0, "dos_attrs": 0x20}),
+        ("myfunc/index.js", b"require('http').createServer((q, s) => s.end('ok')).listen(9000, '0.0.0.0');\n", {"host": 0, "dos_attrs": 0x20}),
+        ("__MACOSX/myfunc/._bootstrap", b"\x00\x05\x16\x07", {"mode": 0o100644}),
+        ("myfunc/.DS_Store", b"Bud1", {"mode": 0o100644}),
+    ])
     # A Mach-O arm64 header as the bootstrap (GOOS=darwin GOARCH=arm64).
     macho = bytes([0xCF, 0xFA, 0xED, 0xFE, 0x0C, 0x00, 0x00, 0x01]) + bytes(56)
     write(out, "macho.zip", [("bootstrap", macho)])

@@ -41,15 +41,15 @@ after(async () => {
 });
 
 /** A fresh page with the app started; records every request and page error. */
-async function open(viewport = { width: 1280, height: 900 }) {
-  const context = await browser.newContext({ viewport });
+async function open(viewport = { width: 1280, height: 900 }, url = base, options = {}) {
+  const context = await browser.newContext({ viewport, ...options });
   const page = await context.newPage();
   const requests = [];
   const errors = [];
   page.on('request', (r) => requests.push(r.url()));
   page.on('pageerror', (e) => errors.push(String(e)));
   page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
-  await page.goto(base);
+  await page.goto(url);
   await page.waitForSelector('select[name=platform] option[value="aliyun-fc"]', { state: 'attached' });
   return { page, context, requests, errors };
 }
@@ -287,6 +287,125 @@ test('real pastes: ambiguity explained, Chinese console text, nested envelopes, 
   await page.fill('textarea[name=error]', 'npm ERR! Missing script: "start"');
   await page.waitForSelector('[data-cause-id="entry-missing"]');
   assert.match(await page.textContent('.variables'), /script\s*start/);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('share link: the address follows the diagnosis and opens the same report elsewhere', async () => {
+  const { page, context, errors } = await open();
+  await pick(page, 'windows.zip');
+  await page.waitForSelector('[data-finding-id="exec-bit-missing"]');
+  const paste = "2024-05-12 RequestId: 1-6640a0c1-1f2e3d4c5b6a Function instance exited unexpectedly(code 13, message:permission denied) with start command '/code/bootstrap '.";
+  await page.fill('textarea[name=error]', paste);
+  await page.waitForSelector('[data-cause-id="exec-bit-missing"]');
+  await page.waitForFunction(() => location.hash.startsWith('#/r/1.'));
+  const historyLength = await page.evaluate(() => history.length);
+  const withoutPaste = page.url();
+  assert.ok(withoutPaste.length < 2000, `${withoutPaste.length} characters`);
+  const wantFindings = await findingIds(page);
+  const wantCauses = await causeIds(page);
+  // Consent: the paste joins the link only when ticked, redacted.
+  await page.check('input[name=share-paste]');
+  await page.waitForFunction((before) => location.href !== before, withoutPaste);
+  const withPaste = page.url();
+  assert.match(await page.textContent('.share-paste'), /1 removed|[0-9]+ removed/);
+  assert.equal(await page.evaluate(() => history.length), historyLength, 'replaceState, not pushState');
+  await page.screenshot({ path: join(shots, '12-share-bar.png'), fullPage: true });
+
+  // A fresh browser context, no file: the same report.
+  const other = await open(undefined, withoutPaste);
+  await other.page.waitForSelector('[data-shared]');
+  assert.deepEqual(await findingIds(other.page), wantFindings);
+  assert.deepEqual(await causeIds(other.page), wantCauses);
+  assert.match(await other.page.textContent('[data-shared]'), /pasted error itself was not shared/);
+  assert.match(await other.page.textContent('.summary'), /windows\.zip/);
+  assert.match(await other.page.textContent('[data-finding-id="exec-bit-missing"]'), /external attributes 0x00000020/);
+  await other.page.screenshot({ path: join(shots, '13-shared-link-opened.png'), fullPage: true });
+  await other.context.close();
+
+  const third = await open(undefined, withPaste);
+  await third.page.waitForSelector('[data-shared]');
+  const shown = await third.page.textContent('.paste-text');
+  assert.match(shown, /code 13, message:permission denied/);
+  assert.ok(!shown.includes('6640a0c1'), shown);
+  assert.deepEqual(await causeIds(third.page), wantCauses);
+  assert.deepEqual(third.errors, []);
+  await third.context.close();
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('mangled links show a message and the normal page, never markup', async () => {
+  const good = await open();
+  await pick(good.page, 'windows.zip');
+  await good.page.waitForFunction(() => location.hash.startsWith('#/r/1.'));
+  const link = good.page.url();
+  await good.context.close();
+  const cases = [
+    [link.slice(0, link.length - 40), /damaged or cut short|not in the expected form/],
+    [`${base}#/r/1.<img src=x onerror="window.pwned=1">`, /not a Bootdoctor share link/],
+    [`${base}#/r/7.AAAA`, /newer Bootdoctor/],
+    [`${base}#/r/1.${'A'.repeat(40000)}`, /more than a Bootdoctor link can be/],
+  ];
+  for (const [url, message] of cases) {
+    const { page, context, errors } = await open(undefined, url);
+    await page.waitForSelector('[data-link-error]');
+    assert.match(await page.textContent('[data-link-error]'), message);
+    assert.ok(await page.$('.intro'), 'the normal page is there');
+    assert.equal(await page.$('img'), null);
+    assert.equal(await page.evaluate(() => window.pwned), undefined);
+    assert.deepEqual(errors, []);
+    await context.close();
+  }
+});
+
+test('exports: Markdown to the clipboard, JSON and SARIF downloads', async () => {
+  const { page, context } = await open(undefined, base, { permissions: ['clipboard-read', 'clipboard-write'] });
+  await pick(page, 'windows.zip');
+  await page.waitForSelector('[data-finding-id="exec-bit-missing"]');
+  await page.click('button[aria-label="Copy Markdown"]');
+  await page.waitForSelector('button[aria-label="Copy Markdown"]:has-text("Copied")');
+  const md = await page.evaluate(() => navigator.clipboard.readText());
+  assert.match(md, /^## Bootdoctor: `windows\.zip` on /);
+  assert.match(md, /\(`exec-bit-missing`\)/);
+  assert.ok(md.includes('[Open this diagnosis in Bootdoctor](' + base + '#/r/1.'), md.slice(-300));
+  const [json] = await Promise.all([page.waitForEvent('download'), page.click('text=Download JSON')]);
+  assert.equal(json.suggestedFilename(), 'windows.bootdoctor.json');
+  const report = JSON.parse(readFileSync(await json.path(), 'utf8'));
+  assert.ok(report.findings.some((f) => f.id === 'exec-bit-missing'));
+  const [sarif] = await Promise.all([page.waitForEvent('download'), page.click('text=Download SARIF')]);
+  const log = JSON.parse(readFileSync(await sarif.path(), 'utf8'));
+  assert.equal(log.version, '2.1.0');
+  assert.ok(log.runs[0].results.some((r) => r.ruleId === 'exec-bit-missing' && r.level === 'error'));
+  await context.close();
+});
+
+test('repair: the download is re-read and is clean of what was repaired', async () => {
+  const { page, context, errors } = await open();
+  await pick(page, 'messy.zip');
+  await page.waitForSelector('[data-finding-id="entry-nested"]');
+  assert.ok((await findingIds(page)).includes('macos-metadata'));
+  const [download] = await Promise.all([page.waitForEvent('download'), page.click('[data-action=repair]')]);
+  assert.match(download.suggestedFilename(), /-repaired\.zip$/);
+  const saved = join(fixtures, download.suggestedFilename());
+  await download.saveAs(saved);
+  await page.waitForSelector('[data-repair]');
+  const summary = await page.textContent('[data-repair]');
+  assert.match(summary, /moved out of the wrapper folder myfunc\//);
+  assert.match(summary, /bootstrap: 2 lines from CRLF to LF/);
+  assert.match(summary, /macOS metadata left out/);
+  assert.match(summary, /after: 0 errors/);
+  await page.screenshot({ path: join(shots, '14-repaired.png'), fullPage: true });
+  await page.setInputFiles('input[type=file]', saved);
+  await page.waitForFunction(() => !document.querySelector('[data-finding-id="entry-nested"]'));
+  const after = await findingIds(page);
+  for (const gone of ['entry-nested', 'exec-bit-missing', 'crlf-shebang', 'macos-metadata']) {
+    assert.ok(!after.includes(gone), `${gone} still reported: ${after}`);
+  }
+  if (existsSync('/usr/bin/zipinfo')) {
+    const listing = execFileSync('zipinfo', [saved]).toString();
+    assert.match(listing, /-rwx.* unx .* bootstrap/);
+  }
   assert.deepEqual(errors, []);
   await context.close();
 });

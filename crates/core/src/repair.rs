@@ -96,7 +96,7 @@ fn render_mode(perms: u32) -> String {
 }
 
 /// The repaired package and what was done.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Repaired {
     /// The new zip.
     #[serde(skip)]

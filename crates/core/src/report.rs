@@ -26,7 +26,7 @@ pub enum PlatformBasis {
 }
 
 /// What the user gives, besides the package bytes.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Request {
     /// A profile id, or `None` to detect or default.
     pub platform: Option<String>,
