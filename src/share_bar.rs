@@ -121,7 +121,7 @@ pub fn share_bar(props: &ShareBarProps) -> Html {
         let request = props.request.clone();
         Callback::from(move |_| {
             let Some(p) = &package else { return };
-            let result = repair(std::io::Cursor::new(p.bytes.as_slice()), &p.name, &request);
+            let result = repair(p.bytes.as_slice(), &p.name, &request);
             match result {
                 Ok(r) => {
                     download(&repaired_name(&p.name), "application/zip", &r.bytes);

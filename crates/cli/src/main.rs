@@ -267,9 +267,9 @@ fn main() -> ExitCode {
             {
                 return unusable("the output must be a different file from the package");
             }
-            let file = match File::open(&package) {
-                Ok(f) => f,
-                Err(e) => return unusable(format!("cannot open {}: {e}", package.display())),
+            let bytes = match std::fs::read(&package) {
+                Ok(b) => b,
+                Err(e) => return unusable(format!("cannot read {}: {e}", package.display())),
             };
             let name = package.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
             let start = match (start_command, handler) {
@@ -278,7 +278,7 @@ fn main() -> ExitCode {
                 (None, None) => StartSpec::default(),
             };
             let request = Request { platform, start, error_text: None };
-            let fixed = match repair(BufReader::new(file), &name, &request) {
+            let fixed = match repair(&bytes, &name, &request) {
                 Ok(f) => f,
                 Err(e) => return unusable(e),
             };

@@ -172,15 +172,17 @@ fn wrapper_folder(report: &Report, paths: &[String]) -> Option<String> {
     any.then_some(folder)
 }
 
-/// Repairs a package and diagnoses the result. `name` is the file name; `request` as for
-/// [`diagnose`] (the repair uses its platform and start command to know the entry).
-pub fn repair<R: Read + Seek>(mut reader: R, name: &str, request: &Request) -> Result<Repaired, RepairError> {
-    let before = diagnose(Some((name, &mut reader)), request).map_err(RepairError::Request)?;
+/// Repairs a package held in memory and diagnoses the result. `name` is the file name; `request` as
+/// for [`diagnose`] (the repair uses its platform and start command to know the entry). Taking bytes,
+/// not a reader, keeps one instantiation of the whole check pipeline in the wasm (the page holds the
+/// zip in memory anyway; the output is built in memory too).
+pub fn repair(zip: &[u8], name: &str, request: &Request) -> Result<Repaired, RepairError> {
+    let before = diagnose(Some((name, Cursor::new(zip))), request).map_err(RepairError::Request)?;
     if let Some(message) = &before.package_error {
         return Err(RepairError::Unreadable(message.clone()));
     }
-    reader.rewind().map_err(|e| RepairError::Unreadable(e.to_string()))?;
-    let mut package = Package::open(reader, Limits::default()).map_err(|e| RepairError::Unreadable(e.to_string()))?;
+    let mut package =
+        Package::open(Cursor::new(zip), Limits::default()).map_err(|e| RepairError::Unreadable(e.to_string()))?;
     let entries = package.entries().to_vec();
     let paths: Vec<String> = entries.iter().map(|e| e.name.clone()).collect();
     let folder = wrapper_folder(&before, &paths);
@@ -286,9 +288,8 @@ pub fn repair<R: Read + Seek>(mut reader: R, name: &str, request: &Request) -> R
         actions.insert(0, RepairAction::Unwrapped { folder: folder.clone(), entries: moved });
     }
 
-    let after =
-        diagnose(Some((name, Cursor::new(bytes.as_slice()))), &after_request(request, &before, folder.as_deref()))
-            .map_err(RepairError::Request)?;
+    let after = diagnose(Some((name, Cursor::new(&bytes[..]))), &after_request(request, &before, folder.as_deref()))
+        .map_err(RepairError::Request)?;
     Ok(Repaired { bytes, actions, copied_raw, rewritten, skipped, before, after })
 }
 

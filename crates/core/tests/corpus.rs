@@ -212,3 +212,110 @@ fn corpus_every_zip_is_handled() {
     assert!(read > 20);
     assert_eq!(container_checked, CONTAINER_CASES.len());
 }
+
+/// Share links and repairs over every corpus case: each link opens to the same finding ids; link
+/// lengths (typical and worst, with and without the paste) and repair results are printed for the
+/// closing notes; a repair never adds an error and leaves none of the ids it repairs.
+#[test]
+fn corpus_share_links_and_repairs() {
+    use bootdoctor_core::repair::repair;
+    use bootdoctor_core::share::{decode_link, make_link, TYPICAL_LINK_CHARS};
+    let Some(dir) = corpus_dir() else {
+        println!("SKIPPED corpus tier: ../shared/corpus not found");
+        return;
+    };
+    const REPAIRED_IDS: &[&str] =
+        &["exec-bit-missing", "crlf-shebang", "bom-before-shebang", "entry-nested", "macos-metadata"];
+    let mut lengths = Vec::new();
+    let mut failures = Vec::new();
+    println!("{:<38} {:<24} {:>6} {:>6}  repair", "package", "platform", "link", "+paste");
+    for (package, platform, start, _, _, _) in CASES {
+        let path = dir.join("packages").join(package);
+        let bytes = std::fs::read(&path).unwrap();
+        let mut request =
+            Request { platform: Some((*platform).into()), start: StartSpec::from_user_text(start), error_text: None };
+        let plain = diagnose(Some((*package, std::io::Cursor::new(&bytes[..]))), &request).unwrap();
+        // The error a user would paste: what the platform prints for the first error finding.
+        let paste = plain.findings.iter().find_map(|f| f.platform_message.clone());
+        request.error_text = paste.clone();
+        let report = diagnose(Some((*package, std::io::Cursor::new(&bytes[..]))), &request).unwrap();
+        let bare = make_link(&report, paste.as_deref(), false);
+        let full = make_link(&report, paste.as_deref(), true);
+        for link in [&bare, &full] {
+            let (back, unknown) = decode_link(&link.fragment).expect("opens").to_report();
+            let want: Vec<&str> = report.findings.iter().map(|f| f.id).collect();
+            let got: Vec<&str> = back.findings.iter().map(|f| f.id).collect();
+            if unknown != 0 || (link.omitted.is_empty() && got != want) {
+                failures.push(format!("{package} on {platform}: link findings {got:?} ≠ {want:?}"));
+            }
+        }
+        lengths.push(bare.fragment.len());
+        lengths.push(full.fragment.len());
+
+        request.error_text = None;
+        let outcome = match repair(&bytes, package, &request) {
+            Ok(fixed) => {
+                let before: BTreeSet<&str> =
+                    fixed.before.findings.iter().filter(|f| f.severity == Severity::Error).map(|f| f.id).collect();
+                let after: BTreeSet<&str> =
+                    fixed.after.findings.iter().filter(|f| f.severity == Severity::Error).map(|f| f.id).collect();
+                if after.len() > before.len() && !before.contains("entry-nested") {
+                    failures.push(format!("{package} on {platform}: repair added errors {before:?} → {after:?}"));
+                }
+                if let Some(id) = REPAIRED_IDS.iter().find(|id| after.contains(**id)) {
+                    failures.push(format!("{package} on {platform}: {id} survived the repair"));
+                }
+                format!("errors {before:?} → {after:?}, {} actions", fixed.actions.len())
+            }
+            Err(e) => format!("refused: {e}"),
+        };
+        println!("{package:<38} {platform:<24} {:>6} {:>6}  {outcome}", bare.fragment.len(), full.fragment.len());
+    }
+    lengths.sort_unstable();
+    let median = lengths[lengths.len() / 2];
+    let worst = *lengths.last().unwrap();
+    println!("links: {} made, median {median} characters, worst {worst} (fragment only)", lengths.len());
+    assert!(median <= TYPICAL_LINK_CHARS, "typical link {median} > {TYPICAL_LINK_CHARS}");
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+/// Repairing every zip in the corpus, damaged and exotic ones included, gives a readable zip or a
+/// clear refusal: never a panic.
+#[test]
+fn corpus_every_zip_repairs_or_refuses() {
+    use bootdoctor_core::repair::repair;
+    let Some(dir) = corpus_dir() else {
+        println!("SKIPPED corpus tier: ../shared/corpus not found");
+        return;
+    };
+    let mut stack = vec![dir.join("archives"), dir.join("packages")];
+    let (mut repaired, mut refused) = (0, 0);
+    while let Some(d) = stack.pop() {
+        for entry in std::fs::read_dir(&d).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                stack.push(path);
+                continue;
+            }
+            let Ok(bytes) = std::fs::read(&path) else { continue };
+            let name = path.file_name().unwrap().to_string_lossy().into_owned();
+            match repair(&bytes, &name, &Request::default()) {
+                Ok(fixed) => {
+                    repaired += 1;
+                    assert!(
+                        fixed.after.package_error.is_none(),
+                        "{name}: the repaired zip does not open: {:?}",
+                        fixed.after.package_error
+                    );
+                }
+                Err(e) => {
+                    refused += 1;
+                    assert!(!e.to_string().is_empty());
+                    println!("repair refused {name}: {e}");
+                }
+            }
+        }
+    }
+    println!("corpus repair sweep: {repaired} repaired, {refused} refused with a message");
+    assert!(repaired > 20);
+}

@@ -1,7 +1,6 @@
 //! The repaired package as Info-ZIP sees it: `zipinfo` shows Unix hosts and the new modes,
 //! `unzip -t` finds every entry intact, `unzip -p` gives LF text. Skips when Info-ZIP is missing.
 
-use std::io::Cursor;
 use std::process::Command;
 
 use bootdoctor_core::entry::StartSpec;
@@ -35,7 +34,7 @@ fn info_zip_agrees_with_the_repair() {
         .dos_file("__MACOSX/myfunc/._server", b"\x00\x05\x16\x07")
         .finish();
     let request = Request { platform: Some("aliyun-fc".into()), start: StartSpec::default(), error_text: None };
-    let fixed = repair(Cursor::new(zip), "function.zip", &request).expect("repairs");
+    let fixed = repair(&zip, "function.zip", &request).expect("repairs");
     let dir = std::env::temp_dir().join(format!("bootdoctor-repair-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let out = dir.join("fixed.zip");

@@ -41,7 +41,7 @@ fn a_windows_zip_in_a_folder_with_mac_junk_comes_out_clean() {
         .dos_file("__MACOSX/myfunc/._bootstrap", b"\x00\x05\x16\x07")
         .dos_file("myfunc/.DS_Store", b"Bud1")
         .finish();
-    let fixed = repair(Cursor::new(zip), "function.zip", &request("aliyun-fc")).unwrap();
+    let fixed = repair(&zip, "function.zip", &request("aliyun-fc")).unwrap();
     let before = ids(&fixed.before);
     for id in ["entry-nested", "macos-metadata"] {
         assert!(before.contains(&id), "{before:?}");
@@ -81,7 +81,7 @@ fn unchanged_entries_are_copied_byte_for_byte() {
         .unix_symlink("lib/current", "../app.py")
         .finish();
     let original = listing(&zip);
-    let fixed = repair(Cursor::new(zip), "good.zip", &request("aliyun-fc")).unwrap();
+    let fixed = repair(&zip, "good.zip", &request("aliyun-fc")).unwrap();
     assert!(fixed.actions.is_empty(), "{:?}", fixed.actions);
     assert_eq!(fixed.rewritten, 0);
     assert_eq!(listing(&fixed.bytes), original, "names, modes, compressed bytes and CRCs unchanged");
@@ -96,7 +96,7 @@ fn modes_only_change_by_raw_copy_and_never_lose_an_execute_bit() {
         .deflated_file("data.txt", 0o600, data.as_bytes())
         .finish();
     let original = listing(&zip);
-    let fixed = repair(Cursor::new(zip), "f.zip", &request("aws-lambda-al2023")).unwrap();
+    let fixed = repair(&zip, "f.zip", &request("aws-lambda-al2023")).unwrap();
     let after = listing(&fixed.bytes);
     assert_eq!(after[1].1.map(|m| m & 0o777), Some(0o755), "an execute bit stays");
     assert_eq!(after[2].1.map(|m| m & 0o777), Some(0o644), "readable by others");
@@ -114,7 +114,7 @@ fn what_cannot_be_repaired_is_left_and_still_reported() {
     arm[18] = 183; // EM_AARCH64
     arm[19] = 0;
     let zip = ZipBuilder::new().dos_file("bootstrap", &arm).finish();
-    let fixed = repair(Cursor::new(zip), "arm.zip", &request("aliyun-fc")).unwrap();
+    let fixed = repair(&zip, "arm.zip", &request("aliyun-fc")).unwrap();
     assert!(ids(&fixed.before).contains(&"exec-bit-missing"));
     assert!(!ids(&fixed.after).contains(&"exec-bit-missing"));
     assert!(ids(&fixed.after).contains(&"binary-wrong-arch"), "{:?}", ids(&fixed.after));
@@ -123,7 +123,7 @@ fn what_cannot_be_repaired_is_left_and_still_reported() {
 
 #[test]
 fn unreadable_packages_are_refused_with_a_reason() {
-    let err = repair(Cursor::new(b"not a zip at all".to_vec()), "x.zip", &request("aliyun-fc")).unwrap_err();
+    let err = repair(b"not a zip at all", "x.zip", &request("aliyun-fc")).unwrap_err();
     assert!(matches!(err, RepairError::Unreadable(_)), "{err:?}");
     assert!(!err.to_string().is_empty());
 }
