@@ -39,6 +39,32 @@ enum Format {
     Sarif,
 }
 
+/// How the function is configured, shared by `check` and `fix`.
+#[derive(clap::Args)]
+struct FunctionArgs {
+    /// Platform profile id (see `bootdoctor platforms`); detected from --error or defaulted otherwise.
+    #[arg(long)]
+    platform: Option<String>,
+    /// The start command configured on the platform (e.g. "python3 app.py").
+    #[arg(long)]
+    start_command: Option<String>,
+    /// The handler of an event function (e.g. index.main_handler).
+    #[arg(long)]
+    handler: Option<String>,
+}
+
+impl FunctionArgs {
+    /// The request for the engine (a start command wins over a handler).
+    fn request(self, error_text: Option<String>) -> Request {
+        let start = match (self.start_command, self.handler) {
+            (Some(c), _) => StartSpec { start_command: Some(c), handler: None },
+            (None, Some(h)) => StartSpec { start_command: None, handler: Some(h) },
+            (None, None) => StartSpec::default(),
+        };
+        Request { platform: self.platform, start, error_text }
+    }
+}
+
 /// Options for the share link, shared by `check` and `explain`.
 #[derive(clap::Args)]
 struct LinkArgs {
@@ -59,15 +85,8 @@ enum Command {
     Check {
         /// The zip you deploy.
         package: PathBuf,
-        /// Platform profile id (see `bootdoctor platforms`); detected from --error or defaulted otherwise.
-        #[arg(long)]
-        platform: Option<String>,
-        /// The start command configured on the platform (e.g. "python3 app.py").
-        #[arg(long)]
-        start_command: Option<String>,
-        /// The handler of an event function (e.g. index.main_handler).
-        #[arg(long)]
-        handler: Option<String>,
+        #[command(flatten)]
+        function: FunctionArgs,
         /// A file holding the error the platform printed, or - for standard input.
         #[arg(long)]
         error: Option<String>,
@@ -101,15 +120,8 @@ enum Command {
         /// Where to write the repaired zip.
         #[arg(short, long)]
         output: PathBuf,
-        /// Platform profile id (see `bootdoctor platforms`).
-        #[arg(long)]
-        platform: Option<String>,
-        /// The start command configured on the platform.
-        #[arg(long)]
-        start_command: Option<String>,
-        /// The handler of an event function.
-        #[arg(long)]
-        handler: Option<String>,
+        #[command(flatten)]
+        function: FunctionArgs,
         /// Output format for the summary (json: actions plus the reports before and after).
         #[arg(long, value_enum, default_value = "text")]
         format: Format,
@@ -197,7 +209,7 @@ fn emit(report: &Report, format: Format, paste: Option<&str>, share: &LinkArgs, 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
-        Command::Check { package, platform, start_command, handler, error, format, stats, share } => {
+        Command::Check { package, function, error, format, stats, share } => {
             let started = std::time::Instant::now();
             let error_text = match error.as_deref().map(read_text).transpose() {
                 Ok(t) => t,
@@ -208,12 +220,7 @@ fn main() -> ExitCode {
                 Err(e) => return unusable(format!("cannot open {}: {e}", package.display())),
             };
             let name = package.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-            let start = match (start_command, handler) {
-                (Some(c), _) => StartSpec { start_command: Some(c), handler: None },
-                (None, Some(h)) => StartSpec { start_command: None, handler: Some(h) },
-                (None, None) => StartSpec::default(),
-            };
-            let request = Request { platform, start, error_text };
+            let request = function.request(error_text);
             let read = std::rc::Rc::new(std::cell::Cell::new(0u64));
             let counted = CountingReader { inner: file, read: read.clone() };
             let report = match diagnose(Some((name.as_str(), BufReader::new(counted))), &request) {
@@ -261,7 +268,7 @@ fn main() -> ExitCode {
             emit(&report, format, request.error_text.as_deref(), &share, "", true);
             ExitCode::SUCCESS
         }
-        Command::Fix { package, output, platform, start_command, handler, format } => {
+        Command::Fix { package, output, function, format } => {
             if output == package
                 || std::fs::canonicalize(&output).ok().is_some_and(|o| std::fs::canonicalize(&package).ok() == Some(o))
             {
@@ -272,12 +279,7 @@ fn main() -> ExitCode {
                 Err(e) => return unusable(format!("cannot read {}: {e}", package.display())),
             };
             let name = package.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-            let start = match (start_command, handler) {
-                (Some(c), _) => StartSpec { start_command: Some(c), handler: None },
-                (None, Some(h)) => StartSpec { start_command: None, handler: Some(h) },
-                (None, None) => StartSpec::default(),
-            };
-            let request = Request { platform, start, error_text: None };
+            let request = function.request(None);
             let fixed = match repair(&bytes, &name, &request) {
                 Ok(f) => f,
                 Err(e) => return unusable(e),

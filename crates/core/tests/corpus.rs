@@ -95,6 +95,23 @@ const CASES: &[Case] = &[
     ("p26-scf-event-handler-missing.zip", "tencent-scf", "index.main_handler", &["entry-nested"], &[], ""),
 ];
 
+/// Every file under the corpus's `archives/` and `packages/`, depth first.
+fn every_file(dir: &Path) -> Vec<PathBuf> {
+    let mut stack = vec![dir.join("archives"), dir.join("packages")];
+    let mut files = Vec::new();
+    while let Some(d) = stack.pop() {
+        for entry in std::fs::read_dir(&d).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                stack.push(path);
+            } else {
+                files.push(path);
+            }
+        }
+    }
+    files
+}
+
 fn errors_for(
     path: &Path,
     platform: &str,
@@ -178,32 +195,24 @@ fn corpus_every_zip_is_handled() {
         println!("SKIPPED corpus tier: ../shared/corpus not found");
         return;
     };
-    let mut stack = vec![dir.join("archives"), dir.join("packages")];
     let (mut read, mut refused) = (0, 0);
     let mut container_checked = 0;
-    while let Some(d) = stack.pop() {
-        for entry in std::fs::read_dir(&d).unwrap() {
-            let path = entry.unwrap().path();
-            if path.is_dir() {
-                stack.push(path);
-                continue;
+    for path in every_file(&dir) {
+        let Ok(file) = File::open(&path) else { continue };
+        let name = path.file_name().unwrap().to_string_lossy().into_owned();
+        let report = diagnose(Some((name.as_str(), BufReader::new(file))), &Request::default()).unwrap();
+        match &report.package_error {
+            Some(message) => {
+                refused += 1;
+                assert!(!message.is_empty());
+                println!("refused {name}: {message}");
             }
-            let Ok(file) = File::open(&path) else { continue };
-            let name = path.file_name().unwrap().to_string_lossy().into_owned();
-            let report = diagnose(Some((name.as_str(), BufReader::new(file))), &Request::default()).unwrap();
-            match &report.package_error {
-                Some(message) => {
-                    refused += 1;
-                    assert!(!message.is_empty());
-                    println!("refused {name}: {message}");
-                }
-                None => read += 1,
-            }
-            if let Some((_, id)) = CONTAINER_CASES.iter().find(|(file, _)| *file == name) {
-                let ids: Vec<&str> = report.findings.iter().map(|f| f.id).collect();
-                assert!(ids.contains(id), "{name}: expected {id}, got {ids:?}");
-                container_checked += 1;
-            }
+            None => read += 1,
+        }
+        if let Some((_, id)) = CONTAINER_CASES.iter().find(|(file, _)| *file == name) {
+            let ids: Vec<&str> = report.findings.iter().map(|f| f.id).collect();
+            assert!(ids.contains(id), "{name}: expected {id}, got {ids:?}");
+            container_checked += 1;
         }
     }
     println!(
@@ -288,31 +297,23 @@ fn corpus_every_zip_repairs_or_refuses() {
         println!("SKIPPED corpus tier: ../shared/corpus not found");
         return;
     };
-    let mut stack = vec![dir.join("archives"), dir.join("packages")];
     let (mut repaired, mut refused) = (0, 0);
-    while let Some(d) = stack.pop() {
-        for entry in std::fs::read_dir(&d).unwrap() {
-            let path = entry.unwrap().path();
-            if path.is_dir() {
-                stack.push(path);
-                continue;
+    for path in every_file(&dir) {
+        let Ok(bytes) = std::fs::read(&path) else { continue };
+        let name = path.file_name().unwrap().to_string_lossy().into_owned();
+        match repair(&bytes, &name, &Request::default()) {
+            Ok(fixed) => {
+                repaired += 1;
+                assert!(
+                    fixed.after.package_error.is_none(),
+                    "{name}: the repaired zip does not open: {:?}",
+                    fixed.after.package_error
+                );
             }
-            let Ok(bytes) = std::fs::read(&path) else { continue };
-            let name = path.file_name().unwrap().to_string_lossy().into_owned();
-            match repair(&bytes, &name, &Request::default()) {
-                Ok(fixed) => {
-                    repaired += 1;
-                    assert!(
-                        fixed.after.package_error.is_none(),
-                        "{name}: the repaired zip does not open: {:?}",
-                        fixed.after.package_error
-                    );
-                }
-                Err(e) => {
-                    refused += 1;
-                    assert!(!e.to_string().is_empty());
-                    println!("repair refused {name}: {e}");
-                }
+            Err(e) => {
+                refused += 1;
+                assert!(!e.to_string().is_empty());
+                println!("repair refused {name}: {e}");
             }
         }
     }
