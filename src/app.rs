@@ -115,18 +115,21 @@ pub fn app() -> Html {
             Some(Ok(r)) => Some(make_link(r, Some(paste.as_str()), *include)),
             _ => None,
         });
+    // The last fragment the page wrote for a live diagnosis, to tell it from a link someone opened.
+    let live_link = use_mut_ref(|| None::<String>);
     {
         let route = route.clone();
+        let live_link = live_link.clone();
         use_effect_with(link.clone(), move |link| {
             let on_cause_page = route.starts_with("#/causes");
             match (&**link, on_cause_page) {
                 (_, true) => {}
                 (Some(l), false) => {
                     replace_fragment(Some(&l.fragment));
-                    LIVE_LINK.with(|live| *live.borrow_mut() = Some(format!("#{}", l.fragment)));
+                    *live_link.borrow_mut() = Some(format!("#{}", l.fragment));
                     route.set(format!("#{}", l.fragment));
                 }
-                (None, false) if route.starts_with(&format!("#{ROUTE}")) && link_was_live(&route) => {
+                (None, false) if live_link.borrow().as_deref() == Some(route.as_str()) => {
                     replace_fragment(None);
                     route.set(String::new());
                 }
@@ -349,17 +352,6 @@ pub fn app() -> Html {
             </footer>
         </div>
     }
-}
-
-/// True when the address holds a link the page itself wrote for a live diagnosis that is gone (the
-/// inputs were cleared), as opposed to a link someone opened.
-fn link_was_live(route: &str) -> bool {
-    LIVE_LINK.with(|l| l.borrow().as_deref() == Some(route))
-}
-
-thread_local! {
-    /// The last fragment the page wrote for a live diagnosis.
-    static LIVE_LINK: std::cell::RefCell<Option<String>> = const { std::cell::RefCell::new(None) };
 }
 
 /// What the report area says before there is anything to diagnose.

@@ -251,15 +251,9 @@ fn weigh_against_package(hypotheses: &mut Vec<Hypothesis>, report: &Report) {
             }
             let Some(c) = crate::causes::cause(f.id) else { continue };
             hypotheses.push(Hypothesis {
-                cause: f.id,
-                confidence: 70,
-                title: c.title.to_string(),
-                explanation: f.explanation.clone(),
                 fix: f.fix.clone(),
-                evidence: Vec::new(),
-                patterns: Vec::new(),
                 package_note: Some(format!("Not named by the message, but your package shows it: {}", f.title)),
-                how_to_tell: None,
+                ..Hypothesis::new(c, 70, f.explanation.clone())
             });
         }
     }

@@ -25,7 +25,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::causes::cause;
 use crate::checks::{Finding, PackageSummary, Severity, CHECK_IDS};
-use crate::decode::patterns::PATTERNS;
+use crate::decode::patterns::{Pattern, PATTERNS};
 use crate::decode::{decode, mark_ambiguity, summarize, Decoding, Hypothesis};
 use crate::entry::StartSpec;
 use crate::profiles::profile;
@@ -407,25 +407,14 @@ impl SharedDiagnosis {
                     unknown += 1;
                     return None;
                 };
-                let patterns: Vec<&'static str> =
-                    h.patterns.iter().filter_map(|p| PATTERNS.iter().find(|k| k.id == p).map(|k| k.id)).collect();
-                let explanation = patterns
-                    .iter()
-                    .filter_map(|id| PATTERNS.iter().find(|k| k.id == *id))
-                    .map(|k| k.meaning)
-                    .next()
-                    .unwrap_or(c.summary)
-                    .to_string();
+                let known: Vec<&'static Pattern> =
+                    h.patterns.iter().filter_map(|p| PATTERNS.iter().find(|k| k.id == p)).collect();
+                let explanation = known.first().map_or(c.summary, |k| k.meaning).to_string();
                 Some(Hypothesis {
-                    cause: c.id,
-                    confidence: h.confidence.min(100),
-                    title: c.title.to_string(),
-                    explanation,
-                    fix: c.fix.to_string(),
                     evidence: h.evidence.clone(),
-                    patterns,
+                    patterns: known.iter().map(|k| k.id).collect(),
                     package_note: h.package_note.clone(),
-                    how_to_tell: None,
+                    ..Hypothesis::new(c, h.confidence.min(100), explanation)
                 })
             })
             .collect();

@@ -43,6 +43,21 @@ pub struct Hypothesis {
 }
 
 impl Hypothesis {
+    /// A hypothesis for `cause` with its title and general fix, and no evidence yet.
+    pub fn new(cause: &crate::causes::Cause, confidence: u8, explanation: String) -> Self {
+        Hypothesis {
+            cause: cause.id,
+            confidence,
+            title: cause.title.to_string(),
+            explanation,
+            fix: cause.fix.to_string(),
+            evidence: Vec::new(),
+            patterns: Vec::new(),
+            package_note: None,
+            how_to_tell: None,
+        }
+    }
+
     /// "likely", "possible" or "less likely", for people.
     pub fn confidence_label(&self) -> &'static str {
         match self.confidence {
@@ -229,17 +244,7 @@ pub fn decode(input: &str, platform_vendor: Option<&str>) -> Decoding {
         let h = match existing {
             Some(h) => h,
             None => {
-                hypotheses.push(Hypothesis {
-                    cause: cause_id,
-                    confidence: 0,
-                    title: c.title.to_string(),
-                    explanation: String::new(),
-                    fix: c.fix.to_string(),
-                    evidence: Vec::new(),
-                    patterns: Vec::new(),
-                    package_note: None,
-                    how_to_tell: None,
-                });
+                hypotheses.push(Hypothesis::new(c, 0, String::new()));
                 hypotheses.last_mut().expect("just pushed")
             }
         };
@@ -306,17 +311,15 @@ fn weigh_memory(hypotheses: &mut Vec<Hypothesis>, facts: &Facts, text: &Haystack
         (true, None) => {
             let Some(c) = cause("out-of-memory") else { return };
             hypotheses.push(Hypothesis {
-                cause: c.id,
-                confidence: 70,
-                title: c.title.to_string(),
-                explanation: format!(
-                    "The run used {used} MB of its {size} MB: it reached the memory limit, which ends a run however the error words it."
-                ),
-                fix: c.fix.to_string(),
                 evidence: vec![evidence],
                 patterns: vec!["lambda-report-memory"],
-                package_note: None,
-                how_to_tell: None,
+                ..Hypothesis::new(
+                    c,
+                    70,
+                    format!(
+                        "The run used {used} MB of its {size} MB: it reached the memory limit, which ends a run however the error words it."
+                    ),
+                )
             });
         }
         (false, Some(i)) if u64::from(used) * 2 < u64::from(size) => {
