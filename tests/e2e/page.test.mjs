@@ -384,7 +384,10 @@ test('repair: the download is re-read and is clean of what was repaired', async 
   const { page, context, errors } = await open();
   await pick(page, 'messy.zip');
   await page.waitForSelector('[data-finding-id="entry-nested"]');
-  assert.ok((await findingIds(page)).includes('macos-metadata'));
+  const before = await findingIds(page);
+  for (const id of ['macos-metadata', 'exec-bit-missing', 'crlf-shebang']) {
+    assert.ok(before.includes(id), `${id} not reported before the repair: ${before}`);
+  }
   const [download] = await Promise.all([page.waitForEvent('download'), page.click('[data-action=repair]')]);
   assert.match(download.suggestedFilename(), /-repaired\.zip$/);
   const saved = join(fixtures, download.suggestedFilename());
@@ -394,6 +397,7 @@ test('repair: the download is re-read and is clean of what was repaired', async 
   assert.match(summary, /moved out of the wrapper folder myfunc\//);
   assert.match(summary, /bootstrap: 2 lines from CRLF to LF/);
   assert.match(summary, /macOS metadata left out/);
+  assert.match(summary, /Before: 3 errors/);
   assert.match(summary, /after: 0 errors/);
   await page.screenshot({ path: join(shots, '14-repaired.png'), fullPage: true });
   await page.setInputFiles('input[type=file]', saved);

@@ -6,16 +6,31 @@ use super::{Ctx, Finding, Severity};
 use crate::archive::{Entry, EntryType};
 use crate::entry::{Target, TargetOrigin, TargetRole};
 
-/// Finds the entry for a target, or records why it is not there. Returns the entry when found.
-pub(crate) fn locate_target<'a>(ctx: &Ctx<'a>, target: &Target, findings: &mut Vec<Finding>) -> Option<&'a Entry> {
+/// Where a target's file is.
+pub(crate) enum Located<'a> {
+    /// At the path the platform uses.
+    Found(&'a Entry),
+    /// Under a wrapper folder (`entry-nested` recorded): the file that will be there once unwrapped.
+    Nested(&'a Entry),
+    /// Nowhere (`entry-missing` recorded).
+    Missing,
+}
+
+/// Finds the entry for a target, recording why it is not where the platform looks when it is not.
+pub(crate) fn locate_target<'a>(ctx: &Ctx<'a>, target: &Target, findings: &mut Vec<Finding>) -> Located<'a> {
     if let Some(entry) = target.alternatives.iter().find_map(|alt| ctx.lookup(alt)) {
-        return Some(entry);
+        return Located::Found(entry);
     }
-    findings.push(match find_nested(ctx, target) {
-        Some(nested) => entry_nested(ctx, target, nested),
-        None => entry_missing(ctx, target),
-    });
-    None
+    match find_nested(ctx, target) {
+        Some(nested) => {
+            findings.push(entry_nested(ctx, target, nested));
+            Located::Nested(nested)
+        }
+        None => {
+            findings.push(entry_missing(ctx, target));
+            Located::Missing
+        }
+    }
 }
 
 /// The shallowest file whose path ends with `/<target>`: the entry under a wrapper folder.
@@ -266,6 +281,24 @@ mod tests {
         assert!(i.findings[0].fix.contains("cd myfunc && zip -r ../function.zip ."));
         assert!(i.findings[0].fix.contains("/code/myfunc/bootstrap"));
         assert!(i.findings[0].evidence.iter().any(|e| e.contains("all 3 entries are under myfunc/")));
+    }
+
+    #[test]
+    fn a_nested_entry_is_also_checked_as_it_will_run() {
+        // Wrapped, zipped on Windows, CRLF: all three at once, so one round of fixes is enough.
+        let zip = ZipBuilder::new()
+            .dos_file("myfunc/bootstrap", b"#!/bin/bash\r\nexec node index.js\r\n")
+            .dos_file("myfunc/index.js", b"")
+            .finish();
+        let i = run(zip, "aliyun-fc", "");
+        let mut got = errors(&i);
+        got.sort_unstable();
+        assert_eq!(got, ["crlf-shebang", "entry-nested", "exec-bit-missing"]);
+        assert!(i
+            .findings
+            .iter()
+            .filter(|f| f.id != "entry-nested")
+            .all(|f| f.path.as_deref() == Some("myfunc/bootstrap")));
     }
 
     #[test]

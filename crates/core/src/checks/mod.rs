@@ -629,7 +629,23 @@ pub fn inspect<R: Read + Seek>(
     let mut read_targets: Vec<(&Target, &Entry)> = Vec::new();
     let mut exec_targets: Vec<usize> = Vec::new();
     for target in &targets {
-        let Some(entry) = layout::locate_target(&ctx, target, &mut findings) else { continue };
+        let entry = match layout::locate_target(&ctx, target, &mut findings) {
+            layout::Located::Found(entry) => entry,
+            layout::Located::Nested(nested) => {
+                // Unwrapping the folder is not the whole story when the file itself would not run:
+                // check it as it will be at the root, so one round of fixes is enough.
+                if target.role == TargetRole::Exec && nested.entry_type == EntryType::File {
+                    checked.push(nested.index);
+                    findings.extend(permissions::check_exec_bit(&ctx, target, nested));
+                    if let Some(kind) = ctx.kind(nested.index) {
+                        findings.extend(scripts::check_exec_script(&ctx, target, nested, kind));
+                        findings.extend(binaries::check_exec_binary(&ctx, target, nested, kind));
+                    }
+                }
+                continue;
+            }
+            layout::Located::Missing => continue,
+        };
         checked.push(entry.index);
         if entry.entry_type == EntryType::Directory {
             findings.push(layout::entry_is_directory(&ctx, target, entry));
