@@ -91,6 +91,17 @@ fn print_golden_links() {
         let h: Vec<_> = report.hypotheses.iter().map(|h| h.cause).collect();
         println!("{}\t{}\t{}\t{}", link.fragment, report.platform, f.join(","), h.join(","));
     }
+    // Unicode in the paste and a platform chosen by the user, with no package.
+    let paste = "调用失败 446 PortBindingFailed 端口监听失败。请检查您的监听端口是否为9000 RequestId: 6e2b1a9c";
+    let request = Request {
+        platform: Some("tencent-scf-web".into()),
+        start: StartSpec::default(),
+        error_text: Some(paste.into()),
+    };
+    let report = diagnose::<Cursor<Vec<u8>>>(None, &request).unwrap();
+    let link = make_link(&report, Some(paste), true);
+    let h: Vec<_> = report.hypotheses.iter().map(|h| h.cause).collect();
+    println!("{}\t{}\t\t{}", link.fragment, report.platform, h.join(","));
 }
 
 #[test]
