@@ -473,9 +473,10 @@ impl SharedDiagnosis {
     }
 }
 
-/// Replaces identifiers in a paste with placeholders: request ids, UUIDs, AWS account ids (12
-/// digits), e-mail addresses, IPv4 addresses other than 0.0.0.0 and 127.0.0.1, and long hex or
-/// base64 tokens. Returns the text and how many were replaced. What decodes the error (codes, paths,
+/// Replaces identifiers and secrets in a paste with placeholders: request ids, UUIDs, AWS account
+/// ids (12 digits) and ARNs holding them, e-mail addresses, IPv4 addresses other than 0.0.0.0 and
+/// 127.0.0.1, AWS access key ids, JSON Web Tokens, the values of `password=`/`secret=`/`token=`-style
+/// pairs, and long hex or base64 tokens. Returns the text and how many were replaced. What decodes the error (codes, paths,
 /// messages, ports) stays.
 pub fn redact(text: &str) -> (String, usize) {
     let mut out = String::with_capacity(text.len());
@@ -517,6 +518,17 @@ fn is_request_key(word: &str) -> bool {
 
 /// The placeholder for a token that identifies someone or something, or `None` to keep it.
 fn classify(token: &str, after_request_key: bool) -> Option<String> {
+    // key=value where the key names a secret: keep the key, hide the value.
+    if let Some((key, value)) = token.split_once('=') {
+        let k = key.to_ascii_lowercase();
+        if !value.is_empty()
+            && ["password", "passwd", "secret", "token", "apikey", "api_key", "access_key", "credential"]
+                .iter()
+                .any(|s| k.contains(s))
+        {
+            return Some(format!("{key}=<secret>"));
+        }
+    }
     classify_fixed(token, after_request_key).map(str::to_string).or_else(|| {
         // host:port with an address to hide; the port stays (it decodes health-check errors).
         let (host, port) = token.rsplit_once(':')?;
@@ -538,6 +550,16 @@ fn classify_fixed(token: &str, after_request_key: bool) -> Option<&'static str> 
     }
     if is_uuid(bare) {
         return Some("<id>");
+    }
+    // AWS access key ids (AKIA…, ASIA…: 20 characters) and JSON Web Tokens (eyJ….….…).
+    if bare.len() == 20
+        && (bare.starts_with("AKIA") || bare.starts_with("ASIA"))
+        && bare.bytes().all(|b| b.is_ascii_uppercase() || b.is_ascii_digit())
+    {
+        return Some("<token>");
+    }
+    if bare.starts_with("eyJ") && bare.matches('.').count() == 2 && bare.len() >= 20 {
+        return Some("<token>");
     }
     if bare.contains('@') && bare.contains('.') && !bare.starts_with('@') {
         return Some("<email>");
