@@ -4,7 +4,7 @@
 //! Format, version 1: `1.` followed by base64url (no padding) of raw-deflated postcard bytes of
 //! [`SharedDiagnosis`]. Only what the page cannot re-derive travels: ids, paths, the evidence lines,
 //! the few texts with specifics; titles and explanations of causes come from the page's own
-//! knowledge. File contents never travel. The pasted error travels only when the user agrees, and
+//! knowledge. File contents never travel: evidence lines that quote a line of code are redacted. The pasted error travels only when the user agrees, and
 //! then redacted ([`redact`]).
 //!
 //! Compatibility: links made by a version keep opening in later ones. A new field or variant means a
@@ -263,7 +263,8 @@ pub fn shared_state(report: &Report, paste: Option<&str>, include_paste: bool) -
                 },
                 path: f.path.clone(),
                 title: f.title.clone(),
-                evidence: f.evidence.clone(),
+                // Evidence can quote a line of code (a listen call, a #! line): redacted like a paste.
+                evidence: f.evidence.iter().map(|e| redact(e).0).collect(),
                 platform_message: f.platform_message.clone(),
                 explanation: Some(f.explanation.clone()),
                 fix: Some(f.fix.clone()),

@@ -105,6 +105,23 @@ fn print_golden_links() {
 }
 
 #[test]
+fn quoted_code_in_evidence_is_redacted() {
+    let zip = ZipBuilder::new()
+        .unix_file("bootstrap", 0o755, b"#!/bin/bash\nexec python3 app.py\n")
+        .unix_file("app.py", 0o644, b"import flask\napp = flask.Flask(__name__)\napp.run(host='127.0.0.1', port=9000)  # token=sk_live_0123456789abcdef\n")
+        .unix_file("flask/__init__.py", 0o644, b"")
+        .finish();
+    let request = Request { platform: Some("aliyun-fc".into()), start: StartSpec::default(), error_text: None };
+    let report = diagnose(Some(("f.zip", Cursor::new(zip))), &request).unwrap();
+    let quoted = report.findings.iter().flat_map(|f| &f.evidence).any(|e| e.contains("sk_live"));
+    assert!(quoted, "the finding quotes the line: {:?}", report.findings);
+    let state = decode_link(&make_link(&report, None, false).fragment).unwrap();
+    let evidence: Vec<&String> = state.findings.iter().flat_map(|f| &f.evidence).collect();
+    assert!(evidence.iter().any(|e| e.contains("127.0.0.1")), "{evidence:?}");
+    assert!(evidence.iter().all(|e| !e.contains("sk_live")), "{evidence:?}");
+}
+
+#[test]
 fn damaged_links_say_so() {
     let good = make_link(&windows_report(Some(FC_13)), Some(FC_13), true).fragment;
     type Expect = fn(&LinkError) -> bool;
