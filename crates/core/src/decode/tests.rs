@@ -282,3 +282,26 @@ fn nested_envelopes_are_unwrapped() {
     let text = r#"Endpoint response body before transformations: {"errorType":"Runtime.HandlerNotFound","errorMessage":"index.handler is undefined or not exported","trace":["Runtime.HandlerNotFound: index.handler is undefined or not exported"]}"#;
     assert_top(text, "handler-misnamed");
 }
+
+#[test]
+fn captures_read_their_values_from_the_examples() {
+    let mut with_captures = 0;
+    for p in PATTERNS.iter().filter(|p| !p.captures.is_empty()) {
+        with_captures += 1;
+        for ex in p.examples {
+            let d = decode(ex, p.vendor);
+            let names: Vec<&str> = p.captures.iter().map(|c| c.name).collect();
+            assert!(
+                d.variables.captured.iter().any(|c| names.contains(&c.name) && !c.value.is_empty()),
+                "{}: nothing captured from {ex:?} ({:?})",
+                p.id,
+                d.variables.captured
+            );
+        }
+    }
+    assert!(with_captures >= 10, "{with_captures}");
+    let d = decode("/var/fc/lang/python3.10/bin/python3: No module named 'uvicorn'", None);
+    assert_eq!(d.variables.captured[0].value, "uvicorn");
+    let d = decode("Function not ready: failed to start container in 0.1 seconds. Error: invalid start command: index.main_handler_mulit.", None);
+    assert!(d.variables.captured.iter().any(|c| c.value == "index.main_handler_mulit"), "{:?}", d.variables.captured);
+}
