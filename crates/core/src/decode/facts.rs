@@ -193,6 +193,20 @@ pub fn extract(h: &Haystack<'_>) -> Facts {
             f.fc_message = Some(prefix(&m[..end], 80).trim().to_string());
         }
     }
+    // FC's "(code 1, message:operation not permitted)" pasted without its headline.
+    if f.exit_code.is_none() {
+        if let Some(at) = h.find(", message:") {
+            let before = &text[..at];
+            let digits: String = before.chars().rev().take_while(|c| c.is_ascii_digit()).collect();
+            let head = &before[..before.len() - digits.len()];
+            if !digits.is_empty() && digits.len() <= 3 && head.to_ascii_lowercase().ends_with("code ") {
+                f.exit_code = digits.chars().rev().collect::<String>().parse().ok();
+                let m = &text[at + ", message:".len()..];
+                let end = m.find(')').unwrap_or(m.len());
+                f.fc_message = Some(prefix(&m[..end], 80).trim().to_string());
+            }
+        }
+    }
     if f.exit_code.is_none() {
         if let Some(rest) = h.after("exit status ") {
             f.exit_code = leading_number(rest).map(|n| n as i32);

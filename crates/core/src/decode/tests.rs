@@ -305,3 +305,15 @@ fn captures_read_their_values_from_the_examples() {
     let d = decode("Function not ready: failed to start container in 0.1 seconds. Error: invalid start command: index.main_handler_mulit.", None);
     assert!(d.variables.captured.iter().any(|c| c.value == "index.main_handler_mulit"), "{:?}", d.variables.captured);
 }
+
+#[test]
+fn fc_code_and_message_without_the_headline() {
+    // Only the parenthesis pasted: still read as FC prints it, the strerror trap included.
+    let d = decode("(code 1, message:operation not permitted)", None);
+    assert_eq!(d.variables.exit_code, Some(1));
+    assert_eq!(d.variables.fc_message.as_deref(), Some("operation not permitted"));
+    assert_eq!(d.hypotheses[0].cause, "app-exited");
+    assert_top("code 13, message:permission denied", "exec-bit-missing");
+    // A "code" that is not FC's stays unread.
+    assert_eq!(decode("postal code 12345, message: hello", None).variables.exit_code, None);
+}
