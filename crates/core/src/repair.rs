@@ -53,6 +53,13 @@ pub enum RepairAction {
         /// How many entries moved.
         entries: usize,
     },
+    /// Windows separators (`\\`) in a Windows entry's name turned into `/`.
+    Separators {
+        /// The name as stored.
+        from: String,
+        /// The name as meant.
+        to: String,
+    },
     /// Files without a stored mode given 0644 and a Unix host byte: how they extract does not change.
     Normalised {
         /// How many.
@@ -77,6 +84,7 @@ impl RepairAction {
             RepairAction::Unwrapped { folder, entries } => {
                 format!("{entries} entries moved out of the wrapper folder {folder}")
             }
+            RepairAction::Separators { from, to } => format!("{from} → {to}: Windows separators"),
             RepairAction::Normalised { files } => format!(
                 "{files} other file{} given mode 0644 and a Unix host byte (they extracted as 0644 already)",
                 if *files == 1 { "" } else { "s" }
@@ -116,19 +124,31 @@ pub struct Repaired {
 }
 
 impl Repaired {
-    /// Finding ids present before and gone after.
+    /// Ids the repair is built to fix that the original had and the result does not. (Other ids
+    /// that vanish as a side effect are not claimed.)
     pub fn fixed_ids(&self) -> Vec<&'static str> {
         let mut ids: Vec<&'static str> = self
             .before
             .findings
             .iter()
             .map(|f| f.id)
-            .filter(|id| !self.after.findings.iter().any(|a| a.id == *id))
+            .filter(|id| REPAIRS.contains(id) && !self.after.findings.iter().any(|a| a.id == *id))
             .collect();
         ids.dedup();
         ids
     }
 }
+
+/// The finding ids a repair addresses.
+pub const REPAIRS: &[&str] = &[
+    "exec-bit-missing",
+    "not-readable",
+    "crlf-shebang",
+    "bom-before-shebang",
+    "entry-nested",
+    "macos-metadata",
+    "unsafe-path",
+];
 
 /// Why a package could not be repaired.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -177,6 +197,29 @@ fn wrapper_folder(report: &Report, paths: &[String]) -> Option<String> {
 /// not a reader, keeps one instantiation of the whole check pipeline in the wasm (the page holds the
 /// zip in memory anyway; the output is built in memory too).
 pub fn repair(zip: &[u8], name: &str, request: &Request) -> Result<Repaired, RepairError> {
+    let first = repair_once(zip, name, request)?;
+    // A repair can uncover the next one (separators fixed → the entry is now seen inside a folder):
+    // one more pass, never more.
+    let uncovered = first
+        .after
+        .findings
+        .iter()
+        .any(|f| REPAIRS.contains(&f.id) && !first.before.findings.iter().any(|b| b.id == f.id));
+    if !uncovered {
+        return Ok(first);
+    }
+    let mut second = repair_once(&first.bytes, name, &after_request(request, &first.before, None))?;
+    let mut actions = first.actions;
+    actions.append(&mut second.actions);
+    second.actions = actions;
+    second.copied_raw = first.copied_raw;
+    second.rewritten += first.rewritten;
+    second.skipped.extend(first.skipped);
+    second.before = first.before;
+    Ok(second)
+}
+
+fn repair_once(zip: &[u8], name: &str, request: &Request) -> Result<Repaired, RepairError> {
     let before = diagnose(Some((name, Cursor::new(zip))), request).map_err(RepairError::Request)?;
     if let Some(message) = &before.package_error {
         return Err(RepairError::Unreadable(message.clone()));
@@ -195,7 +238,6 @@ pub fn repair(zip: &[u8], name: &str, request: &Request) -> Result<Repaired, Rep
     let mut modes: Vec<Option<u32>> = Vec::new();
     let mut writer = ZipWriter::new(Cursor::new(Vec::new()));
     for entry in &entries {
-        let path = entry.path().to_string();
         if is_macos_metadata(&entry.name) {
             actions.push(RepairAction::Dropped { path: entry.name.clone() });
             continue;
@@ -203,12 +245,19 @@ pub fn repair(zip: &[u8], name: &str, request: &Request) -> Result<Repaired, Rep
         if folder.as_deref().is_some_and(|f| entry.name == f || entry.name == f.trim_end_matches('/')) {
             continue;
         }
+        // Windows PowerShell 5.1 stores '\\' as the separator of a Windows (host 0) entry: unambiguous.
+        let windows_separators = matches!(entry.stored_mode, StoredMode::NotStored { .. }) && entry.name.contains('\\');
+        let name_as_meant = if windows_separators { entry.name.replace('\\', "/") } else { entry.name.clone() };
+        if windows_separators {
+            actions.push(RepairAction::Separators { from: entry.name.clone(), to: name_as_meant.clone() });
+        }
+        let path = name_as_meant.trim_end_matches('/').to_string();
         let (shown, new_name) = match &folder {
             Some(f) => (
                 path.strip_prefix(f.as_str()).unwrap_or(&path).to_string(),
-                entry.name.strip_prefix(f.as_str()).unwrap_or(&entry.name).to_string(),
+                name_as_meant.strip_prefix(f.as_str()).unwrap_or(&name_as_meant).to_string(),
             ),
-            None => (path.clone(), entry.name.clone()),
+            None => (path.clone(), name_as_meant.clone()),
         };
         let unix = match entry.stored_mode {
             StoredMode::Unix { mode } => Some(mode),

@@ -127,3 +127,33 @@ fn unreadable_packages_are_refused_with_a_reason() {
     assert!(matches!(err, RepairError::Unreadable(_)), "{err:?}");
     assert!(!err.to_string().is_empty());
 }
+
+#[test]
+fn windows_separators_are_turned_into_slashes_and_the_folder_then_unwrapped() {
+    // PowerShell 5.1's Compress-Archive: host 0 and "build\\bootstrap".
+    let zip = ZipBuilder::new().dos_file("build\\bootstrap", b"#!/bin/sh\necho hi\n").finish();
+    let fixed = repair(&zip, "ps51.zip", &request("aliyun-fc")).unwrap();
+    assert!(ids(&fixed.before).contains(&"unsafe-path"), "{:?}", ids(&fixed.before));
+    let described: Vec<String> = fixed.actions.iter().map(RepairAction::describe).collect();
+    assert!(described.iter().any(|d| d == "build\\bootstrap → build/bootstrap: Windows separators"), "{described:?}");
+    assert!(described.iter().any(|d| d.contains("wrapper folder build/")), "{described:?}");
+    assert_eq!(listing(&fixed.bytes).iter().map(|e| e.0.as_str()).collect::<Vec<_>>(), ["bootstrap"]);
+    assert!(
+        fixed.after.findings.iter().all(|f| f.severity != crate::checks::Severity::Error),
+        "{:?}",
+        ids(&fixed.after)
+    );
+    assert!(fixed.fixed_ids().contains(&"unsafe-path"));
+}
+
+#[test]
+fn only_what_the_repair_addresses_is_claimed_as_fixed() {
+    // A Unix-host name with a backslash is a legal file name: not ours to rename.
+    let zip = ZipBuilder::new()
+        .unix_file("bootstrap", 0o755, b"#!/bin/sh\necho\n")
+        .unix_file("odd\\name.txt", 0o644, b"x")
+        .finish();
+    let fixed = repair(&zip, "u.zip", &request("aliyun-fc")).unwrap();
+    assert!(fixed.actions.is_empty(), "{:?}", fixed.actions);
+    assert!(fixed.fixed_ids().is_empty());
+}
