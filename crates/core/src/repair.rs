@@ -8,11 +8,9 @@
 //! extra fields). The result is diagnosed again by the caller; what still fails needs a manual fix
 //! (architecture, glibc, missing files).
 
-use std::io::{Cursor, Read, Seek, Write};
+use std::io::{Cursor, Read, Seek};
 
 use serde::Serialize;
-use zip::write::SimpleFileOptions;
-use zip::{CompressionMethod, ZipWriter};
 
 use crate::archive::{EntryType, Limits, Package, StoredMode};
 use crate::report::{diagnose, Report, Request, RequestError};
@@ -234,9 +232,7 @@ fn repair_once(zip: &[u8], name: &str, request: &Request) -> Result<Repaired, Re
     let mut actions = Vec::new();
     let mut skipped = Vec::new();
     let (mut copied_raw, mut rewritten, mut moved, mut normalised) = (0, 0, 0, 0);
-    // The mode each written entry must end with (`None`: keep what the copy carried).
-    let mut modes: Vec<Option<u32>> = Vec::new();
-    let mut writer = ZipWriter::new(Cursor::new(Vec::new()));
+    let mut writer = writer::RawZipWriter::new(zip);
     for entry in &entries {
         if is_macos_metadata(&entry.name) {
             actions.push(RepairAction::Dropped { path: entry.name.clone() });
@@ -305,37 +301,41 @@ fn repair_once(zip: &[u8], name: &str, request: &Request) -> Result<Repaired, Re
         if new_name != entry.name {
             moved += 1;
         }
+        let source = {
+            let file = package.archive_mut().by_index_raw(entry.index).map_err(write_error)?;
+            writer::Source {
+                header_start: file.header_start(),
+                central_start: file.central_header_start(),
+                data_start: file.data_start().ok_or_else(|| write_error("an entry's data could not be located"))?,
+                compressed_size: file.compressed_size(),
+            }
+        };
+        let renamed = (new_name != entry.name).then_some(new_name.as_str());
         match content {
             Some(text) => {
-                let modified = package.archive_mut().by_index_raw(entry.index).map_err(write_error)?.last_modified();
-                let options = SimpleFileOptions::default()
-                    .compression_method(CompressionMethod::Deflated)
-                    .last_modified_time(modified.unwrap_or_default());
-                writer.start_file(new_name.as_str(), options).map_err(write_error)?;
-                writer.write_all(&text).map_err(write_error)?;
+                // The entry's own date, from its local header.
+                let header = usize::try_from(source.header_start).ok().and_then(|h| zip.get(h + 10..h + 14));
+                let (time, date) =
+                    header.map_or((0, 0x21), |b| (u16::from_le_bytes([b[0], b[1]]), u16::from_le_bytes([b[2], b[3]])));
+                writer.add(&new_name, &text, mode.unwrap_or(0o100755), time, date).map_err(RepairError::Write)?;
                 rewritten += 1;
             }
             None => {
-                let file = package.archive_mut().by_index_raw(entry.index).map_err(write_error)?;
-                if new_name == entry.name {
-                    writer.raw_copy_file(file).map_err(write_error)?;
-                } else {
-                    writer.raw_copy_file_rename(file, new_name.as_str()).map_err(write_error)?;
-                }
+                writer.copy(&source, renamed, mode).map_err(RepairError::Write)?;
                 copied_raw += 1;
             }
         }
-        modes.push(mode);
     }
-    let mut bytes = writer.finish().map_err(write_error)?.into_inner();
-    // The writer copies each entry's host byte and attributes; set Unix modes where they change.
-    set_unix_modes(&mut bytes, &modes).map_err(RepairError::Write)?;
+    let comment = package.archive_mut().comment().to_vec();
+    let written = writer.finish(&comment).map_err(RepairError::Write)?;
     if normalised > 0 {
         actions.push(RepairAction::Normalised { files: normalised });
     }
     if let Some(folder) = &folder {
         actions.insert(0, RepairAction::Unwrapped { folder: folder.clone(), entries: moved });
     }
+    // Nothing to change: hand back the very bytes (a rebuilt end record could differ, e.g. zip64's).
+    let bytes = if actions.is_empty() { zip.to_vec() } else { written };
 
     let after = diagnose(Some((name, Cursor::new(&bytes[..]))), &after_request(request, &before, folder.as_deref()))
         .map_err(RepairError::Request)?;
@@ -395,45 +395,11 @@ fn rewrite_script<R: Read + Seek>(
     Ok(Some((out, crlf, bom)))
 }
 
-/// Rewrites, in the central directory the writer produced, the host byte ("version made by" high
-/// byte: 3, Unix) and the external attributes (`mode << 16`) of every entry with a `Some` mode.
-/// `modes` is in central-directory order. Local headers carry neither field, so nothing else moves.
-fn set_unix_modes(zip: &mut [u8], modes: &[Option<u32>]) -> Result<(), String> {
-    const EOCD: [u8; 4] = [0x50, 0x4b, 0x05, 0x06];
-    const ZIP64_LOCATOR: [u8; 4] = [0x50, 0x4b, 0x06, 0x07];
-    const CENTRAL: [u8; 4] = [0x50, 0x4b, 0x01, 0x02];
-    let u16_at = |b: &[u8], at: usize| b.get(at..at + 2).map(|s| u16::from_le_bytes([s[0], s[1]]) as usize);
-    let u32_at = |b: &[u8], at: usize| b.get(at..at + 4).map(|s| u32::from_le_bytes([s[0], s[1], s[2], s[3]]) as u64);
-    let u64_at = |b: &[u8], at: usize| b.get(at..at + 8).map(|s| u64::from_le_bytes(s.try_into().expect("8 bytes")));
-    let eocd = zip.len().checked_sub(22).filter(|at| zip[*at..].starts_with(&EOCD)).ok_or("no end record")?;
-    let mut offset = u32_at(zip, eocd + 16).ok_or("short end record")?;
-    if offset == 0xFFFF_FFFF {
-        let locator =
-            eocd.checked_sub(20).filter(|at| zip[*at..].starts_with(&ZIP64_LOCATOR)).ok_or("no zip64 locator")?;
-        let record = u64_at(zip, locator + 8).ok_or("short zip64 locator")? as usize;
-        offset = u64_at(zip, record + 48).ok_or("short zip64 end record")?;
-    }
-    let mut at = usize::try_from(offset).map_err(|_| "offset too large")?;
-    for mode in modes {
-        if !zip.get(at..).is_some_and(|s| s.starts_with(&CENTRAL)) {
-            return Err("central directory does not match what was written".into());
-        }
-        if let Some(mode) = mode {
-            zip[at + 5] = 3;
-            let dos_dir = if mode & 0o170000 == 0o040000 { 0x10 } else { 0 };
-            zip[at + 38..at + 42].copy_from_slice(&((mode << 16) | dos_dir).to_le_bytes());
-        }
-        let name = u16_at(zip, at + 28).ok_or("short record")?;
-        let extra = u16_at(zip, at + 30).ok_or("short record")?;
-        let comment = u16_at(zip, at + 32).ok_or("short record")?;
-        at += 46 + name + extra + comment;
-    }
-    Ok(())
-}
-
 fn write_error(e: impl std::fmt::Display) -> RepairError {
     RepairError::Write(e.to_string())
 }
+
+mod writer;
 
 #[cfg(test)]
 mod tests;

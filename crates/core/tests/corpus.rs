@@ -95,6 +95,24 @@ const CASES: &[Case] = &[
     ("p26-scf-event-handler-missing.zip", "tencent-scf", "index.main_handler", &["entry-nested"], &[], ""),
 ];
 
+/// Each entry's local block (header, name, extra, compressed data) by name, as stored.
+fn local_blocks(zip: &[u8]) -> std::collections::BTreeMap<String, Vec<u8>> {
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(zip)).expect("opens");
+    (0..archive.len())
+        .filter_map(|i| {
+            let file = archive.by_index_raw(i).ok()?;
+            let (start, end) = (file.header_start() as usize, (file.data_start()? + file.compressed_size()) as usize);
+            Some((String::from_utf8_lossy(file.name_raw()).into_owned(), zip.get(start..end)?.to_vec()))
+        })
+        .collect()
+}
+
+/// `unzip -tq` on a file: `Some(passed)`, or `None` when Info-ZIP is not installed.
+fn unzip_tests(path: &Path) -> Option<bool> {
+    let out = std::process::Command::new("unzip").arg("-tq").arg(path).output().ok()?;
+    Some(out.status.success())
+}
+
 /// Every file under the corpus's `archives/` and `packages/`, depth first.
 fn every_file(dir: &Path) -> Vec<PathBuf> {
     let mut stack = vec![dir.join("archives"), dir.join("packages")];
@@ -292,12 +310,12 @@ fn corpus_share_links_and_repairs() {
 /// clear refusal: never a panic.
 #[test]
 fn corpus_every_zip_repairs_or_refuses() {
-    use bootdoctor_core::repair::repair;
+    use bootdoctor_core::repair::{repair, RepairAction};
     let Some(dir) = corpus_dir() else {
         println!("SKIPPED corpus tier: ../shared/corpus not found");
         return;
     };
-    let (mut repaired, mut refused) = (0, 0);
+    let (mut repaired, mut refused, mut unchanged, mut infozip_checked, mut copied_checked) = (0, 0, 0, 0, 0);
     for path in every_file(&dir) {
         let Ok(bytes) = std::fs::read(&path) else { continue };
         let name = path.file_name().unwrap().to_string_lossy().into_owned();
@@ -309,6 +327,43 @@ fn corpus_every_zip_repairs_or_refuses() {
                     "{name}: the repaired zip does not open: {:?}",
                     fixed.after.package_error
                 );
+                if fixed.actions.is_empty() {
+                    unchanged += 1;
+                    assert!(fixed.bytes == bytes, "{name}: nothing repaired, yet the bytes changed");
+                } else {
+                    // Every entry kept under its name and not rewritten is copied byte for byte:
+                    // local header, name, extra fields, compressed data.
+                    let rewritten: Vec<&str> = fixed
+                        .actions
+                        .iter()
+                        .filter_map(|a| match a {
+                            RepairAction::LineEndings { path, .. } | RepairAction::ByteOrderMark { path } => {
+                                Some(path.as_str())
+                            }
+                            _ => None,
+                        })
+                        .collect();
+                    let before = local_blocks(&bytes);
+                    let after = local_blocks(&fixed.bytes);
+                    for (entry, block) in &after {
+                        if rewritten.contains(&entry.as_str()) {
+                            continue;
+                        }
+                        if let Some(original) = before.get(entry) {
+                            assert!(original == block, "{name}: {entry} was not copied byte for byte");
+                            copied_checked += 1;
+                        }
+                    }
+                }
+                // Where Info-ZIP can test the original, it must be able to test the repair.
+                if unzip_tests(&path) == Some(true) {
+                    let out = std::env::temp_dir().join(format!("bootdoctor-sweep-{}-{name}", std::process::id()));
+                    std::fs::write(&out, &fixed.bytes).unwrap();
+                    let ok = unzip_tests(&out);
+                    let _ = std::fs::remove_file(&out);
+                    assert_eq!(ok, Some(true), "{name}: unzip -t fails on the repaired zip");
+                    infozip_checked += 1;
+                }
             }
             Err(e) => {
                 refused += 1;
@@ -317,6 +372,9 @@ fn corpus_every_zip_repairs_or_refuses() {
             }
         }
     }
-    println!("corpus repair sweep: {repaired} repaired, {refused} refused with a message");
+    println!(
+        "corpus repair sweep: {repaired} repaired ({unchanged} needing nothing, byte-identical), {refused} refused with a message; \
+         {copied_checked} copied entries byte-identical to the original; unzip -t passes on {infozip_checked} repaired zips whose original it could test"
+    );
     assert!(repaired > 20);
 }

@@ -81,10 +81,12 @@ fn unchanged_entries_are_copied_byte_for_byte() {
         .unix_symlink("lib/current", "../app.py")
         .finish();
     let original = listing(&zip);
+    let zip_bytes = zip.clone();
     let fixed = repair(&zip, "good.zip", &request("aliyun-fc")).unwrap();
     assert!(fixed.actions.is_empty(), "{:?}", fixed.actions);
     assert_eq!(fixed.rewritten, 0);
     assert_eq!(listing(&fixed.bytes), original, "names, modes, compressed bytes and CRCs unchanged");
+    assert!(fixed.bytes == zip_bytes, "nothing to repair: the very same bytes");
 }
 
 #[test]
@@ -96,6 +98,7 @@ fn modes_only_change_by_raw_copy_and_never_lose_an_execute_bit() {
         .deflated_file("data.txt", 0o600, data.as_bytes())
         .finish();
     let original = listing(&zip);
+    let original_zip = zip.clone();
     let fixed = repair(&zip, "f.zip", &request("aws-lambda-al2023")).unwrap();
     let after = listing(&fixed.bytes);
     assert_eq!(after[1].1.map(|m| m & 0o777), Some(0o755), "an execute bit stays");
@@ -105,6 +108,18 @@ fn modes_only_change_by_raw_copy_and_never_lose_an_execute_bit() {
     }
     assert_eq!(after[1].1.map(|m| m & 0o170000), Some(0o100000), "still a regular file");
     assert_eq!(fixed.copied_raw, 3);
+    // The local headers too: a mode lives only in the central directory, so each local block
+    // (header, name, extra, data) is the original's, byte for byte.
+    let blocks = |zip: &[u8]| -> Vec<Vec<u8>> {
+        let mut archive = ZipArchive::new(Cursor::new(zip)).unwrap();
+        (0..archive.len())
+            .map(|i| {
+                let f = archive.by_index_raw(i).unwrap();
+                zip[f.header_start() as usize..(f.data_start().unwrap() + f.compressed_size()) as usize].to_vec()
+            })
+            .collect()
+    };
+    assert_eq!(blocks(&fixed.bytes), blocks(&original_zip));
     assert!(!ids(&fixed.after).contains(&"not-readable"), "{:?}", ids(&fixed.after));
 }
 
