@@ -5,7 +5,7 @@
 use std::rc::Rc;
 
 use bootdoctor_core::export;
-use bootdoctor_core::repair::{repair, Repaired};
+use bootdoctor_core::repair::{repair, Repaired, REPAIRS};
 use bootdoctor_core::report::{Report, Request};
 use bootdoctor_core::share::Omission;
 use wasm_bindgen::JsCast;
@@ -137,7 +137,8 @@ pub fn share_bar(props: &ShareBarProps) -> Html {
             cb.emit(e.target_unchecked_into::<web_sys::HtmlInputElement>().checked());
         })
     };
-    let repairable = props.package.is_some() && report.package.is_some();
+    // Offered only when the package shows something the repair fixes.
+    let repairable = props.package.is_some() && report.findings.iter().any(|f| REPAIRS.contains(&f.id));
     html! {
         <div class="share-bar" aria-label="Share and export">
             <div class="share-row">

@@ -143,8 +143,10 @@ test('a clean package says so, and platform choice changes the verdict', async (
   await pick(page, 'good.zip');
   await page.waitForSelector('[data-clean]');
   assert.deepEqual(await findingIds(page), []);
+  assert.equal(await page.$('[data-action=repair]'), null, 'nothing to repair, no repair button');
   await pick(page, 'macho.zip');
   await page.waitForSelector('[data-finding-id="binary-not-linux"]');
+  assert.equal(await page.$('[data-action=repair]'), null, 'a macOS binary is not repairable');
   await page.selectOption('select[name=platform]', 'aws-lambda-al2023-arm64');
   await page.waitForSelector('[data-platform="aws-lambda-al2023-arm64"]');
   assert.ok((await findingIds(page)).includes('binary-not-linux'));
