@@ -306,7 +306,7 @@ pub fn app() -> Html {
                             html! {
                                 <>
                                     <ShareBar report={report.clone()} url={format!("{}#{}", page_base(), l.fragment)} omitted={l.omitted.clone()}
-                                        redactions={l.redactions} has_paste={!error_text.trim().is_empty()} share_paste={*share_paste}
+                                        redactions={l.redactions} has_paste={!error_text.trim().is_empty()} share_paste={*share_paste} paste={(*error_text).clone()}
                                         on_share_paste={{ let s = share_paste.clone(); Callback::from(move |v| s.set(v)) }}
                                         package={(*package).clone()} request={request.clone()}
                                         on_check_repaired={{ let p = package.clone(); Callback::from(move |r| p.set(Some(r))) }} />

@@ -37,6 +37,9 @@ pub struct ShareBarProps {
     pub has_paste: bool,
     /// The user's choice: include the paste in the link.
     pub share_paste: bool,
+    /// The paste as typed (shown redacted, as the link carries it, when shared).
+    #[prop_or_default]
+    pub paste: AttrValue,
     /// Toggles [`ShareBarProps::share_paste`].
     pub on_share_paste: Callback<bool>,
     /// The package, when one is loaded (for the repair).
@@ -158,6 +161,12 @@ pub fn share_bar(props: &ShareBarProps) -> Html {
                         { if props.share_paste && props.redactions > 0 { format!(": {} removed)", props.redactions) } else { ")".to_string() } }
                     </span>
                 </label>
+                if props.share_paste {
+                    <details class="shared-paste">
+                        <summary>{ "What the link carries of your error" }</summary>
+                        <pre data-shared-paste="">{ bootdoctor_core::share::redact(&props.paste).0.chars().take(bootdoctor_core::share::MAX_SHARED_PASTE_CHARS).collect::<String>() }</pre>
+                    </details>
+                }
             }
             <p class="muted small share-note" data-link-length={props.url.len().to_string()}>
                 { format!("The link holds the diagnosis itself ({} characters), never your files. ", props.url.len()) }

@@ -311,6 +311,10 @@ test('share link: the address follows the diagnosis and opens the same report el
   await page.waitForFunction((before) => location.href !== before, withoutPaste);
   const withPaste = page.url();
   assert.match(await page.textContent('.share-paste'), /1 removed|[0-9]+ removed/);
+  await page.click('.shared-paste summary');
+  const preview = await page.textContent('[data-shared-paste]');
+  assert.match(preview, /code 13, message:permission denied/);
+  assert.ok(!preview.includes('6640a0c1'), preview);
   assert.equal(await page.evaluate(() => history.length), historyLength, 'replaceState, not pushState');
   await page.screenshot({ path: join(shots, '12-share-bar.png'), fullPage: true });
 
