@@ -100,7 +100,8 @@ pub fn share_bar(props: &ShareBarProps) -> Html {
     }
     let report = props.report.clone();
     let url = props.url.to_string();
-    let markdown = export::markdown(&report, Some(&url));
+    // Re-rendered only when the report or its link changes, not on every keystroke elsewhere.
+    let markdown = use_memo((report.clone(), url.clone()), |(report, url)| export::markdown(report, Some(url)));
     let base = url.split('#').next().unwrap_or("").to_string();
     let on_json = {
         let report = report.clone();
@@ -146,7 +147,7 @@ pub fn share_bar(props: &ShareBarProps) -> Html {
         <div class="share-bar" aria-label="Share and export">
             <div class="share-row">
                 <CopyButton text={props.url.clone()} what="link" label="Copy link" />
-                <CopyButton text={markdown} what="Markdown" label="Copy as Markdown" />
+                <CopyButton text={(*markdown).clone()} what="Markdown" label="Copy as Markdown" />
                 <button type="button" class="copy" onclick={on_json}>{ "Download JSON" }</button>
                 <button type="button" class="copy" onclick={on_sarif}>{ "Download SARIF" }</button>
                 if repairable {

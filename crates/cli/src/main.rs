@@ -177,7 +177,7 @@ fn print_json<T: serde::Serialize>(value: &T) {
 
 /// Prints the report in `format`, then the share link when asked.
 fn emit(report: &Report, format: Format, paste: Option<&str>, share: &LinkArgs, artifact: &str, explain: bool) {
-    let url = (share.link || format == Format::Markdown).then(|| {
+    let url = share.link.then(|| {
         let link = make_link(report, paste, share.share_error);
         (share_url(&share.base_url, &link.fragment), link)
     });
@@ -187,11 +187,11 @@ fn emit(report: &Report, format: Format, paste: Option<&str>, share: &LinkArgs, 
         Format::Text if explain => print!("{}", render::explain_text(report)),
         Format::Text => print!("{}", render::check_text(report)),
         Format::Markdown => {
-            print!("{}", export::markdown(report, url.as_ref().filter(|_| share.link).map(|(u, _)| u.as_str())))
+            print!("{}", export::markdown(report, url.as_ref().map(|(u, _)| u.as_str())))
         }
         Format::Sarif => print_json(&export::sarif(report, artifact, &share.base_url)),
     }
-    if let (true, Some((url, link))) = (share.link, url) {
+    if let Some((url, link)) = url {
         let dropped: Vec<&str> = link.omitted.iter().map(|o| o.describe()).collect();
         let note = if dropped.is_empty() {
             String::new()

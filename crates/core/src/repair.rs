@@ -195,9 +195,10 @@ fn wrapper_folder(report: &Report, paths: &[String]) -> Option<String> {
 /// not a reader, keeps one instantiation of the whole check pipeline in the wasm (the page holds the
 /// zip in memory anyway; the output is built in memory too).
 pub fn repair(zip: &[u8], name: &str, request: &Request) -> Result<Repaired, RepairError> {
-    let first = repair_once(zip, name, request)?;
+    let before = diagnose(Some((name, Cursor::new(zip))), request).map_err(RepairError::Request)?;
+    let (first, next_request) = repair_once(zip, name, request, before)?;
     // A repair can uncover the next one (separators fixed → the entry is now seen inside a folder):
-    // one more pass, never more.
+    // one more pass, never more. Its "before" is the first pass's "after": diagnosed once.
     let uncovered = first
         .after
         .findings
@@ -206,7 +207,7 @@ pub fn repair(zip: &[u8], name: &str, request: &Request) -> Result<Repaired, Rep
     if !uncovered {
         return Ok(first);
     }
-    let mut second = repair_once(&first.bytes, name, &after_request(request, &first.before, None))?;
+    let (mut second, _) = repair_once(&first.bytes, name, &next_request, first.after.clone())?;
     let mut actions = first.actions;
     actions.append(&mut second.actions);
     second.actions = actions;
@@ -217,8 +218,9 @@ pub fn repair(zip: &[u8], name: &str, request: &Request) -> Result<Repaired, Rep
     Ok(second)
 }
 
-fn repair_once(zip: &[u8], name: &str, request: &Request) -> Result<Repaired, RepairError> {
-    let before = diagnose(Some((name, Cursor::new(zip))), request).map_err(RepairError::Request)?;
+/// One pass over a package already diagnosed as `before` (with `request`). Also returns the request
+/// the result was diagnosed with (the start command moved out of a removed folder).
+fn repair_once(zip: &[u8], name: &str, request: &Request, before: Report) -> Result<(Repaired, Request), RepairError> {
     if let Some(message) = &before.package_error {
         return Err(RepairError::Unreadable(message.clone()));
     }
@@ -267,7 +269,7 @@ fn repair_once(zip: &[u8], name: &str, request: &Request) -> Result<Repaired, Re
                     if entry.encrypted { None } else { package.sniff(entry.index).ok().map(|head| classify(&head)) };
                 let runs = targets.iter().any(|t| *t == shown || *t == path)
                     || matches!(&kind, Some(FileKind::Script(s)) if s.has_shebang)
-                    || matches!(&kind, Some(FileKind::Elf(h)) if h.e_type == 2 || (h.e_type == 3 && !entry.file_name().contains(".so")));
+                    || matches!(&kind, Some(FileKind::Elf(h)) if is_program(&mut package, entry.index, h.e_type, entry.file_name()));
                 let had_exec = unix.is_some_and(|m| m & 0o111 != 0);
                 if matches!(&kind, Some(FileKind::Script(s)) if s.has_shebang) {
                     match rewrite_script(&mut package, entry.index, entry.size) {
@@ -337,9 +339,9 @@ fn repair_once(zip: &[u8], name: &str, request: &Request) -> Result<Repaired, Re
     // Nothing to change: hand back the very bytes (a rebuilt end record could differ, e.g. zip64's).
     let bytes = if actions.is_empty() { zip.to_vec() } else { written };
 
-    let after = diagnose(Some((name, Cursor::new(&bytes[..]))), &after_request(request, &before, folder.as_deref()))
-        .map_err(RepairError::Request)?;
-    Ok(Repaired { bytes, actions, copied_raw, rewritten, skipped, before, after })
+    let next_request = after_request(request, &before, folder.as_deref());
+    let after = diagnose(Some((name, Cursor::new(&bytes[..]))), &next_request).map_err(RepairError::Request)?;
+    Ok((Repaired { bytes, actions, copied_raw, rewritten, skipped, before, after }, next_request))
 }
 
 /// The request for the repaired package: the same, with a start command that pointed into the
@@ -351,6 +353,17 @@ fn after_request(request: &Request, before: &Report, folder: Option<&str>) -> Re
         *cmd = cmd.replace(folder, "");
     }
     request
+}
+
+/// An ELF executable (or PIE), not a shared library — decided as the checks decide it, from the
+/// program headers (`elf::read_needs`); when those cannot be read, by the name (`.so`).
+fn is_program<R: Read + Seek>(package: &mut Package<R>, index: usize, e_type: u16, file_name: &str) -> bool {
+    match e_type {
+        2 => true,
+        3 => crate::elf::read_needs(|n| package.read_prefix(index, n))
+            .map_or_else(|_| !file_name.contains(".so"), |needs| !needs.is_shared_library),
+        _ => false,
+    }
 }
 
 fn push_mode_action(actions: &mut Vec<RepairAction>, path: &str, stored: StoredMode, unix: Option<u32>, perms: u32) {
