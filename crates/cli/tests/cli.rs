@@ -21,7 +21,11 @@ fn temp_file(name: &str, bytes: &[u8]) -> PathBuf {
 fn run_with_stdin(args: &[&str], stdin: &str) -> Output {
     let mut child =
         bin().args(args).stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap();
-    child.stdin.take().unwrap().write_all(stdin.as_bytes()).unwrap();
+    // A command that refuses its arguments exits without reading: a broken pipe here is its answer,
+    // not a test failure (the exit status and stderr are checked by the caller).
+    if let Err(e) = child.stdin.take().unwrap().write_all(stdin.as_bytes()) {
+        assert_eq!(e.kind(), std::io::ErrorKind::BrokenPipe, "{e}");
+    }
     child.wait_with_output().unwrap()
 }
 
