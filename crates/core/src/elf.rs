@@ -122,6 +122,12 @@ pub enum ElfError {
 /// Reads the load-time needs of an ELF. `read_prefix(n)` returns the file's first `n` bytes (or
 /// fewer, at end of file).
 pub fn read_needs(mut read_prefix: impl FnMut(usize) -> Result<Vec<u8>, String>) -> Result<ElfNeeds, ElfError> {
+    // One body for every caller's closure (the checks and the repair call it with different ones):
+    // the reader is generic only in this shim, which keeps one copy of the parser in the wasm.
+    read_needs_from(&mut read_prefix)
+}
+
+fn read_needs_from(mut read_prefix: &mut dyn FnMut(usize) -> Result<Vec<u8>, String>) -> Result<ElfNeeds, ElfError> {
     let mut buf = read_prefix(4096).map_err(ElfError::Read)?;
     let ensure = |buf: &mut Vec<u8>, end: u64, read_prefix: &mut dyn FnMut(usize) -> Result<Vec<u8>, String>| {
         let end = usize::try_from(end).map_err(|_| ElfError::TooFar)?;
