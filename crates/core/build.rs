@@ -12,6 +12,11 @@ use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
+#[path = "corpus.rs"]
+mod corpus;
+#[path = "src/decode/tokens.rs"]
+mod tokens;
+
 /// Directory names under `knowledge/patterns/`: the vendor that prints a pattern's text.
 const VENDORS: &[&str] = &["generic", "aliyun", "tencent", "aws", "gcp", "azure", "huawei"];
 
@@ -90,6 +95,47 @@ struct StatusRow {
     needs_number: bool,
 }
 
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SignalsFile {
+    failure: Vec<String>,
+    sources: Vec<String>,
+    vendor: Vec<MarkerGroup>,
+    stage: Vec<MarkerGroup>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct MarkerGroup {
+    id: String,
+    markers: Vec<String>,
+}
+
+/// Checks and writes `knowledge/signals.toml`: failure words, vendor markers, stage markers.
+fn emit_signals(out: &mut String, path: &Path) {
+    let signals: SignalsFile = parse(path);
+    check(path, !signals.sources.is_empty(), "signals need sources");
+    let all = signals
+        .failure
+        .iter()
+        .chain(signals.vendor.iter().chain(&signals.stage).flat_map(|g| &g.markers));
+    for word in all {
+        check(path, !word.is_empty() && *word == word.to_lowercase(), &format!("`{word}`: fragments are lowercase"));
+    }
+    for g in &signals.vendor {
+        check(path, VENDORS[1..].contains(&g.id.as_str()), &format!("unknown vendor {}", g.id));
+    }
+    writeln!(out, "/// Words that say a text reports a failure.\npub const FAILURE_WORDS: &[&str] = {};", strs(&signals.failure))
+        .expect("write");
+    let groups = |groups: &[MarkerGroup]| {
+        groups.iter().map(|g| format!("({:?}, {})", g.id, strs(&g.markers))).collect::<Vec<_>>().join(", ")
+    };
+    writeln!(out, "/// Words that say which vendor printed a text.\npub const VENDOR_MARKERS: &[(&str, &[&str])] = &[{}];", groups(&signals.vendor))
+        .expect("write");
+    writeln!(out, "/// Words that say at which stage a text failed.\npub const STAGE_MARKERS: &[(&str, &[&str])] = &[{}];\n", groups(&signals.stage))
+        .expect("write");
+}
+
 fn main() {
     let root = PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").expect("cargo sets it")).join("knowledge");
     println!("cargo:rerun-if-changed={}", root.display());
@@ -144,6 +190,14 @@ fn main() {
         check(&status_path, !row.names.is_empty(), "a status needs a name");
     }
     emit_statuses(&mut out, &table.status);
+
+    let signals_path = root.join("signals.toml");
+    println!("cargo:rerun-if-changed={}", signals_path.display());
+    emit_signals(&mut out, &signals_path);
+
+    let manifest = PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").expect("cargo sets it"));
+    let docs = training_documents(&manifest.join("tests/pastes"), &patterns, &cause_ids);
+    emit_model(&mut out, &docs);
 
     let dest = PathBuf::from(std::env::var("OUT_DIR").expect("cargo sets it")).join("knowledge.rs");
     fs::write(dest, out).expect("write generated knowledge");
@@ -319,4 +373,86 @@ fn emit_statuses(out: &mut String, rows: &[StatusRow]) {
         .expect("write to string");
     }
     out.push_str("];\n");
+}
+
+/// One labelled text the fallback ranker learns from.
+struct Document {
+    cause: String,
+    tokens: Vec<String>,
+}
+
+/// The fallback ranker's training texts: the corpus's *train* part (never its test part) and every
+/// pattern's examples, labelled with the pattern's leading cause.
+fn training_documents(corpus_dir: &Path, patterns: &[(&str, PatternFile)], known: &BTreeSet<&str>) -> Vec<Document> {
+    let mut docs = Vec::new();
+    for (_, p) in patterns {
+        let Some((cause, _)) = p.causes.iter().max_by(|a, b| a.1.cmp(b.1).then(b.0.cmp(a.0))) else { continue };
+        for example in &p.examples {
+            docs.push(Document { cause: cause.clone(), tokens: tokens::tokens(example) });
+        }
+    }
+    if !corpus_dir.exists() {
+        return docs;
+    }
+    println!("cargo:rerun-if-changed={}", corpus_dir.display());
+    let known_path = corpus_dir.join("known-sources.list");
+    println!("cargo:rerun-if-changed={}", known_path.display());
+    let known_sources = corpus::known_sources(&fs::read_to_string(&known_path).unwrap_or_default());
+    let mut files: Vec<PathBuf> = fs::read_dir(corpus_dir)
+        .expect("tests/pastes")
+        .map(|e| e.expect("directory entry").path())
+        .filter(|p| {
+            p.extension().is_some_and(|e| e == "txt")
+                && !p.file_name().and_then(|n| n.to_str()).is_some_and(|n| n.starts_with("new-causes-"))
+        })
+        .collect();
+    files.sort();
+    for path in files {
+        println!("cargo:rerun-if-changed={}", path.display());
+        let name = path.file_name().and_then(|n| n.to_str()).unwrap_or_default().to_string();
+        let text = fs::read_to_string(&path).expect("corpus file");
+        let records = corpus::parse(&name, &text).unwrap_or_else(|e| panic!("corpus: {e}"));
+        for r in records {
+            if corpus::part(&r.source, &known_sources) == corpus::Part::Train && known.contains(r.cause.as_str()) {
+                docs.push(Document { cause: r.cause, tokens: tokens::tokens(&r.paste) });
+            }
+        }
+    }
+    docs
+}
+
+/// Writes the naive-Bayes tables: classes with their document and token counts, and for every
+/// token seen in at least two documents, its count per class (sparse), sorted for binary search.
+fn emit_model(out: &mut String, docs: &[Document]) {
+    let classes: Vec<&str> = docs.iter().map(|d| d.cause.as_str()).collect::<BTreeSet<_>>().into_iter().collect();
+    let class_index = |c: &str| classes.iter().position(|k| *k == c).expect("class") as u16;
+    let mut df: BTreeMap<&str, usize> = BTreeMap::new();
+    for d in docs {
+        for t in &d.tokens {
+            *df.entry(t.as_str()).or_default() += 1;
+        }
+    }
+    let mut counts: BTreeMap<&str, BTreeMap<u16, u16>> = BTreeMap::new();
+    let mut class_docs = vec![0u32; classes.len()];
+    let mut class_tokens = vec![0u32; classes.len()];
+    for d in docs {
+        let c = class_index(&d.cause);
+        class_docs[c as usize] += 1;
+        for t in d.tokens.iter().filter(|t| df[t.as_str()] >= 2) {
+            let n = counts.entry(t.as_str()).or_default().entry(c).or_default();
+            *n = n.saturating_add(1);
+            class_tokens[c as usize] += 1;
+        }
+    }
+    out.push_str("\n/// The fallback ranker, learned at build time from the corpus's train part and the patterns' examples.\npub mod resemblance_model {\n");
+    writeln!(out, "    /// Cause ids, by class index.\n    pub const CLASSES: &[&str] = {};", strs(&classes.iter().map(|c| c.to_string()).collect::<Vec<_>>())).expect("write");
+    writeln!(out, "    /// Training texts per class.\n    pub const CLASS_DOCS: &[u32] = &{class_docs:?};").expect("write");
+    writeln!(out, "    /// Token occurrences (one per text) per class.\n    pub const CLASS_TOKENS: &[u32] = &{class_tokens:?};").expect("write");
+    writeln!(out, "    /// Training texts in all.\n    pub const DOCUMENTS: u32 = {};", docs.len()).expect("write");
+    out.push_str("    /// Tokens, sorted, with their per-class counts.\n    pub const TOKENS: &[(&str, &[(u16, u16)])] = &[\n");
+    for (token, per_class) in &counts {
+        let pairs: Vec<String> = per_class.iter().map(|(c, n)| format!("({c}, {n})")).collect();
+        writeln!(out, "        ({token:?}, &[{}]),", pairs.join(", ")).expect("write");
+    }
+    out.push_str("    ];\n}\n");
 }

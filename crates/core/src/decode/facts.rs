@@ -44,6 +44,9 @@ pub struct Facts {
     pub missing_library: Option<String>,
     /// The `Logs:` tail, when present.
     pub logs: Option<String>,
+    /// The stage it failed at, as the words say (`deploy`, `init`, `invoke`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub stage: Option<&'static str>,
     /// Lambda's REPORT line: the function's memory size in MB.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub memory_size_mb: Option<u32>,
@@ -79,6 +82,11 @@ impl<'a> Haystack<'a> {
         Haystack { raw, lower: raw.to_ascii_lowercase() }
     }
 
+    /// The text ASCII-lowercased (same byte offsets as [`Haystack::raw`]).
+    pub fn lower(&self) -> &str {
+        &self.lower
+    }
+
     /// Byte offset of the first case-insensitive occurrence of `needle`.
     pub fn find(&self, needle: &str) -> Option<usize> {
         if needle.bytes().any(|b| b.is_ascii_uppercase()) {
@@ -97,6 +105,33 @@ impl<'a> Haystack<'a> {
             tail.find(needle)
         };
         found.map(|i| i + from)
+    }
+
+    /// Whether `needle` occurs as a word: a needle that begins (ends) with a letter or digit must not
+    /// continue a word on that side, and no occurrence counts inside `<…>` (`<lambda>` is not Lambda).
+    pub fn contains_word(&self, needle: &str) -> bool {
+        let (first, last) = match (needle.bytes().next(), needle.bytes().last()) {
+            (Some(f), Some(l)) => (f, l),
+            _ => return false,
+        };
+        let bytes = self.lower.as_bytes();
+        let mut from = 0;
+        while let Some(at) = self.find_from(from, needle) {
+            let end = at + needle.len();
+            let before = at.checked_sub(1).map(|i| bytes[i]);
+            let after = bytes.get(end).copied();
+            let open_word = first.is_ascii_alphanumeric() && before.is_some_and(|b| b.is_ascii_alphanumeric());
+            let runs_on = last.is_ascii_alphanumeric() && after.is_some_and(|b| b.is_ascii_alphanumeric());
+            let bracketed = before == Some(b'<') && after == Some(b'>');
+            if !open_word && !runs_on && !bracketed {
+                return true;
+            }
+            from = at + 1;
+            while from < bytes.len() && !self.lower.is_char_boundary(from) {
+                from += 1;
+            }
+        }
+        false
     }
 
     /// The raw text after the first occurrence of `needle`.
@@ -307,6 +342,11 @@ pub fn extract(h: &Haystack<'_>) -> Facts {
             f.logs = Some(tail.chars().take(4000).collect());
         }
     }
+
+    f.stage = crate::knowledge::STAGE_MARKERS
+        .iter()
+        .find(|(_, markers)| markers.iter().any(|m| h.contains_word(m)))
+        .map(|(stage, _)| *stage);
 
     // Read the code by mechanism (errors.md §1.1).
     if let Some(code) = f.exit_code {

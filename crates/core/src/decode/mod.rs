@@ -6,8 +6,11 @@
 
 pub mod envelope;
 pub mod facts;
+pub mod matcher;
 pub mod patterns;
+pub mod resemblance;
 pub mod scf;
+pub mod tokens;
 
 use serde::Serialize;
 
@@ -40,7 +43,23 @@ pub struct Hypothesis {
     /// How to tell this cause from the others listed, when the paste alone cannot.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub how_to_tell: Option<String>,
+    /// What the hypothesis rests on: a rule that read the evidence, or a resemblance to real reports.
+    pub basis: Basis,
 }
+
+/// What a hypothesis rests on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Default)]
+#[serde(rename_all = "kebab-case")]
+pub enum Basis {
+    /// A pattern, status or comparison read it from the paste.
+    #[default]
+    Rule,
+    /// The paste only resembles known reports of this cause (the fallback ranker): a lead, not a reading.
+    Resemblance,
+}
+
+/// The pattern id a resemblance hypothesis lists, so share links (which carry pattern ids) keep the basis.
+pub const RESEMBLANCE_PATTERN: &str = "resemblance";
 
 impl Hypothesis {
     /// A hypothesis for `cause` with its title and general fix, and no evidence yet.
@@ -55,6 +74,7 @@ impl Hypothesis {
             patterns: Vec::new(),
             package_note: None,
             how_to_tell: None,
+            basis: Basis::Rule,
         }
     }
 
@@ -97,7 +117,7 @@ fn quote(h: &Haystack<'_>, needle: &str) -> Option<String> {
     Some(prefix(&text[start..line_end], 240).trim().to_string())
 }
 
-fn pattern_matches(p: &Pattern, text: &Haystack<'_>, facts: &Facts) -> Option<String> {
+fn pattern_matches(p: &Pattern, text: &Haystack<'_>, found: &matcher::Found, facts: &Facts) -> Option<String> {
     if let Some(code) = p.code {
         if facts.exit_code != Some(code) {
             return None;
@@ -108,7 +128,10 @@ fn pattern_matches(p: &Pattern, text: &Haystack<'_>, facts: &Facts) -> Option<St
             return None;
         }
     }
-    if p.all.iter().any(|f| text.find(f).is_none()) || p.unless.iter().any(|f| text.find(f).is_some()) {
+    if !p.all.iter().all(|f| found.has(f)) || p.unless.iter().any(|f| found.has(f)) {
+        return None;
+    }
+    if !p.any.is_empty() && !p.any.iter().any(|f| found.has(f)) {
         return None;
     }
     if p.any.is_empty() {
@@ -127,21 +150,11 @@ fn exit_code_quote(text: &Haystack<'_>, code: i32) -> Option<String> {
         .find_map(|n| quote(text, n))
 }
 
+/// The vendor whose markers (knowledge/signals.toml) and matched patterns the text shows most.
 fn detect_vendor(text: &Haystack<'_>, matched: &[&Pattern], scf_statuses: usize) -> Option<&'static str> {
-    let votes: [(&str, &[&str]); 6] = [
-        (
-            "aliyun",
-            &["function instance", "/code/", "caexited", "cafilenotfound", "fc_server_port", "/var/fc/", "函数计算"],
-        ),
-        ("tencent", &["scf_bootstrap", "/var/user", "statuscode", "scf", "云函数"]),
-        ("aws", &["/var/task", "runtime.", "requestid:", "init_report", "lambda"]),
-        ("gcp", &["cloud run", "revision '", "container called exit", "cloud.google.com"]),
-        ("huawei", &["functiongraph", "/opt/function/code", "fss.0", "crashloopbackoff"]),
-        ("azure", &["httpworker", "language worker", "/home/site/wwwroot", "functions_customhandler_port"]),
-    ];
     let mut best: Option<(&'static str, usize)> = None;
-    for (vendor, words) in votes {
-        let mut score = words.iter().filter(|w| text.find(w).is_some()).count();
+    for &(vendor, markers) in crate::knowledge::VENDOR_MARKERS {
+        let mut score = markers.iter().filter(|m| text.contains_word(m)).count();
         score += matched.iter().filter(|p| p.vendor == Some(vendor)).count() * 2;
         if vendor == "tencent" {
             score += scf_statuses * 2;
@@ -204,9 +217,10 @@ pub fn decode(input: &str, platform_vendor: Option<&str>) -> Decoding {
         pattern: &'static Pattern,
         quote: String,
     }
-    let mut hits: Vec<Hit> = PATTERNS
+    let found = matcher::Found::scan(text.lower());
+    let hits: Vec<Hit> = PATTERNS
         .iter()
-        .filter_map(|p| pattern_matches(p, &text, &variables).map(|quote| Hit { pattern: p, quote }))
+        .filter_map(|p| pattern_matches(p, &text, &found, &variables).map(|quote| Hit { pattern: p, quote }))
         .collect();
     let matched: Vec<&Pattern> = hits.iter().map(|h| h.pattern).collect();
     let statuses = scf::find_statuses(&text);
@@ -215,11 +229,6 @@ pub fn decode(input: &str, platform_vendor: Option<&str>) -> Decoding {
         variables.error_name.get_or_insert_with(|| status.names[0].to_string());
     }
     let detected_vendor = detect_vendor(&text, &matched, statuses.len());
-    // A vendor-specific headline counts only when the text does not look like another vendor's.
-    hits.retain(|h| match (h.pattern.vendor, detected_vendor) {
-        (Some(pv), Some(v)) => pv == v || h.pattern.specificity != Specificity::Headline,
-        _ => true,
-    });
     let vendor = detected_vendor.or(platform_vendor);
     for hit in &hits {
         for capture in hit.pattern.captures {
@@ -266,8 +275,12 @@ pub fn decode(input: &str, platform_vendor: Option<&str>) -> Decoding {
     };
     for hit in &hits {
         let demote = has_log && hit.pattern.specificity == Specificity::ExitCode;
+        // A vendor only adjusts priors: another vendor's headline still counts, a little lower.
+        let foreign = matches!((hit.pattern.vendor, vendor), (Some(pv), Some(v)) if pv != v)
+            && hit.pattern.specificity == Specificity::Headline;
         for &(cause_id, base) in hit.pattern.causes {
             let confidence = if demote { scale(base, 3, 5) } else { base };
+            let confidence = if foreign { scale(confidence, 4, 5) } else { confidence };
             let platform_fix = vendor.and_then(|v| hit.pattern.fix_for(v));
             add(cause_id, confidence, hit.pattern.id, hit.pattern.meaning, &hit.quote, platform_fix);
         }
@@ -279,7 +292,14 @@ pub fn decode(input: &str, platform_vendor: Option<&str>) -> Decoding {
             add(cause_id, confidence, "scf-status", &meaning, &fragment, None);
         }
     }
+    let failure = reports_failure(&text);
+    if failure {
+        weigh_resemblance(&mut hypotheses, &text);
+    }
     weigh_memory(&mut hypotheses, &variables, &text);
+    if failure {
+        weigh_unknown_failure(&mut hypotheses, &variables, &text);
+    }
     hypotheses.sort_by(|a, b| b.confidence.cmp(&a.confidence).then(a.cause.cmp(b.cause)));
     mark_ambiguity(&mut hypotheses);
 
@@ -332,6 +352,83 @@ fn weigh_memory(hypotheses: &mut Vec<Hypothesis>, facts: &Facts, text: &Haystack
             }
         }
         _ => {}
+    }
+}
+
+/// A rule hypothesis at least this confident leaves no room for resemblance leads.
+const CONFIDENT: u8 = 75;
+/// Hypotheses a resemblance may fill the list up to.
+const LEADS: usize = 3;
+/// The least posterior a resemblance needs to be offered at all.
+const MIN_RESEMBLANCE: f64 = 0.08;
+/// The most a resemblance adds to a rule hypothesis of the same cause: enough to break a near-tie.
+const TIE_BREAK: f64 = 6.0;
+
+/// Whether the text says something failed (so it deserves an answer): the failure words of the
+/// knowledge base, or an exit code, a signal or a platform error name read from it.
+pub fn reports_failure(text: &Haystack<'_>) -> bool {
+    crate::knowledge::FAILURE_WORDS.iter().any(|w| text.find(w).is_some())
+}
+
+/// The fallback ranker's part: it nudges rule hypotheses it agrees with (breaking near-ties) and,
+/// when no rule is confident, adds the causes the paste most resembles, labelled as resemblance.
+fn weigh_resemblance(hypotheses: &mut Vec<Hypothesis>, text: &Haystack<'_>) {
+    let ranked = resemblance::rank(text.raw);
+    for h in hypotheses.iter_mut() {
+        if let Some(r) = ranked.iter().find(|r| r.cause == h.cause) {
+            h.confidence = h.confidence.saturating_add((TIE_BREAK * r.probability).round() as u8).min(100);
+        }
+    }
+    let top_rule = hypotheses.iter().map(|h| h.confidence).max().unwrap_or(0);
+    if top_rule >= CONFIDENT {
+        return;
+    }
+    // Fill the list up to LEADS, and offer at least one lead beside unconfident rules.
+    let room = LEADS.saturating_sub(hypotheses.len()).max(1);
+    let fresh: Vec<&resemblance::Resemblance> = ranked
+        .iter()
+        .filter(|r| r.probability >= MIN_RESEMBLANCE && !hypotheses.iter().any(|h| h.cause == r.cause))
+        .take(room)
+        .collect();
+    for r in fresh {
+        let Some(c) = cause(r.cause) else { continue };
+        let words = r.words.iter().map(|w| format!("\"{w}\"")).collect::<Vec<_>>().join(", ");
+        let explanation = if words.is_empty() {
+            format!("No rule reads this paste with confidence; it resembles known reports of this cause ({:.0} % of the likeness).", 100.0 * r.probability)
+        } else {
+            format!("No rule reads this paste with confidence; it resembles known reports of this cause, sharing {words}.")
+        };
+        let mut h = Hypothesis::new(c, r.confidence(), explanation);
+        h.basis = Basis::Resemblance;
+        h.patterns.push(RESEMBLANCE_PATTERN);
+        if let Some(q) = r.words.iter().find(|w| !w.contains(' ')).and_then(|w| quote(text, w)) {
+            h.evidence.push(q);
+        }
+        hypotheses.push(h);
+    }
+}
+
+/// The last resort for a failure nothing else reads: the closest generic causes, at a confidence
+/// that claims almost nothing, so the answer is never empty.
+fn weigh_unknown_failure(hypotheses: &mut Vec<Hypothesis>, facts: &Facts, text: &Haystack<'_>) {
+    if !hypotheses.is_empty() {
+        return;
+    }
+    let exited = facts.exit_code.is_some() || facts.signal.is_some();
+    let order: [&str; 2] = if exited { ["app-exited", "app-exception"] } else { ["app-exception", "app-exited"] };
+    for (i, id) in order.into_iter().enumerate() {
+        let Some(c) = cause(id) else { continue };
+        let mut h = Hypothesis::new(
+            c,
+            15 - 5 * i as u8,
+            "The paste reports a failure, but neither a rule nor a known report matches it: read the program's own log lines around it.".to_string(),
+        );
+        h.basis = Basis::Resemblance;
+        h.patterns.push(RESEMBLANCE_PATTERN);
+        if let Some(q) = crate::knowledge::FAILURE_WORDS.iter().find_map(|w| quote(text, w)) {
+            h.evidence.push(q);
+        }
+        hypotheses.push(h);
     }
 }
 
@@ -402,20 +499,48 @@ fn scale(confidence: u8, num: u16, den: u16) -> u8 {
     (u16::from(confidence) * num / den).min(100) as u8
 }
 
-/// One sentence on the outcome: the top cause, or what was recognised when nothing matched.
-pub fn summarize(hypotheses: &[Hypothesis], variables: &Facts, detected_vendor: Option<&str>) -> String {
-    if let Some(top) = hypotheses.first() {
-        return format!("Most likely: {} ({}%, {}).", top.title, top.confidence, top.confidence_label());
-    }
+/// What was read from the paste, in words: exit code, signal, platform, stage, names and ports.
+fn what_was_read(variables: &Facts, detected_vendor: Option<&str>) -> Vec<String> {
     let mut seen = Vec::new();
     if let Some(c) = variables.exit_code {
         seen.push(format!("exit code {c}"));
     }
+    if let Some(s) = variables.signal.as_deref().filter(|s| !s.is_empty()) {
+        seen.push(format!("signal {s}"));
+    }
+    if let Some(n) = &variables.error_name {
+        seen.push(format!("error {n}"));
+    }
+    if let Some(s) = variables.status_code {
+        seen.push(format!("status {s}"));
+    }
+    if let Some(p) = variables.port {
+        seen.push(format!("port {p}"));
+    }
     if let Some(v) = detected_vendor {
         seen.push(format!("platform {v}"));
     }
+    if let Some(s) = variables.stage {
+        seen.push(format!("stage {s}"));
+    }
+    seen
+}
+
+/// One sentence on the outcome: the top cause, or what was recognised when nothing matched.
+pub fn summarize(hypotheses: &[Hypothesis], variables: &Facts, detected_vendor: Option<&str>) -> String {
+    let seen = what_was_read(variables, detected_vendor);
+    let read = if seen.is_empty() { String::new() } else { format!(" Read: {}.", seen.join(", ")) };
+    if let Some(top) = hypotheses.first() {
+        if top.basis == Basis::Resemblance {
+            return format!(
+                "No rule reads this error with confidence.{read} It most resembles known reports of: {} ({}%, a lead to check, not a diagnosis).",
+                top.title, top.confidence
+            );
+        }
+        return format!("Most likely: {} ({}%, {}).", top.title, top.confidence, top.confidence_label());
+    }
     if seen.is_empty() {
-        "Nothing in this text matches a start-up error Bootdoctor knows. Paste the platform's whole message, \
+        "Nothing in this text reports a failure Bootdoctor knows. Paste the platform's whole message, \
          including the Logs: part."
             .to_string()
     } else {
