@@ -4,6 +4,7 @@
 //! ([`scf`]) match; matches are merged per cause, log-tail evidence demoting the generic exit-code
 //! reading, and sorted by confidence. Text that matches nothing yields no hypotheses and says so.
 
+pub mod compare;
 pub mod envelope;
 pub mod facts;
 pub mod matcher;
@@ -292,6 +293,7 @@ pub fn decode(input: &str, platform_vendor: Option<&str>) -> Decoding {
             add(cause_id, confidence, "scf-status", &meaning, &fragment, None);
         }
     }
+    weigh_comparisons(&mut hypotheses, &text);
     let failure = reports_failure(&text);
     if failure {
         weigh_resemblance(&mut hypotheses, &text);
@@ -352,6 +354,40 @@ fn weigh_memory(hypotheses: &mut Vec<Hypothesis>, facts: &Facts, text: &Haystack
             }
         }
         _ => {}
+    }
+}
+
+/// The pattern id a comparison's hypothesis lists.
+pub const COMPARISON_PATTERN: &str = "comparison";
+
+/// Applies the context comparisons: a cause they raise reaches their confidence (with the compared
+/// lines as evidence); a cause they rule out is held down, with the reason.
+fn weigh_comparisons(hypotheses: &mut Vec<Hypothesis>, text: &Haystack<'_>) {
+    for v in compare::compare(text) {
+        let existing = hypotheses.iter().position(|h| h.cause == v.cause);
+        let h = match (existing, v.cap) {
+            (Some(i), _) => &mut hypotheses[i],
+            (None, true) => continue,
+            (None, false) => {
+                let Some(c) = cause(v.cause) else { continue };
+                hypotheses.push(Hypothesis::new(c, 0, String::new()));
+                hypotheses.last_mut().expect("just pushed")
+            }
+        };
+        let changes = if v.cap { h.confidence > v.confidence } else { h.confidence < v.confidence };
+        if !changes {
+            continue;
+        }
+        h.confidence = v.confidence;
+        h.explanation = if h.explanation.is_empty() { v.because } else { format!("{} {}", v.because, h.explanation) };
+        for e in v.evidence {
+            if !h.evidence.contains(&e) {
+                h.evidence.push(e);
+            }
+        }
+        if !h.patterns.contains(&COMPARISON_PATTERN) {
+            h.patterns.push(COMPARISON_PATTERN);
+        }
     }
 }
 

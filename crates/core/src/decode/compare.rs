@@ -1,0 +1,378 @@
+//! Context comparisons: facts that decide a cause only when read together, whichever vendor
+//! printed them and on whichever lines they sit.
+//!
+//! - the address and port a server log says it listens on, against the port the platform probed;
+//! - the module an import error says is missing, against the module the handler names;
+//! - a Node `Cannot find module` against who required it (the runtime loading the handler, or the
+//!   user's own code loading a dependency).
+//!
+//! Each comparison yields [`Verdict`]s: a cause raised (with the lines it rests on) or held down.
+
+use super::facts::{prefix, Haystack};
+
+/// What a comparison concluded about one cause.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Verdict {
+    /// Cause id.
+    pub cause: &'static str,
+    /// Raised to at least this confidence, or (when `cap`) held to at most it.
+    pub confidence: u8,
+    /// True: an upper bound (the comparison rules the cause out); false: a lower bound.
+    pub cap: bool,
+    /// Why, in words, with the compared values.
+    pub because: String,
+    /// The lines compared, as pasted.
+    pub evidence: Vec<String>,
+}
+
+impl Verdict {
+    fn raise(cause: &'static str, confidence: u8, because: String, evidence: Vec<String>) -> Self {
+        Verdict { cause, confidence, cap: false, because, evidence }
+    }
+
+    fn cap(cause: &'static str, confidence: u8, because: String, evidence: Vec<String>) -> Self {
+        Verdict { cause, confidence, cap: true, because, evidence }
+    }
+}
+
+/// Most lines a comparison reads; a paste's decisive lines are not beyond a few thousand.
+const MAX_LINES: usize = 20_000;
+
+/// Words after which a server log names the address it listens on.
+const LISTEN_WORDS: &[&str] = &[
+    "listening on",
+    "listening at",
+    "listening to",
+    "listen on",
+    "running on",
+    "started on",
+    "serving on",
+    "serving at",
+    "started at",
+    "server started",
+    "server is running",
+    "bound to",
+    "binding to",
+    "booting worker",
+    "now listening",
+];
+
+/// Words that mark a line as the platform probing a port.
+const PROBE_WORDS: &[&str] = &[
+    "health check",
+    "healthcheck",
+    "probe",
+    "ping ca",
+    "dial tcp",
+    "failed to start and listen",
+    "expected address",
+    "refused connection",
+    "failed to bind",
+    "port scan",
+    "no open ports",
+    "readiness",
+    "port=",
+    "健康检查",
+];
+
+/// Every comparison over the paste.
+pub fn compare(text: &Haystack<'_>) -> Vec<Verdict> {
+    let mut verdicts = Vec::new();
+    verdicts.extend(listen_against_probe(text));
+    verdicts.extend(import_against_handler(text));
+    verdicts.extend(node_require_origin(text));
+    verdicts
+}
+
+/// An address and port a line names: `http://127.0.0.1:8000`, `0.0.0.0:9000`, `localhost:3000`,
+/// `[::]:8080`, `port 8080`, `PORT=8080`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Address {
+    host: Option<String>,
+    port: u16,
+}
+
+impl Address {
+    fn loopback(&self) -> bool {
+        self.host.as_deref().is_some_and(|h| matches!(h, "127.0.0.1" | "localhost" | "::1" | "[::1]" | "127.0.1.1"))
+    }
+}
+
+/// The port a probe line names: after `port` first (a probe line often starts with a timestamp),
+/// else in an address.
+fn probed_port(s: &str) -> Option<u16> {
+    for marker in ["port ", "port=", "port: ", "port:"] {
+        if let Some(at) = s.find(marker) {
+            let digits: String = s[at + marker.len()..].chars().take_while(char::is_ascii_digit).take(6).collect();
+            if let Ok(port) = digits.parse::<u16>() {
+                return Some(port);
+            }
+        }
+    }
+    address_in(s).map(|a| a.port)
+}
+
+/// The first address in `s` (already lowercase). A "host" of digits only is a clock (`08:11:02`).
+fn address_in(s: &str) -> Option<Address> {
+    let bytes = s.as_bytes();
+    for (i, _) in s.match_indices(':') {
+        let digits: String = s[i + 1..].chars().take_while(char::is_ascii_digit).take(6).collect();
+        let Ok(port) = digits.parse::<u16>() else { continue };
+        if digits.len() < 2 || s[i + 1 + digits.len()..].starts_with(|c: char| c.is_ascii_alphanumeric()) {
+            continue;
+        }
+        let start = s[..i]
+            .rfind(|c: char| !(c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '[' | ']' | ':')))
+            .map_or(0, |p| p + 1);
+        let host = s[start..i].trim_start_matches("//").trim_start_matches(':');
+        if (host.is_empty() && i > 0 && bytes[i - 1].is_ascii_alphabetic()) || !host.is_empty() && host.bytes().all(|b| b.is_ascii_digit() || b == b':') {
+            continue;
+        }
+        let host = (!host.is_empty()).then(|| host.to_string());
+        return Some(Address { host, port });
+    }
+    for marker in ["port ", "port=", "port: "] {
+        if let Some(at) = s.find(marker) {
+            let digits: String = s[at + marker.len()..].chars().take_while(char::is_ascii_digit).take(6).collect();
+            if let Ok(port) = digits.parse::<u16>() {
+                return Some(Address { host: None, port });
+            }
+        }
+    }
+    None
+}
+
+fn lines<'a>(text: &'a Haystack<'_>) -> impl Iterator<Item = (&'a str, &'a str)> {
+    text.lower().lines().zip(text.raw.lines()).take(MAX_LINES)
+}
+
+fn quoted_line(raw: &str) -> String {
+    prefix(raw.trim(), 240).to_string()
+}
+
+/// A server that says where it listens, against the port the platform probed.
+fn listen_against_probe(text: &Haystack<'_>) -> Vec<Verdict> {
+    let mut listen: Option<(Address, String)> = None;
+    let mut probe: Option<(u16, String)> = None;
+    for (lower, raw) in lines(text) {
+        if listen.is_none() {
+            if let Some(at) = LISTEN_WORDS.iter().filter_map(|w| lower.find(w).map(|i| i + w.len())).min() {
+                if let Some(a) = address_in(&lower[at..]).filter(|a| a.host.is_some() || a.port > 0) {
+                    listen = Some((a, quoted_line(raw)));
+                    continue;
+                }
+            }
+        }
+        if probe.is_none() && PROBE_WORDS.iter().any(|w| lower.contains(w)) {
+            if let Some(port) = probed_port(lower) {
+                probe = Some((port, quoted_line(raw)));
+            }
+        }
+    }
+    let Some((listened, listen_line)) = listen else { return Vec::new() };
+    let Some((probed, probe_line)) = probe else { return Vec::new() };
+    let evidence = vec![listen_line, probe_line];
+    let host = listened.host.clone().unwrap_or_else(|| "all addresses".to_string());
+    let mut verdicts = Vec::new();
+    if listened.loopback() {
+        verdicts.push(Verdict::raise(
+            "listen-localhost",
+            92,
+            format!("The log says the server listens on {host}:{}, which only the instance itself can reach; the platform's check comes from outside.", listened.port),
+            evidence.clone(),
+        ));
+    }
+    if listened.port != probed {
+        verdicts.push(Verdict::raise(
+            "listen-wrong-port",
+            if listened.loopback() { 80 } else { 92 },
+            format!("The log says the server listens on port {}, but the platform probed port {probed}.", listened.port),
+            evidence.clone(),
+        ));
+    } else {
+        verdicts.push(Verdict::cap(
+            "listen-wrong-port",
+            15,
+            format!("Unlikely: the server listens on port {probed}, the port the platform probed."),
+            evidence.clone(),
+        ));
+    }
+    if !listened.loopback() && listened.host.is_some() {
+        verdicts.push(Verdict::cap(
+            "listen-localhost",
+            15,
+            format!("Unlikely: the server listens on {host}, not only on loopback."),
+            evidence,
+        ));
+    }
+    verdicts
+}
+
+/// The quoted (or bare) name after `marker` on a lowercase line, in its original case.
+fn name_after(lower: &str, raw: &str, marker: &str) -> Option<String> {
+    let at = lower.find(marker)? + marker.len();
+    let rest = raw.get(at..)?.trim_start();
+    let rest = rest.trim_start_matches(['\'', '"', '`', '‘', '’']);
+    let end = rest.find(|c: char| c.is_whitespace() || "'\"`‘’,:;()".contains(c)).unwrap_or(rest.len());
+    let name = rest[..end].trim_end_matches('.');
+    (!name.is_empty() && name.len() <= 200).then(|| name.to_string())
+}
+
+/// Python: "Unable to import module 'X': No module named 'Y'". When Y is the handler's own module
+/// (or the package it sits in), the handler file is not where the runtime looks — a name or
+/// folder problem, not a missing dependency.
+fn import_against_handler(text: &Haystack<'_>) -> Vec<Verdict> {
+    let mut handler = None;
+    let mut missing = None;
+    for (lower, raw) in lines(text) {
+        if handler.is_none() {
+            handler = name_after(lower, raw, "unable to import module").map(|n| (n, quoted_line(raw)));
+        }
+        if missing.is_none() {
+            missing = name_after(lower, raw, "no module named").map(|n| (n, quoted_line(raw)));
+        }
+        if handler.is_some() && missing.is_some() {
+            break;
+        }
+    }
+    let (Some((handler, handler_line)), Some((missing, missing_line))) = (handler, missing) else { return Vec::new() };
+    let mut evidence = vec![handler_line];
+    if !evidence.contains(&missing_line) {
+        evidence.push(missing_line);
+    }
+    let own = missing == handler
+        || handler.starts_with(&format!("{missing}."))
+        || handler.rsplit(['.', '/']).next() == Some(missing.as_str());
+    if own {
+        let because = format!(
+            "The module that is missing, '{missing}', is the handler's own module '{handler}': the runtime did not find the handler file where the handler setting points (its name, or a folder around it)."
+        );
+        vec![
+            Verdict::raise("handler-misnamed", 82, because.clone(), evidence.clone()),
+            Verdict::raise("entry-nested", 72, because.clone(), evidence.clone()),
+            Verdict::raise("entry-missing", 66, because.clone(), evidence.clone()),
+            Verdict::cap("dependencies-missing", 25, format!("Unlikely: the missing module '{missing}' is the handler itself, not a dependency."), evidence),
+        ]
+    } else {
+        vec![Verdict::raise(
+            "dependencies-missing",
+            86,
+            format!("The handler module '{handler}' was found, but it imports '{missing}', which is not in the package or the runtime."),
+            evidence,
+        )]
+    }
+}
+
+/// Node: "Cannot find module 'X'" required by the runtime's own loader is the handler file;
+/// required from the user's code, it is a dependency (or, for a relative path, one of its files).
+fn node_require_origin(text: &Haystack<'_>) -> Vec<Verdict> {
+    let mut module = None;
+    let mut requirer = None;
+    let mut in_stack = false;
+    for (lower, raw) in lines(text) {
+        if module.is_none() {
+            module = name_after(lower, raw, "cannot find module").map(|n| (n, quoted_line(raw)));
+        }
+        if lower.contains("require stack") {
+            in_stack = true;
+            continue;
+        }
+        if in_stack && requirer.is_none() {
+            if let Some(entry) = lower.trim().strip_prefix("- ") {
+                requirer = Some((entry.trim().to_string(), quoted_line(raw)));
+            }
+        }
+        if module.is_some() && requirer.is_some() {
+            break;
+        }
+    }
+    let Some((module, module_line)) = module else { return Vec::new() };
+    let Some((requirer, requirer_line)) = requirer else { return Vec::new() };
+    let evidence = vec![module_line, requirer_line];
+    let runtime_loader = ["/var/runtime/", "usercodeloader", "userfunction.js", "/opt/nodejs/"]
+        .iter()
+        .any(|w| requirer.contains(w));
+    let relative = module.starts_with("./") || module.starts_with("../") || module.starts_with('/');
+    if runtime_loader {
+        let because = format!("The runtime's own loader ({requirer}) could not find '{module}': that is the handler file, not a dependency.");
+        vec![
+            Verdict::raise("handler-misnamed", 80, because.clone(), evidence.clone()),
+            Verdict::raise("entry-nested", 72, because.clone(), evidence.clone()),
+            Verdict::raise("entry-missing", 68, because, evidence.clone()),
+            Verdict::cap("dependencies-missing", 25, format!("Unlikely: '{module}' is what the runtime loads as the handler."), evidence),
+        ]
+    } else if relative {
+        vec![Verdict::raise(
+            "import-path-wrong",
+            70,
+            format!("Your code ({requirer}) requires its own file '{module}', which is not at that path in the package."),
+            evidence,
+        )]
+    } else {
+        vec![Verdict::raise(
+            "dependencies-missing",
+            86,
+            format!("Your code ({requirer}) requires the package '{module}', which is not in the deployed node_modules."),
+            evidence,
+        )]
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn verdicts(text: &str) -> Vec<Verdict> {
+        compare(&Haystack::new(text))
+    }
+
+    fn raised(text: &str, cause: &str) -> bool {
+        verdicts(text).iter().any(|v| v.cause == cause && !v.cap)
+    }
+
+    #[test]
+    fn loopback_listener_against_a_probe_on_another_line() {
+        let text = "INFO:     Uvicorn running on http://127.0.0.1:8000 (Press CTRL+C to quit)\n\
+                    Default STARTUP TCP probe failed 1 time consecutively for container \"app\" on port 8080.";
+        assert!(raised(text, "listen-localhost"));
+        assert!(raised(text, "listen-wrong-port"));
+    }
+
+    #[test]
+    fn right_address_and_port_rule_both_out() {
+        let text = "Listening on 0.0.0.0:9000\nFunction instance health check failed on port 9000 in 120 seconds.";
+        let v = verdicts(text);
+        assert!(v.iter().all(|v| v.cap), "{v:?}");
+        assert!(verdicts("Listening on 0.0.0.0:9000").is_empty(), "no probe, nothing to compare");
+    }
+
+    #[test]
+    fn handler_module_missing_is_not_a_dependency() {
+        let text = "{\"errorMessage\": \"Unable to import module 'lambda_function': No module named 'lambda_function'\"}";
+        assert!(raised(text, "handler-misnamed"));
+        assert!(verdicts(text).iter().any(|v| v.cause == "dependencies-missing" && v.cap));
+        let dep = "[ERROR] Runtime.ImportModuleError: Unable to import module 'app': No module named 'requests'";
+        assert!(raised(dep, "dependencies-missing"));
+        assert!(!raised(dep, "handler-misnamed"));
+    }
+
+    #[test]
+    fn node_require_stack_tells_handler_from_dependency() {
+        let handler = "Error: Cannot find module 'index'\nRequire stack:\n- /var/runtime/UserFunction.js\n- /var/runtime/index.js";
+        assert!(raised(handler, "handler-misnamed"));
+        let dep = "Error: Cannot find module 'express'\nRequire stack:\n- /var/task/app.js\n- /var/runtime/UserFunction.js";
+        assert!(raised(dep, "dependencies-missing"));
+        let own = "Error: Cannot find module './lib/db'\nRequire stack:\n- /var/task/app.js";
+        assert!(raised(own, "import-path-wrong"));
+    }
+
+    #[test]
+    fn addresses() {
+        assert_eq!(address_in("http://127.0.0.1:8000/").map(|a| a.port), Some(8000));
+        assert!(address_in("http://localhost:3000").unwrap().loopback());
+        assert_eq!(address_in("[::]:8080").unwrap().port, 8080);
+        assert_eq!(address_in("port 9000").unwrap().port, 9000);
+        assert_eq!(address_in("at 12:30:01 nothing"), None, "a clock is not an address");
+        assert_eq!(probed_port("2024-03-02T08:11:02.120Z health check failed on port 9000"), Some(9000));
+    }
+}
