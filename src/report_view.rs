@@ -5,7 +5,7 @@
 use std::rc::Rc;
 
 use bootdoctor_core::checks::{Finding, Severity};
-use bootdoctor_core::decode::Hypothesis;
+use bootdoctor_core::decode::{Basis, Hypothesis};
 use bootdoctor_core::entry::TargetRole;
 use bootdoctor_core::report::{PlatformBasis, Report};
 use yew::prelude::*;
@@ -159,6 +159,9 @@ fn hypothesis_card(props: &HypothesisProps) -> Html {
                 <h3>{ h.title.clone() }</h3>
                 <a class="id" href={format!("#/causes/{}", h.cause)} title="What this is, on every platform"><code>{ h.cause }</code></a>
             </header>
+            if h.basis == Basis::Resemblance {
+                <p class="resemblance" data-basis="resemblance">{ format!("Resembles known reports of “{}” — a lead to check, not a reading of the error.", h.title) }</p>
+            }
             <p>{ h.explanation.clone() }</p>
             if !h.evidence.is_empty() {
                 <ul class="evidence">{ for h.evidence.iter().map(|e| html! { <li><mark>{ e.clone() }</mark></li> }) }</ul>

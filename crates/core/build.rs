@@ -115,25 +115,34 @@ struct MarkerGroup {
 fn emit_signals(out: &mut String, path: &Path) {
     let signals: SignalsFile = parse(path);
     check(path, !signals.sources.is_empty(), "signals need sources");
-    let all = signals
-        .failure
-        .iter()
-        .chain(signals.vendor.iter().chain(&signals.stage).flat_map(|g| &g.markers));
+    let all = signals.failure.iter().chain(signals.vendor.iter().chain(&signals.stage).flat_map(|g| &g.markers));
     for word in all {
         check(path, !word.is_empty() && *word == word.to_lowercase(), &format!("`{word}`: fragments are lowercase"));
     }
     for g in &signals.vendor {
         check(path, VENDORS[1..].contains(&g.id.as_str()), &format!("unknown vendor {}", g.id));
     }
-    writeln!(out, "/// Words that say a text reports a failure.\npub const FAILURE_WORDS: &[&str] = {};", strs(&signals.failure))
-        .expect("write");
+    writeln!(
+        out,
+        "/// Words that say a text reports a failure.\npub const FAILURE_WORDS: &[&str] = {};",
+        strs(&signals.failure)
+    )
+    .expect("write");
     let groups = |groups: &[MarkerGroup]| {
         groups.iter().map(|g| format!("({:?}, {})", g.id, strs(&g.markers))).collect::<Vec<_>>().join(", ")
     };
-    writeln!(out, "/// Words that say which vendor printed a text.\npub const VENDOR_MARKERS: &[(&str, &[&str])] = &[{}];", groups(&signals.vendor))
-        .expect("write");
-    writeln!(out, "/// Words that say at which stage a text failed.\npub const STAGE_MARKERS: &[(&str, &[&str])] = &[{}];\n", groups(&signals.stage))
-        .expect("write");
+    writeln!(
+        out,
+        "/// Words that say which vendor printed a text.\npub const VENDOR_MARKERS: &[(&str, &[&str])] = &[{}];",
+        groups(&signals.vendor)
+    )
+    .expect("write");
+    writeln!(
+        out,
+        "/// Words that say at which stage a text failed.\npub const STAGE_MARKERS: &[(&str, &[&str])] = &[{}];\n",
+        groups(&signals.stage)
+    )
+    .expect("write");
 }
 
 fn main() {
@@ -445,11 +454,23 @@ fn emit_model(out: &mut String, docs: &[Document]) {
         }
     }
     out.push_str("\n/// The fallback ranker, learned at build time from the corpus's train part and the patterns' examples.\npub mod resemblance_model {\n");
-    writeln!(out, "    /// Cause ids, by class index.\n    pub const CLASSES: &[&str] = {};", strs(&classes.iter().map(|c| c.to_string()).collect::<Vec<_>>())).expect("write");
-    writeln!(out, "    /// Training texts per class.\n    pub const CLASS_DOCS: &[u32] = &{class_docs:?};").expect("write");
-    writeln!(out, "    /// Token occurrences (one per text) per class.\n    pub const CLASS_TOKENS: &[u32] = &{class_tokens:?};").expect("write");
+    writeln!(
+        out,
+        "    /// Cause ids, by class index.\n    pub const CLASSES: &[&str] = {};",
+        strs(&classes.iter().map(|c| c.to_string()).collect::<Vec<_>>())
+    )
+    .expect("write");
+    writeln!(out, "    /// Training texts per class.\n    pub const CLASS_DOCS: &[u32] = &{class_docs:?};")
+        .expect("write");
+    writeln!(
+        out,
+        "    /// Token occurrences (one per text) per class.\n    pub const CLASS_TOKENS: &[u32] = &{class_tokens:?};"
+    )
+    .expect("write");
     writeln!(out, "    /// Training texts in all.\n    pub const DOCUMENTS: u32 = {};", docs.len()).expect("write");
-    out.push_str("    /// Tokens, sorted, with their per-class counts.\n    pub const TOKENS: &[(&str, &[(u16, u16)])] = &[\n");
+    out.push_str(
+        "    /// Tokens, sorted, with their per-class counts.\n    pub const TOKENS: &[(&str, &[(u16, u16)])] = &[\n",
+    );
     for (token, per_class) in &counts {
         let pairs: Vec<String> = per_class.iter().map(|(c, n)| format!("({c}, {n})")).collect();
         writeln!(out, "        ({token:?}, &[{}]),", pairs.join(", ")).expect("write");

@@ -88,9 +88,7 @@ pub fn parse(file: &str, text: &str) -> Result<Vec<Record>, String> {
         }
         let kept = record.paste.trim_end().len();
         record.paste.truncate(kept);
-        for (field, value) in
-            [("cause", &record.cause), ("platform", &record.platform), ("source", &record.source)]
-        {
+        for (field, value) in [("cause", &record.cause), ("platform", &record.platform), ("source", &record.source)] {
             if value.is_empty() {
                 return Err(format!("{file}: a record has no {field} (source {:?})", record.source));
             }

@@ -2,7 +2,7 @@
 
 use std::fmt::Write;
 
-use bootdoctor_core::decode::Hypothesis;
+use bootdoctor_core::decode::{Basis, Hypothesis};
 use bootdoctor_core::report::{PlatformBasis, Report};
 use serde_json::json;
 
@@ -28,7 +28,11 @@ fn human_size(bytes: u64) -> String {
 
 fn hypotheses_text(out: &mut String, hypotheses: &[Hypothesis]) {
     for (i, h) in hypotheses.iter().enumerate() {
-        let _ = writeln!(out, "  {}. {}% {} — {} [{}]", i + 1, h.confidence, h.confidence_label(), h.title, h.cause);
+        let label = match h.basis {
+            Basis::Rule => h.confidence_label(),
+            Basis::Resemblance => "resembles known reports",
+        };
+        let _ = writeln!(out, "  {}. {}% {label} — {} [{}]", i + 1, h.confidence, h.title, h.cause);
         let _ = write!(out, "{}", indent(&h.explanation, "       "));
         for e in &h.evidence {
             let _ = writeln!(out, "       evidence: {e}");

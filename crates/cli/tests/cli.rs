@@ -271,3 +271,40 @@ fn fix_writes_a_repaired_package_and_reports_what_is_left() {
     assert!(v["actions"].as_array().unwrap().iter().any(|a| a["kind"] == "unwrapped"));
     assert!(v["before"]["findings"].is_array() && v["after"]["findings"].is_array());
 }
+
+/// The page and the CLI rank the same way: `explain - --format json` with no platform gives the
+/// order `report::diagnose` (what the page runs) gives, on real pastes from the corpus.
+#[test]
+fn explain_ranks_real_pastes_as_the_engine_does() {
+    use bootdoctor_core::report::{diagnose, Request};
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../core/tests/pastes");
+    let mut pastes = Vec::new();
+    for name in ["aws-lambda-managed.txt", "aliyun-fc.txt", "tencent-scf.txt", "gcp.txt", "other-platforms.txt"] {
+        let text = std::fs::read_to_string(dir.join(name)).unwrap();
+        // Every fourth paste of each file: a spread of platforms and shapes without 400 processes.
+        pastes.extend(
+            text.split("@@@ paste\n")
+                .skip(1)
+                .step_by(4)
+                .map(|p| p.split("@@@ case").next().unwrap().trim_end().to_string()),
+        );
+    }
+    assert!(pastes.len() >= 40, "{}", pastes.len());
+    for paste in &pastes {
+        let out = run_with_stdin(&["explain", "-", "--format", "json"], paste);
+        let cli: Vec<String> = json(&out)["hypotheses"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|h| format!("{}:{}", h["cause"].as_str().unwrap(), h["confidence"]))
+            .collect();
+        let request = Request { error_text: Some(paste.clone()), ..Request::default() };
+        let engine: Vec<String> = diagnose::<std::io::Cursor<Vec<u8>>>(None, &request)
+            .unwrap()
+            .hypotheses
+            .iter()
+            .map(|h| format!("{}:{}", h.cause, h.confidence))
+            .collect();
+        assert_eq!(cli, engine, "{paste}");
+    }
+}

@@ -26,7 +26,7 @@ use serde::{Deserialize, Serialize};
 use crate::causes::cause;
 use crate::checks::{Finding, PackageSummary, Severity, CHECK_IDS};
 use crate::decode::patterns::{Pattern, PATTERNS};
-use crate::decode::{decode, mark_ambiguity, summarize, Decoding, Hypothesis};
+use crate::decode::{decode, mark_ambiguity, summarize, Basis, Decoding, Hypothesis, RESEMBLANCE_PATTERN};
 use crate::entry::StartSpec;
 use crate::profiles::profile;
 use crate::report::{PlatformBasis, Report};
@@ -411,10 +411,16 @@ impl SharedDiagnosis {
                 let known: Vec<&'static Pattern> =
                     h.patterns.iter().filter_map(|p| PATTERNS.iter().find(|k| k.id == p)).collect();
                 let explanation = known.first().map_or(c.summary, |k| k.meaning).to_string();
+                let resemblance = h.patterns.iter().any(|p| p == RESEMBLANCE_PATTERN);
+                let mut patterns: Vec<&'static str> = known.iter().map(|k| k.id).collect();
+                if resemblance {
+                    patterns.push(RESEMBLANCE_PATTERN);
+                }
                 Some(Hypothesis {
                     evidence: h.evidence.clone(),
-                    patterns: known.iter().map(|k| k.id).collect(),
+                    patterns,
                     package_note: h.package_note.clone(),
+                    basis: if resemblance { Basis::Resemblance } else { Basis::Rule },
                     ..Hypothesis::new(c, h.confidence.min(100), explanation)
                 })
             })
@@ -434,6 +440,7 @@ impl SharedDiagnosis {
                     hypotheses: Vec::new(),
                     summary: summarize(&hypotheses, &Default::default(), None),
                     truncated: false,
+                    lines_read: None,
                 },
             })
         } else {

@@ -124,7 +124,10 @@ fn real_pastes_accuracy() {
             }
         }
     }
-    println!("real pastes (tests/pastes), {} records scored ({twins} test pastes left out: the same text is in train)", records.len());
+    println!(
+        "real pastes (tests/pastes), {} records scored ({twins} test pastes left out: the same text is in train)",
+        records.len()
+    );
     for (part, score) in &by_part {
         println!("  {part:?}: {}", score.line());
     }

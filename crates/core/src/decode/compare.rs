@@ -125,7 +125,9 @@ fn address_in(s: &str) -> Option<Address> {
             .rfind(|c: char| !(c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '[' | ']' | ':')))
             .map_or(0, |p| p + 1);
         let host = s[start..i].trim_start_matches("//").trim_start_matches(':');
-        if (host.is_empty() && i > 0 && bytes[i - 1].is_ascii_alphabetic()) || !host.is_empty() && host.bytes().all(|b| b.is_ascii_digit() || b == b':') {
+        if (host.is_empty() && i > 0 && bytes[i - 1].is_ascii_alphabetic())
+            || !host.is_empty() && host.bytes().all(|b| b.is_ascii_digit() || b == b':')
+        {
             continue;
         }
         let host = (!host.is_empty()).then(|| host.to_string());
@@ -186,7 +188,10 @@ fn listen_against_probe(text: &Haystack<'_>) -> Vec<Verdict> {
         verdicts.push(Verdict::raise(
             "listen-wrong-port",
             if listened.loopback() { 80 } else { 92 },
-            format!("The log says the server listens on port {}, but the platform probed port {probed}.", listened.port),
+            format!(
+                "The log says the server listens on port {}, but the platform probed port {probed}.",
+                listened.port
+            ),
             evidence.clone(),
         ));
     } else {
@@ -251,7 +256,12 @@ fn import_against_handler(text: &Haystack<'_>) -> Vec<Verdict> {
             Verdict::raise("handler-misnamed", 82, because.clone(), evidence.clone()),
             Verdict::raise("entry-nested", 72, because.clone(), evidence.clone()),
             Verdict::raise("entry-missing", 66, because.clone(), evidence.clone()),
-            Verdict::cap("dependencies-missing", 25, format!("Unlikely: the missing module '{missing}' is the handler itself, not a dependency."), evidence),
+            Verdict::cap(
+                "dependencies-missing",
+                25,
+                format!("Unlikely: the missing module '{missing}' is the handler itself, not a dependency."),
+                evidence,
+            ),
         ]
     } else {
         vec![Verdict::raise(
@@ -289,9 +299,8 @@ fn node_require_origin(text: &Haystack<'_>) -> Vec<Verdict> {
     let Some((module, module_line)) = module else { return Vec::new() };
     let Some((requirer, requirer_line)) = requirer else { return Vec::new() };
     let evidence = vec![module_line, requirer_line];
-    let runtime_loader = ["/var/runtime/", "usercodeloader", "userfunction.js", "/opt/nodejs/"]
-        .iter()
-        .any(|w| requirer.contains(w));
+    let runtime_loader =
+        ["/var/runtime/", "usercodeloader", "userfunction.js", "/opt/nodejs/"].iter().any(|w| requirer.contains(w));
     let relative = module.starts_with("./") || module.starts_with("../") || module.starts_with('/');
     if runtime_loader {
         let because = format!("The runtime's own loader ({requirer}) could not find '{module}': that is the handler file, not a dependency.");
@@ -299,20 +308,29 @@ fn node_require_origin(text: &Haystack<'_>) -> Vec<Verdict> {
             Verdict::raise("handler-misnamed", 80, because.clone(), evidence.clone()),
             Verdict::raise("entry-nested", 72, because.clone(), evidence.clone()),
             Verdict::raise("entry-missing", 68, because, evidence.clone()),
-            Verdict::cap("dependencies-missing", 25, format!("Unlikely: '{module}' is what the runtime loads as the handler."), evidence),
+            Verdict::cap(
+                "dependencies-missing",
+                25,
+                format!("Unlikely: '{module}' is what the runtime loads as the handler."),
+                evidence,
+            ),
         ]
     } else if relative {
         vec![Verdict::raise(
             "import-path-wrong",
             70,
-            format!("Your code ({requirer}) requires its own file '{module}', which is not at that path in the package."),
+            format!(
+                "Your code ({requirer}) requires its own file '{module}', which is not at that path in the package."
+            ),
             evidence,
         )]
     } else {
         vec![Verdict::raise(
             "dependencies-missing",
             86,
-            format!("Your code ({requirer}) requires the package '{module}', which is not in the deployed node_modules."),
+            format!(
+                "Your code ({requirer}) requires the package '{module}', which is not in the deployed node_modules."
+            ),
             evidence,
         )]
     }
@@ -348,7 +366,8 @@ mod tests {
 
     #[test]
     fn handler_module_missing_is_not_a_dependency() {
-        let text = "{\"errorMessage\": \"Unable to import module 'lambda_function': No module named 'lambda_function'\"}";
+        let text =
+            "{\"errorMessage\": \"Unable to import module 'lambda_function': No module named 'lambda_function'\"}";
         assert!(raised(text, "handler-misnamed"));
         assert!(verdicts(text).iter().any(|v| v.cause == "dependencies-missing" && v.cap));
         let dep = "[ERROR] Runtime.ImportModuleError: Unable to import module 'app': No module named 'requests'";
@@ -360,7 +379,8 @@ mod tests {
     fn node_require_stack_tells_handler_from_dependency() {
         let handler = "Error: Cannot find module 'index'\nRequire stack:\n- /var/runtime/UserFunction.js\n- /var/runtime/index.js";
         assert!(raised(handler, "handler-misnamed"));
-        let dep = "Error: Cannot find module 'express'\nRequire stack:\n- /var/task/app.js\n- /var/runtime/UserFunction.js";
+        let dep =
+            "Error: Cannot find module 'express'\nRequire stack:\n- /var/task/app.js\n- /var/runtime/UserFunction.js";
         assert!(raised(dep, "dependencies-missing"));
         let own = "Error: Cannot find module './lib/db'\nRequire stack:\n- /var/task/app.js";
         assert!(raised(own, "import-path-wrong"));

@@ -68,7 +68,8 @@ mod tests {
 
     #[test]
     fn finds_every_fragment_a_substring_search_finds() {
-        let text = "Error: fork/exec /var/task/bootstrap: permission denied\nRuntime.InvalidEntrypoint".to_ascii_lowercase();
+        let text =
+            "Error: fork/exec /var/task/bootstrap: permission denied\nRuntime.InvalidEntrypoint".to_ascii_lowercase();
         let found = Found::scan(&text);
         for p in PATTERNS {
             for f in p.any.iter().chain(p.all).chain(p.unless) {

@@ -7,6 +7,7 @@
 pub mod compare;
 pub mod envelope;
 pub mod facts;
+pub mod focus;
 pub mod matcher;
 pub mod patterns;
 pub mod resemblance;
@@ -19,8 +20,9 @@ use crate::causes::cause;
 use facts::{extract, prefix, CapturedValue, CodeMechanism, Facts, Haystack};
 use patterns::{Capture, Pattern, Specificity, PATTERNS};
 
-/// Longest paste decoded; the rest is ignored (and the user told).
-pub const MAX_PASTE_BYTES: usize = 1 << 20;
+/// Longest paste decoded; the rest is ignored (and the user told). Past [`focus::FOCUS_BYTES`],
+/// only the lines that matter are read (see [`focus`]).
+pub const MAX_PASTE_BYTES: usize = 16 << 20;
 
 /// One possible cause of the pasted error.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -105,6 +107,18 @@ pub struct Decoding {
     pub summary: String,
     /// True when the paste was longer than [`MAX_PASTE_BYTES`] and was cut.
     pub truncated: bool,
+    /// For a long paste: how many of its lines were read (those with error words, and the last ones).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub lines_read: Option<LinesRead>,
+}
+
+/// How much of a long paste was read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct LinesRead {
+    /// Lines read.
+    pub read: usize,
+    /// Lines in the paste.
+    pub total: usize,
 }
 
 /// The original-case fragment of `text` at the first case-insensitive match of `needle`, widened to
@@ -200,6 +214,10 @@ fn code_reading(facts: &Facts, vendor: Option<&str>) -> Option<String> {
 pub fn decode(input: &str, platform_vendor: Option<&str>) -> Decoding {
     let truncated = input.len() > MAX_PASTE_BYTES;
     let cut = prefix(input, MAX_PASTE_BYTES);
+    let focused = focus::focus(cut, focus::FOCUS_BYTES);
+    let lines_read = focused.as_ref().map(|f| LinesRead { read: f.lines_kept, total: f.lines_total });
+    let normalised = focused.map(|f| f.text).or_else(|| lone_carriage_returns(cut));
+    let cut = normalised.as_deref().unwrap_or(cut);
     // Messages pasted from JSON envelopes carry escapes (`\n`, `\"`, `\\r`) and may nest JSON in
     // a string; match the unescaped text and the envelopes' messages as well, appended after the
     // original so quotes still come from what was pasted first.
@@ -307,7 +325,22 @@ pub fn decode(input: &str, platform_vendor: Option<&str>) -> Decoding {
 
     let code_reading = code_reading(&variables, vendor);
     let summary = summarize(&hypotheses, &variables, detected_vendor);
-    Decoding { detected_vendor, variables, code_reading, hypotheses, summary, truncated }
+    Decoding { detected_vendor, variables, code_reading, hypotheses, summary, truncated, lines_read }
+}
+
+/// The text with lone carriage returns (old Mac or some terminals' line ends) read as line ends,
+/// when it has any; `\r\n` is left alone.
+fn lone_carriage_returns(text: &str) -> Option<String> {
+    let bytes = text.as_bytes();
+    let lone = memchr::memchr_iter(b'\r', bytes).any(|i| bytes.get(i + 1) != Some(&b'\n'));
+    lone.then(|| {
+        let mut out = String::with_capacity(text.len());
+        let mut chars = text.chars().peekable();
+        while let Some(c) = chars.next() {
+            out.push(if c == '\r' && chars.peek() != Some(&'\n') { '\n' } else { c });
+        }
+        out
+    })
 }
 
 /// Lambda's REPORT line settles memory questions: a run that used all its memory makes running out
@@ -432,7 +465,9 @@ fn weigh_resemblance(hypotheses: &mut Vec<Hypothesis>, text: &Haystack<'_>) {
         let explanation = if words.is_empty() {
             format!("No rule reads this paste with confidence; it resembles known reports of this cause ({:.0} % of the likeness).", 100.0 * r.probability)
         } else {
-            format!("No rule reads this paste with confidence; it resembles known reports of this cause, sharing {words}.")
+            format!(
+                "No rule reads this paste with confidence; it resembles known reports of this cause, sharing {words}."
+            )
         };
         let mut h = Hypothesis::new(c, r.confidence(), explanation);
         h.basis = Basis::Resemblance;

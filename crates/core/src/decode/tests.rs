@@ -195,12 +195,20 @@ fn pattern_examples_match_their_pattern() {
         for ex in p.examples {
             let h = Haystack::new(ex);
             let facts = extract(&h);
-            assert!(pattern_matches(p, &h, &matcher::Found::scan(h.lower()), &facts).is_some(), "{} does not match its example {ex:?}", p.id);
+            assert!(
+                pattern_matches(p, &h, &matcher::Found::scan(h.lower()), &facts).is_some(),
+                "{} does not match its example {ex:?}",
+                p.id
+            );
         }
         for ex in p.counter_examples {
             let h = Haystack::new(ex);
             let facts = extract(&h);
-            assert!(pattern_matches(p, &h, &matcher::Found::scan(h.lower()), &facts).is_none(), "{} matches its counter-example {ex:?}", p.id);
+            assert!(
+                pattern_matches(p, &h, &matcher::Found::scan(h.lower()), &facts).is_none(),
+                "{} matches its counter-example {ex:?}",
+                p.id
+            );
         }
         for (c, _) in p.causes {
             assert!(cause(c).is_some(), "{} names unknown cause {c}", p.id);

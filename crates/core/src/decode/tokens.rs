@@ -104,7 +104,19 @@ mod tests {
     #[test]
     fn words_pairs_and_cjk() {
         let t = tokens("Error: fork/exec /var/task/bootstrap: permission denied (code 13) 4f2a9c 函数超时");
-        for want in ["error", "fork", "exec", "fork exec", "bootstrap", "permission denied", "code", "13", "函数", "数超", "超时"] {
+        for want in [
+            "error",
+            "fork",
+            "exec",
+            "fork exec",
+            "bootstrap",
+            "permission denied",
+            "code",
+            "13",
+            "函数",
+            "数超",
+            "超时",
+        ] {
             assert!(t.iter().any(|x| x == want), "{want} missing from {t:?}");
         }
         assert!(!t.iter().any(|x| x == "4f2a9c"), "hex ids are noise: {t:?}");
