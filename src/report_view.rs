@@ -95,7 +95,10 @@ pub fn report_view(props: &ReportViewProps) -> Html {
                     <Variables report={r.clone()} />
                     <HighlightedPaste text={props.paste.clone()} marks={r.hypotheses.iter().flat_map(|h| h.evidence.iter().cloned()).collect::<Vec<_>>()} />
                     if d.truncated {
-                        <p class="muted">{ "Only the first MiB of the paste was read." }</p>
+                        <p class="muted">{ format!("Only the first {} MiB of the paste was read.", bootdoctor_core::decode::MAX_PASTE_BYTES >> 20) }</p>
+                    }
+                    if let Some(l) = d.lines_read {
+                        <p class="muted" data-lines-read={l.read.to_string()}>{ format!("A long paste: read the {} of its {} lines that carry error words, and the last ones.", l.read, l.total) }</p>
                     }
                     <ol class="hypothesis-list">
                         { for r.hypotheses.iter().map(|h| html! { <li><HypothesisCard hypothesis={Rc::new(h.clone())} /></li> }) }

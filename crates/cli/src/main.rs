@@ -150,10 +150,10 @@ impl<R: io::Seek> io::Seek for CountingReader<R> {
     }
 }
 
-/// Reads a text argument: a path, or `-` for standard input. Bounded to 4 MiB.
+/// Reads a text argument: a path, or `-` for standard input. Bounded to what the decoder reads.
 fn read_text(source: &str) -> io::Result<String> {
     let mut bytes = Vec::new();
-    let limit = 4 << 20;
+    let limit = bootdoctor_core::decode::MAX_PASTE_BYTES as u64 + 1;
     if source == "-" {
         io::stdin().take(limit).read_to_end(&mut bytes)?;
     } else {

@@ -51,7 +51,18 @@ fn error_text(out: &mut String, report: &Report) {
         let _ = writeln!(out, "  {reading}");
     }
     if d.truncated {
-        let _ = writeln!(out, "  (only the first MiB of the text was read)");
+        let _ = writeln!(
+            out,
+            "  (only the first {} MiB of the text was read)",
+            bootdoctor_core::decode::MAX_PASTE_BYTES >> 20
+        );
+    }
+    if let Some(l) = d.lines_read {
+        let _ = writeln!(
+            out,
+            "  (a long paste: read the {} of {} lines that carry error words, and the last ones)",
+            l.read, l.total
+        );
     }
     hypotheses_text(out, &report.hypotheses);
 }

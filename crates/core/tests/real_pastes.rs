@@ -15,10 +15,13 @@ use bootdoctor_core::causes::cause;
 use bootdoctor_core::decode::decode;
 use corpus::{Part, Record};
 
-/// The test part's top-3 accuracy may not fall below this (recorded from a measured run).
-const TEST_TOP3_FLOOR: f64 = 0.0;
+/// The test part's top-3 accuracy may not fall below this. Recorded from the run of 2026-12-01
+/// (120 test pastes: top-1 44.2 %, top-3 53.3 %, 3 with no hypothesis), rounded down.
+const TEST_TOP3_FLOOR: f64 = 0.53;
 /// Nor its top-1.
-const TEST_TOP1_FLOOR: f64 = 0.0;
+const TEST_TOP1_FLOOR: f64 = 0.44;
+/// Test pastes that may come back with no hypothesis at all (each reports a failure; the aim is 0).
+const TEST_EMPTY_CEILING: usize = 3;
 
 fn records() -> Vec<(Record, Part)> {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/pastes");
@@ -150,6 +153,11 @@ fn real_pastes_accuracy() {
         "test part top-3 {:.1} % is below its floor {:.1} %",
         test.pct(test.top3),
         100.0 * TEST_TOP3_FLOOR
+    );
+    assert!(
+        test.empty <= TEST_EMPTY_CEILING,
+        "{} test pastes get no hypothesis (at most {TEST_EMPTY_CEILING})",
+        test.empty
     );
     assert!(
         test.pct(test.top1) / 100.0 >= TEST_TOP1_FLOOR,

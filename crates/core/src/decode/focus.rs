@@ -6,7 +6,7 @@
 
 use std::sync::OnceLock;
 
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder};
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind};
 
 use super::patterns::PATTERNS;
 
@@ -53,8 +53,11 @@ fn automaton() -> &'static (AhoCorasick, Vec<u32>) {
             words.push(w);
             weights.push(1);
         }
-        let searcher =
-            AhoCorasickBuilder::new().ascii_case_insensitive(true).build(&words).expect("fragments are short literals");
+        let searcher = AhoCorasickBuilder::new()
+            .ascii_case_insensitive(true)
+            .kind(Some(AhoCorasickKind::DFA))
+            .build(&words)
+            .expect("fragments are short literals");
         (searcher, weights)
     })
 }
