@@ -429,6 +429,24 @@ test('unmatched text says so instead of guessing', async () => {
   await context.close();
 });
 
+test('a failure no rule reads gets leads labelled as resemblance; a long log is read for its error lines', async () => {
+  const { page, context, errors } = await open();
+  await page.fill('textarea[name=error]', 'the worker process returned exit code 42 and stopped');
+  await page.waitForSelector('[data-cause-id] [data-basis="resemblance"]');
+  assert.match(await page.textContent('.decode-summary'), /No rule reads this error with confidence/);
+  assert.match(await page.textContent('.decode-summary'), /exit code 42/);
+  // 400 KiB of ordinary log lines with one FC line buried in the middle (the FC error guide's wording).
+  const noise = '2024-05-12T10:21:33.120Z 1-6640a0c1 INFO request handled in 12 ms path=/api/items status=200\n';
+  const half = noise.repeat(2100);
+  await page.fill('textarea[name=error]', half + "Function instance exited unexpectedly(code 13, message:permission denied) with start command '/code/bootstrap '.\n" + half);
+  await page.waitForSelector('[data-lines-read]');
+  await page.waitForSelector('[data-cause-id="exec-bit-missing"]');
+  assert.equal((await causeIds(page))[0], 'exec-bit-missing');
+  await page.screenshot({ path: join(shots, '20-long-log-focused.png') });
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
 test('hostile input: not a zip, truncated, markup in names — messages, never markup or a crash', async () => {
   const { page, context, errors } = await open();
   await pick(page, 'not-a-zip.zip');

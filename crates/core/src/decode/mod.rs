@@ -611,7 +611,7 @@ pub fn summarize(hypotheses: &[Hypothesis], variables: &Facts, detected_vendor: 
         return format!("Most likely: {} ({}%, {}).", top.title, top.confidence, top.confidence_label());
     }
     if seen.is_empty() {
-        "Nothing in this text reports a failure Bootdoctor knows. Paste the platform's whole message, \
+        "Nothing in this text matches a start-up error Bootdoctor knows. Paste the platform's whole message, \
          including the Logs: part."
             .to_string()
     } else {
