@@ -407,16 +407,7 @@ fn training_documents(corpus_dir: &Path, patterns: &[(&str, PatternFile)], known
     let known_path = corpus_dir.join("known-sources.list");
     println!("cargo:rerun-if-changed={}", known_path.display());
     let known_sources = corpus::known_sources(&fs::read_to_string(&known_path).unwrap_or_default());
-    let mut files: Vec<PathBuf> = fs::read_dir(corpus_dir)
-        .expect("tests/pastes")
-        .map(|e| e.expect("directory entry").path())
-        .filter(|p| {
-            p.extension().is_some_and(|e| e == "txt")
-                && !p.file_name().and_then(|n| n.to_str()).is_some_and(|n| n.starts_with("new-causes-"))
-        })
-        .collect();
-    files.sort();
-    for path in files {
+    for path in corpus::files(corpus_dir) {
         println!("cargo:rerun-if-changed={}", path.display());
         let name = path.file_name().and_then(|n| n.to_str()).unwrap_or_default().to_string();
         let text = fs::read_to_string(&path).expect("corpus file");

@@ -7,6 +7,7 @@
 #![allow(dead_code)]
 
 use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
 
 /// One labelled paste.
 #[derive(Debug, Clone)]
@@ -147,4 +148,18 @@ pub fn part(source: &str, known: &BTreeSet<String>) -> Part {
     } else {
         Part::Test
     }
+}
+
+/// The corpus files in `dir`, sorted: every `*.txt` except the collectors' `new-causes-*.txt` notes.
+pub fn files(dir: &Path) -> Vec<PathBuf> {
+    let Ok(entries) = std::fs::read_dir(dir) else { return Vec::new() };
+    let mut files: Vec<PathBuf> = entries
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| {
+            p.extension().is_some_and(|e| e == "txt")
+                && !p.file_name().and_then(|n| n.to_str()).is_some_and(|n| n.starts_with("new-causes-"))
+        })
+        .collect();
+    files.sort();
+    files
 }

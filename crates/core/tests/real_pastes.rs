@@ -26,17 +26,8 @@ const TEST_EMPTY_CEILING: usize = 3;
 fn records() -> Vec<(Record, Part)> {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/pastes");
     let known = corpus::known_sources(&std::fs::read_to_string(dir.join("known-sources.list")).expect("known sources"));
-    let mut files: Vec<_> = std::fs::read_dir(&dir)
-        .expect("tests/pastes")
-        .map(|e| e.expect("entry").path())
-        .filter(|p| {
-            p.extension().is_some_and(|e| e == "txt")
-                && !p.file_name().and_then(|n| n.to_str()).is_some_and(|n| n.starts_with("new-causes-"))
-        })
-        .collect();
-    files.sort();
     let mut out = Vec::new();
-    for path in files {
+    for path in corpus::files(&dir) {
         let name = path.file_name().and_then(|n| n.to_str()).unwrap_or_default().to_string();
         let text = std::fs::read_to_string(&path).expect("corpus file");
         for r in corpus::parse(&name, &text).unwrap_or_else(|e| panic!("{e}")) {
