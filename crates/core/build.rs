@@ -421,48 +421,19 @@ fn training_documents(corpus_dir: &Path, patterns: &[(&str, PatternFile)], known
     docs
 }
 
-/// Writes the naive-Bayes tables: classes with their document and token counts, and for every
-/// token seen in at least two documents, its count per class (sparse), sorted for binary search.
+/// Writes the naive-Bayes tables learnt by `tokens::learn`: classes with their document and token
+/// counts, and every kept token's count per class (sparse), sorted for binary search.
 fn emit_model(out: &mut String, docs: &[Document]) {
-    let classes: Vec<&str> = docs.iter().map(|d| d.cause.as_str()).collect::<BTreeSet<_>>().into_iter().collect();
-    let class_index = |c: &str| classes.iter().position(|k| *k == c).expect("class") as u16;
-    let mut df: BTreeMap<&str, usize> = BTreeMap::new();
-    for d in docs {
-        for t in &d.tokens {
-            *df.entry(t.as_str()).or_default() += 1;
-        }
-    }
-    let mut counts: BTreeMap<&str, BTreeMap<u16, u16>> = BTreeMap::new();
-    let mut class_docs = vec![0u32; classes.len()];
-    let mut class_tokens = vec![0u32; classes.len()];
-    for d in docs {
-        let c = class_index(&d.cause);
-        class_docs[c as usize] += 1;
-        for t in d.tokens.iter().filter(|t| df[t.as_str()] >= 2) {
-            let n = counts.entry(t.as_str()).or_default().entry(c).or_default();
-            *n = n.saturating_add(1);
-            class_tokens[c as usize] += 1;
-        }
-    }
+    let pairs: Vec<(String, Vec<String>)> = docs.iter().map(|d| (d.cause.clone(), d.tokens.clone())).collect();
+    let counts = tokens::learn(&pairs);
     out.push_str("\n/// The fallback ranker, learned at build time from the corpus's train part and the patterns' examples.\npub mod resemblance_model {\n");
-    writeln!(
-        out,
-        "    /// Cause ids, by class index.\n    pub const CLASSES: &[&str] = {};",
-        strs(&classes.iter().map(|c| c.to_string()).collect::<Vec<_>>())
-    )
-    .expect("write");
-    writeln!(out, "    /// Training texts per class.\n    pub const CLASS_DOCS: &[u32] = &{class_docs:?};")
+    writeln!(out, "    /// Cause ids, by class index.\n    pub const CLASSES: &[&str] = {};", strs(&counts.classes)).expect("write");
+    writeln!(out, "    /// Training texts per class.\n    pub const CLASS_DOCS: &[u32] = &{:?};", counts.class_docs).expect("write");
+    writeln!(out, "    /// Token occurrences (one per text) per class.\n    pub const CLASS_TOKENS: &[u32] = &{:?};", counts.class_tokens)
         .expect("write");
-    writeln!(
-        out,
-        "    /// Token occurrences (one per text) per class.\n    pub const CLASS_TOKENS: &[u32] = &{class_tokens:?};"
-    )
-    .expect("write");
     writeln!(out, "    /// Training texts in all.\n    pub const DOCUMENTS: u32 = {};", docs.len()).expect("write");
-    out.push_str(
-        "    /// Tokens, sorted, with their per-class counts.\n    pub const TOKENS: &[(&str, &[(u16, u16)])] = &[\n",
-    );
-    for (token, per_class) in &counts {
+    out.push_str("    /// Tokens, sorted, with their per-class counts.\n    pub const TOKENS: &[(&str, &[(u16, u16)])] = &[\n");
+    for (token, per_class) in &counts.tokens {
         let pairs: Vec<String> = per_class.iter().map(|(c, n)| format!("({c}, {n})")).collect();
         writeln!(out, "        ({token:?}, &[{}]),", pairs.join(", ")).expect("write");
     }

@@ -212,6 +212,11 @@ fn code_reading(facts: &Facts, vendor: Option<&str>) -> Option<String> {
 /// Decodes a pasted error. `platform_vendor` narrows vendor-specific patterns when the user chose
 /// a platform; pass `None` to detect it from the text.
 pub fn decode(input: &str, platform_vendor: Option<&str>) -> Decoding {
+    decode_with(input, platform_vendor, &resemblance::BUILT)
+}
+
+/// [`decode`] with another fallback model (cross-validation learns one on part of the corpus).
+pub fn decode_with(input: &str, platform_vendor: Option<&str>, model: &resemblance::Model<'_>) -> Decoding {
     let truncated = input.len() > MAX_PASTE_BYTES;
     let cut = prefix(input, MAX_PASTE_BYTES);
     let focused = focus::focus(cut, focus::FOCUS_BYTES);
@@ -314,7 +319,7 @@ pub fn decode(input: &str, platform_vendor: Option<&str>) -> Decoding {
     weigh_comparisons(&mut hypotheses, &text);
     let failure = reports_failure(&text);
     if failure {
-        weigh_resemblance(&mut hypotheses, &text);
+        weigh_resemblance(&mut hypotheses, &text, model);
     }
     weigh_memory(&mut hypotheses, &variables, &text);
     if failure {
@@ -441,8 +446,8 @@ pub fn reports_failure(text: &Haystack<'_>) -> bool {
 
 /// The fallback ranker's part: it nudges rule hypotheses it agrees with (breaking near-ties) and,
 /// when no rule is confident, adds the causes the paste most resembles, labelled as resemblance.
-fn weigh_resemblance(hypotheses: &mut Vec<Hypothesis>, text: &Haystack<'_>) {
-    let ranked = resemblance::rank(text.raw);
+fn weigh_resemblance(hypotheses: &mut Vec<Hypothesis>, text: &Haystack<'_>, model: &resemblance::Model<'_>) {
+    let ranked = resemblance::rank_with(model, text.raw);
     for h in hypotheses.iter_mut() {
         if let Some(r) = ranked.iter().find(|r| r.cause == h.cause) {
             h.confidence = h.confidence.saturating_add((TIE_BREAK * r.probability).round() as u8).min(100);
