@@ -427,12 +427,20 @@ fn emit_model(out: &mut String, docs: &[Document]) {
     let pairs: Vec<(String, Vec<String>)> = docs.iter().map(|d| (d.cause.clone(), d.tokens.clone())).collect();
     let counts = tokens::learn(&pairs);
     out.push_str("\n/// The fallback ranker, learned at build time from the corpus's train part and the patterns' examples.\npub mod resemblance_model {\n");
-    writeln!(out, "    /// Cause ids, by class index.\n    pub const CLASSES: &[&str] = {};", strs(&counts.classes)).expect("write");
-    writeln!(out, "    /// Training texts per class.\n    pub const CLASS_DOCS: &[u32] = &{:?};", counts.class_docs).expect("write");
-    writeln!(out, "    /// Token occurrences (one per text) per class.\n    pub const CLASS_TOKENS: &[u32] = &{:?};", counts.class_tokens)
+    writeln!(out, "    /// Cause ids, by class index.\n    pub const CLASSES: &[&str] = {};", strs(&counts.classes))
         .expect("write");
+    writeln!(out, "    /// Training texts per class.\n    pub const CLASS_DOCS: &[u32] = &{:?};", counts.class_docs)
+        .expect("write");
+    writeln!(
+        out,
+        "    /// Token occurrences (one per text) per class.\n    pub const CLASS_TOKENS: &[u32] = &{:?};",
+        counts.class_tokens
+    )
+    .expect("write");
     writeln!(out, "    /// Training texts in all.\n    pub const DOCUMENTS: u32 = {};", docs.len()).expect("write");
-    out.push_str("    /// Tokens, sorted, with their per-class counts.\n    pub const TOKENS: &[(&str, &[(u16, u16)])] = &[\n");
+    out.push_str(
+        "    /// Tokens, sorted, with their per-class counts.\n    pub const TOKENS: &[(&str, &[(u16, u16)])] = &[\n",
+    );
     for (token, per_class) in &counts.tokens {
         let pairs: Vec<String> = per_class.iter().map(|(c, n)| format!("({c}, {n})")).collect();
         writeln!(out, "        ({token:?}, &[{}]),", pairs.join(", ")).expect("write");

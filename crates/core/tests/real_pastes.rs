@@ -172,6 +172,7 @@ fn train_part_cross_validation() {
         .flat_map(|p| p.examples.iter().map(move |e| (p.causes[0].0.to_string(), tokens::tokens(e))))
         .collect();
     let mut score = Score::default();
+    let mut nb_only = Score::default();
     for k in 0..FOLDS {
         let mut docs = examples.clone();
         docs.extend(
@@ -186,7 +187,47 @@ fn train_part_cross_validation() {
         for r in train.iter().filter(|r| fold(r) == k) {
             let ranked: Vec<&str> = decode_with(&r.paste, None, &model).hypotheses.iter().map(|h| h.cause).collect();
             score.add(ranked.iter().position(|c| *c == r.cause), ranked.is_empty());
+            if std::env::var_os("BOOTDOCTOR_SHOW_MISSES").is_some() && ranked.first() != Some(&r.cause.as_str()) {
+                println!(
+                    "--- CV {} ({}) expected {} got {:?}\n{}",
+                    r.source,
+                    r.platform,
+                    r.cause,
+                    ranked.iter().take(3).collect::<Vec<_>>(),
+                    r.paste.chars().take(700).collect::<String>()
+                );
+            }
+            let nb: Vec<&str> =
+                bootdoctor_core::decode::resemblance::rank_with(&model, &r.paste).iter().map(|h| h.cause).collect();
+            nb_only.add(nb.iter().position(|c| *c == r.cause), nb.is_empty());
         }
     }
     println!("  Train, {FOLDS}-fold cross-validation: {}", score.line());
+    println!("  Train, {FOLDS}-fold cross-validation, the fallback ranker alone: {}", nb_only.line());
+}
+
+/// For tuning pattern confidences from the *train* part only: for every pattern that matches train
+/// pastes, the labels of those pastes next to the pattern's leading cause. Run by hand:
+/// `cargo test -p bootdoctor-core --test real_pastes -- --ignored --nocapture pattern_labels`.
+#[test]
+#[ignore = "a report for whoever tunes patterns, not a check"]
+fn pattern_labels_in_train() {
+    use bootdoctor_core::decode::patterns::PATTERNS;
+    let mut by_pattern: BTreeMap<&str, BTreeMap<String, usize>> = BTreeMap::new();
+    for (r, part) in records() {
+        if part != Part::Train {
+            continue;
+        }
+        let d = decode(&r.paste, None);
+        let ids: BTreeSet<&str> = d.hypotheses.iter().flat_map(|h| h.patterns.iter().copied()).collect();
+        for id in ids {
+            *by_pattern.entry(id).or_default().entry(r.cause.clone()).or_default() += 1;
+        }
+    }
+    for (id, labels) in &by_pattern {
+        let lead = PATTERNS.iter().find(|p| p.id == *id).map_or("-", |p| p.causes[0].0);
+        let mut labels: Vec<(&String, &usize)> = labels.iter().collect();
+        labels.sort_by(|a, b| b.1.cmp(a.1));
+        println!("{id:<36} leads {lead:<28} train labels {labels:?}");
+    }
 }

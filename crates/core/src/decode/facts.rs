@@ -249,6 +249,10 @@ pub fn extract(h: &Haystack<'_>) -> Facts {
             f.exit_code = leading_number(rest).map(|n| n as i32);
         } else if let Some(rest) = h.after("exit code ") {
             f.exit_code = leading_number(rest).map(|n| n as i32);
+        } else if let Some(rest) = h.after("exited with code ") {
+            f.exit_code = leading_number(rest).map(|n| n as i32);
+        } else if let Some(rest) = h.after("exited with status ") {
+            f.exit_code = leading_number(rest).map(|n| n as i32);
         }
     }
     if let Some(rest) = h.after("with start command ") {

@@ -126,8 +126,7 @@ pub fn rank_with(model: &Model<'_>, text: &str) -> Vec<Resemblance> {
                 .iter()
                 .map(|(token, per_class)| {
                     let here = log_p(class, count_in(per_class, class));
-                    let mean =
-                        (0..classes).map(|k| log_p(k, count_in(per_class, k))).sum::<f64>() / classes as f64;
+                    let mean = (0..classes).map(|k| log_p(k, count_in(per_class, k))).sum::<f64>() / classes as f64;
                     (here - mean, *token)
                 })
                 .filter(|(l, _)| *l > 0.5)
