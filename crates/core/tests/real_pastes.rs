@@ -102,18 +102,16 @@ fn real_pastes_accuracy() {
         by_part.entry(*part).or_default().add(rank, empty);
         by_platform.entry((*part, r.platform.clone())).or_default().add(rank, empty);
         by_lang.entry((*part, r.lang.clone())).or_default().add(rank, empty);
-        if rank != Some(0) {
-            if *part == Part::Train {
-                train_misses.push(format!(
-                    "--- {} ({}, {}) expected {} got {:?}\n{}",
-                    r.source,
-                    r.file,
-                    r.platform,
-                    r.cause,
-                    ranked.iter().take(3).collect::<Vec<_>>(),
-                    r.paste.chars().take(600).collect::<String>()
-                ));
-            }
+        if rank != Some(0) && *part == Part::Train {
+            train_misses.push(format!(
+                "--- {} ({}, {}) expected {} got {:?}\n{}",
+                r.source,
+                r.file,
+                r.platform,
+                r.cause,
+                ranked.iter().take(3).collect::<Vec<_>>(),
+                r.paste.chars().take(600).collect::<String>()
+            ));
         }
     }
     println!(
