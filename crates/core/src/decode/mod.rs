@@ -429,8 +429,9 @@ fn weigh_comparisons(hypotheses: &mut Vec<Hypothesis>, text: &Haystack<'_>) {
     }
 }
 
-/// A rule hypothesis at least this confident leaves no room for resemblance leads.
-const CONFIDENT: u8 = 75;
+/// A rule hypothesis at least this confident (a near-certain reading) leaves no room for resemblance
+/// leads; set by cross-validation inside the train part.
+const CONFIDENT: u8 = 90;
 /// Hypotheses a resemblance may fill the list up to.
 const LEADS: usize = 3;
 /// The least posterior a resemblance needs to be offered at all.
