@@ -4,7 +4,9 @@
 //! - the address and port a server log says it listens on, against the port the platform probed;
 //! - the module an import error says is missing, against the module the handler names;
 //! - a Node `Cannot find module` against who required it (the runtime loading the handler, or the
-//!   user's own code loading a dependency).
+//!   user's own code loading a dependency);
+//! - a Python `KeyError` against the shape of its key (an `UPPER_SNAKE` name read from
+//!   `os.environ` is a missing setting, not a bug in the data).
 //!
 //! Each comparison yields [`Verdict`]s: a cause raised (with the lines it rests on) or held down.
 
@@ -81,7 +83,40 @@ pub fn compare(text: &Haystack<'_>) -> Vec<Verdict> {
     verdicts.extend(listen_against_probe(text));
     verdicts.extend(import_against_handler(text));
     verdicts.extend(node_require_origin(text));
+    verdicts.extend(key_error_on_setting(text));
     verdicts
+}
+
+/// Whether `key` looks like an environment variable's name: upper case, digits and `_`, with a `_`
+/// or at least four letters (`DATABASE_URL`, `TOKEN`), not a word like `ID`.
+fn setting_name(key: &str) -> bool {
+    key.len() >= 4
+        && key.len() <= 80
+        && key.starts_with(|c: char| c.is_ascii_uppercase())
+        && key.chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_')
+}
+
+/// Python: a `KeyError` whose key is an environment variable's name (or raised reading
+/// `os.environ`) means a setting the function does not have.
+fn key_error_on_setting(text: &Haystack<'_>) -> Vec<Verdict> {
+    let lower = text.lower();
+    let Some(at) = lower.find("keyerror") else { return Vec::new() };
+    let environ = lower.contains("os.environ") || lower.contains("environ[");
+    // The key: quoted right after `KeyError:`, or the quoted message of an envelope nearby.
+    let window_start = at.saturating_sub(300);
+    let window = prefix(&text.raw[super::facts::char_floor(text.raw, window_start)..], 700);
+    let key = window.split(['\'', '"']).map(str::trim).find(|k| setting_name(k));
+    if key.is_none() && !environ {
+        return Vec::new();
+    }
+    let key = key.unwrap_or("an environment variable");
+    let line = lines(text).find(|(l, _)| l.contains("keyerror")).map(|(_, raw)| quoted_line(raw)).unwrap_or_default();
+    vec![Verdict::raise(
+        "config-missing",
+        if environ { 82 } else { 76 },
+        format!("The code looked up {key} and it is not set: a KeyError on a setting's name means the function's configuration lacks it, not that the code is wrong."),
+        vec![line],
+    )]
 }
 
 /// An address and port a line names: `http://127.0.0.1:8000`, `0.0.0.0:9000`, `localhost:3000`,
@@ -384,6 +419,17 @@ mod tests {
         assert!(raised(dep, "dependencies-missing"));
         let own = "Error: Cannot find module './lib/db'\nRequire stack:\n- /var/task/app.js";
         assert!(raised(own, "import-path-wrong"));
+    }
+
+    #[test]
+    fn key_error_on_a_setting_name() {
+        let envelope = "{\n  \"errorMessage\": \"'DATABASE_URL'\",\n  \"errorType\": \"KeyError\"\n}";
+        assert!(raised(envelope, "config-missing"));
+        assert!(raised(
+            "  File \"app.py\", line 3, in <module>\n    url = os.environ[name]\nKeyError: 'db'",
+            "config-missing"
+        ));
+        assert!(!raised("KeyError: 'id'\n  File \"app.py\", line 9, in handler", "config-missing"));
     }
 
     #[test]

@@ -150,6 +150,15 @@ pub(crate) fn find_ci(haystack: &str, needle: &str) -> Option<usize> {
     (0..=h.len() - n.len()).find(|&i| h[i..i + n.len()].eq_ignore_ascii_case(n))
 }
 
+/// The largest character boundary of `s` at or below byte `i`.
+pub(crate) fn char_floor(s: &str, i: usize) -> usize {
+    let mut i = i.min(s.len());
+    while !s.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
 /// The longest prefix of `s` of at most `max` bytes that ends on a character boundary.
 pub(crate) fn prefix(s: &str, max: usize) -> &str {
     let mut end = max.min(s.len());
