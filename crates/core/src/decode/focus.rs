@@ -8,6 +8,7 @@ use std::sync::OnceLock;
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind};
 
+use super::facts::char_floor;
 use super::patterns::PATTERNS;
 
 /// A paste up to this size is read whole.
@@ -77,14 +78,6 @@ fn line_spans(text: &str) -> Vec<(usize, usize)> {
         spans.push((start, bytes.len()));
     }
     spans
-}
-
-fn char_floor(s: &str, mut i: usize) -> usize {
-    i = i.min(s.len());
-    while !s.is_char_boundary(i) {
-        i -= 1;
-    }
-    i
 }
 
 /// The lines of `text` that matter, within `budget` bytes; `None` when the text fits whole.
