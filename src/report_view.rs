@@ -41,7 +41,7 @@ pub fn report_view(props: &ReportViewProps) -> Html {
     let files = use_memo(r.clone(), |r| r.files.clone());
     html! {
         <>
-            <div class="summary" data-platform={r.platform}>
+            <div class="summary" data-report="" data-platform={r.platform}>
                 <p><span class="label">{ "Platform" }</span>{ r.platform_name }<span class="muted">{ format!(" ({basis})") }</span></p>
                 <PlatformFacts id={r.platform} />
                 if let Some(p) = &r.package {

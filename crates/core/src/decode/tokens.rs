@@ -117,8 +117,16 @@ pub fn learn(docs: &[(String, Vec<String>)]) -> Counts {
     Counts { classes, class_docs, class_tokens, tokens }
 }
 
+/// Words too common in any English text to say anything about a cause (`not` and `no` stay: they
+/// carry `not found`, `no such file`).
+const STOPWORDS: &[&str] = &[
+    "a", "an", "and", "are", "as", "at", "be", "been", "but", "by", "can", "do", "for", "from", "had", "has", "have",
+    "he", "if", "in", "into", "is", "it", "its", "me", "my", "of", "on", "or", "our", "so", "that", "the", "then",
+    "there", "this", "to", "us", "was", "we", "were", "what", "when", "which", "will", "with", "you", "your",
+];
+
 fn keep_word(w: &str) -> bool {
-    if w.len() < 2 || w.len() > 40 {
+    if w.len() < 2 || w.len() > 40 || STOPWORDS.contains(&w) {
         return false;
     }
     let digits = w.bytes().filter(u8::is_ascii_digit).count();
