@@ -207,7 +207,7 @@ fn listen_against_probe(text: &Haystack<'_>) -> Vec<Verdict> {
         }
     }
     let Some((listened, listen_line)) = listen else { return Vec::new() };
-    let Some((probed, probe_line)) = probe else { return Vec::new() };
+    let Some((probed, probe_line)) = probe else { return listen_alone(&listened, listen_line) };
     let evidence = vec![listen_line, probe_line];
     let host = listened.host.clone().unwrap_or_else(|| "all addresses".to_string());
     let mut verdicts = Vec::new();
@@ -246,6 +246,26 @@ fn listen_against_probe(text: &Haystack<'_>) -> Vec<Verdict> {
         ));
     }
     verdicts
+}
+
+/// A server that says where it listens, with no probe line to compare: it did start, so what is
+/// left is where it listens — a weak lead, strong only for loopback.
+fn listen_alone(listened: &Address, line: String) -> Vec<Verdict> {
+    let at = format!("{}:{}", listened.host.as_deref().unwrap_or("*"), listened.port);
+    if listened.loopback() {
+        return vec![Verdict::raise(
+            "listen-localhost",
+            60,
+            format!("The log says the server listens on {at}, which only the instance itself can reach."),
+            vec![line],
+        )];
+    }
+    vec![Verdict::raise(
+        "listen-wrong-port",
+        30,
+        format!("The server started and listens on {at}; if the platform still reports it unreachable, it expects another port (read it from the PORT variable)."),
+        vec![line],
+    )]
 }
 
 /// The quoted (or bare) name after `marker` on a lowercase line, in its original case.
@@ -396,7 +416,9 @@ mod tests {
         let text = "Listening on 0.0.0.0:9000\nFunction instance health check failed on port 9000 in 120 seconds.";
         let v = verdicts(text);
         assert!(v.iter().all(|v| v.cap), "{v:?}");
-        assert!(verdicts("Listening on 0.0.0.0:9000").is_empty(), "no probe, nothing to compare");
+        let alone = verdicts("Listening on 0.0.0.0:9000");
+        assert!(alone.iter().all(|v| v.cause == "listen-wrong-port" && v.confidence <= 30), "a weak lead only: {alone:?}");
+        assert!(raised("Uvicorn running on http://127.0.0.1:8000", "listen-localhost"));
     }
 
     #[test]

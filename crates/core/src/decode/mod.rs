@@ -317,7 +317,9 @@ pub fn decode_with(input: &str, platform_vendor: Option<&str>, model: &resemblan
         }
     }
     weigh_comparisons(&mut hypotheses, &text);
-    let failure = reports_failure(&text);
+    // A platform's own log lines (its markers, a stage) are pasted because something failed, even
+    // when no failure word survives in them (`END RequestId` after a silent hang).
+    let failure = reports_failure(&text) || detected_vendor.is_some() || variables.stage.is_some();
     if failure {
         weigh_resemblance(&mut hypotheses, &text, model);
     }
