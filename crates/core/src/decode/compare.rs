@@ -417,7 +417,10 @@ mod tests {
         let v = verdicts(text);
         assert!(v.iter().all(|v| v.cap), "{v:?}");
         let alone = verdicts("Listening on 0.0.0.0:9000");
-        assert!(alone.iter().all(|v| v.cause == "listen-wrong-port" && v.confidence <= 30), "a weak lead only: {alone:?}");
+        assert!(
+            alone.iter().all(|v| v.cause == "listen-wrong-port" && v.confidence <= 30),
+            "a weak lead only: {alone:?}"
+        );
         assert!(raised("Uvicorn running on http://127.0.0.1:8000", "listen-localhost"));
     }
 

@@ -309,10 +309,13 @@ pub fn decode_with(input: &str, platform_vendor: Option<&str>, model: &resemblan
             add(cause_id, confidence, hit.pattern.id, hit.pattern.meaning, &hit.quote, platform_fix);
         }
     }
+    // SCF's table read in another vendor's text is a number that may mean something else there.
+    let foreign_statuses = vendor.is_some_and(|v| v != "tencent");
     for (status, fragment) in statuses {
         let meaning = format!("SCF status {}: {}", status.code, status.meaning);
         for &(cause_id, base) in status.causes {
             let confidence = if has_log { scale(base, 4, 5) } else { base };
+            let confidence = if foreign_statuses { scale(confidence, 3, 5) } else { confidence };
             add(cause_id, confidence, "scf-status", &meaning, &fragment, None);
         }
     }
