@@ -421,29 +421,23 @@ fn training_documents(corpus_dir: &Path, patterns: &[(&str, PatternFile)], known
     docs
 }
 
-/// Writes the naive-Bayes tables learnt by `tokens::learn`: classes with their document and token
-/// counts, and every kept token's count per class (sparse), sorted for binary search.
+/// Writes what `tokens::learn` learnt: classes, the vocabulary with document frequencies, and
+/// every training text as the sorted ids of its tokens.
 fn emit_model(out: &mut String, docs: &[Document]) {
     let pairs: Vec<(String, Vec<String>)> = docs.iter().map(|d| (d.cause.clone(), d.tokens.clone())).collect();
-    let counts = tokens::learn(&pairs);
+    let learnt = tokens::learn(&pairs);
     out.push_str("\n/// The fallback ranker, learned at build time from the corpus's train part and the patterns' examples.\npub mod resemblance_model {\n");
-    writeln!(out, "    /// Cause ids, by class index.\n    pub const CLASSES: &[&str] = {};", strs(&counts.classes))
+    writeln!(out, "    /// Cause ids, by class index.\n    pub const CLASSES: &[&str] = {};", strs(&learnt.classes))
         .expect("write");
-    writeln!(out, "    /// Training texts per class.\n    pub const CLASS_DOCS: &[u32] = &{:?};", counts.class_docs)
-        .expect("write");
-    writeln!(
-        out,
-        "    /// Token occurrences (one per text) per class.\n    pub const CLASS_TOKENS: &[u32] = &{:?};",
-        counts.class_tokens
-    )
-    .expect("write");
-    writeln!(out, "    /// Training texts in all.\n    pub const DOCUMENTS: u32 = {};", docs.len()).expect("write");
+    out.push_str("    /// Tokens, sorted, with how many training texts hold each.\n    pub const VOCABULARY: &[(&str, u32)] = &[\n");
+    for (token, df) in &learnt.vocabulary {
+        writeln!(out, "        ({token:?}, {df}),").expect("write");
+    }
     out.push_str(
-        "    /// Tokens, sorted, with their per-class counts.\n    pub const TOKENS: &[(&str, &[(u16, u16)])] = &[\n",
+        "    ];\n    /// Training texts: class and sorted token ids.\n    pub const DOCUMENTS: &[(u16, &[u16])] = &[\n",
     );
-    for (token, per_class) in &counts.tokens {
-        let pairs: Vec<String> = per_class.iter().map(|(c, n)| format!("({c}, {n})")).collect();
-        writeln!(out, "        ({token:?}, &[{}]),", pairs.join(", ")).expect("write");
+    for (class, ids) in &learnt.documents {
+        writeln!(out, "        ({class}, &{ids:?}),").expect("write");
     }
     out.push_str("    ];\n}\n");
 }

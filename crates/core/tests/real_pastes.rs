@@ -179,8 +179,8 @@ fn train_part_cross_validation() {
                 .filter(|r| fold(r) != k && cause(&r.cause).is_some())
                 .map(|r| (r.cause.clone(), tokens::tokens(&r.paste))),
         );
-        let counts = tokens::learn(&docs);
-        let views = Views::of(&counts);
+        let learnt = tokens::learn(&docs);
+        let views = Views::of(&learnt);
         let model = views.model();
         for r in train.iter().filter(|r| fold(r) == k) {
             let ranked: Vec<&str> = decode_with(&r.paste, None, &model).hypotheses.iter().map(|h| h.cause).collect();

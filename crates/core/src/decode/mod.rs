@@ -619,6 +619,14 @@ pub fn summarize(hypotheses: &[Hypothesis], variables: &Facts, detected_vendor: 
                 top.title, top.confidence
             );
         }
+        if top.confidence < 45 {
+            return format!(
+                "No cause stands out.{read} The closest: {} ({}%, {}).",
+                top.title,
+                top.confidence,
+                top.confidence_label()
+            );
+        }
         return format!("Most likely: {} ({}%, {}).", top.title, top.confidence, top.confidence_label());
     }
     if seen.is_empty() {

@@ -73,48 +73,54 @@ impl Bag {
     }
 }
 
-/// The counts the fallback ranker is made of, learnt from labelled texts. Shared by the build
-/// script (which writes them as constants) and by tests that learn on part of the corpus and score
-/// the rest (cross-validation), so both learn the same way.
+/// What the fallback ranker is made of, learnt from labelled texts: the vocabulary with each
+/// token's document frequency, and every training text as the sorted ids of its tokens. Shared by
+/// the build script (which writes it as constants) and by tests that learn on part of the corpus
+/// and score the rest (cross-validation), so both learn the same way.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Counts {
+pub struct Learnt {
     /// Cause ids, sorted; a class is an index into this.
     pub classes: Vec<String>,
-    /// Training texts per class.
-    pub class_docs: Vec<u32>,
-    /// Token occurrences (one per text) per class.
-    pub class_tokens: Vec<u32>,
-    /// Tokens seen in at least [`MIN_DOCUMENTS`] texts, sorted, with their per-class counts.
-    pub tokens: Vec<(String, Vec<(u16, u16)>)>,
+    /// Tokens seen in at least [`MIN_DOCUMENTS`] texts, sorted, with how many texts hold each.
+    pub vocabulary: Vec<(String, u32)>,
+    /// Every training text: its class and its tokens' vocabulary ids, sorted.
+    pub documents: Vec<(u16, Vec<u16>)>,
 }
 
 /// A token must occur in this many training texts to count: a word one report used is noise.
-pub const MIN_DOCUMENTS: usize = 2;
+pub const MIN_DOCUMENTS: u32 = 2;
 
-/// Learns the counts from `(cause, tokens)` pairs.
-pub fn learn(docs: &[(String, Vec<String>)]) -> Counts {
+/// Learns from `(cause, tokens)` pairs.
+pub fn learn(docs: &[(String, Vec<String>)]) -> Learnt {
     use std::collections::{BTreeMap, BTreeSet};
     let classes: Vec<String> = docs.iter().map(|(c, _)| c.clone()).collect::<BTreeSet<_>>().into_iter().collect();
-    let mut df: BTreeMap<&str, usize> = BTreeMap::new();
+    let mut df: BTreeMap<&str, u32> = BTreeMap::new();
     for (_, tokens) in docs {
-        for t in tokens {
+        for t in tokens.iter().collect::<BTreeSet<_>>() {
             *df.entry(t.as_str()).or_default() += 1;
         }
     }
-    let mut per_token: BTreeMap<&str, BTreeMap<u16, u16>> = BTreeMap::new();
-    let mut class_docs = vec![0u32; classes.len()];
-    let mut class_tokens = vec![0u32; classes.len()];
-    for (cause, tokens) in docs {
-        let c = classes.binary_search(cause).expect("a class of its own") as u16;
-        class_docs[usize::from(c)] += 1;
-        for t in tokens.iter().filter(|t| df[t.as_str()] >= MIN_DOCUMENTS) {
-            let n = per_token.entry(t.as_str()).or_default().entry(c).or_default();
-            *n = n.saturating_add(1);
-            class_tokens[usize::from(c)] += 1;
-        }
-    }
-    let tokens = per_token.into_iter().map(|(t, m)| (t.to_string(), m.into_iter().collect())).collect();
-    Counts { classes, class_docs, class_tokens, tokens }
+    let vocabulary: Vec<(String, u32)> = df
+        .into_iter()
+        .filter(|(_, n)| *n >= MIN_DOCUMENTS)
+        .take(usize::from(u16::MAX))
+        .map(|(t, n)| (t.to_string(), n))
+        .collect();
+    let documents = docs
+        .iter()
+        .map(|(cause, tokens)| {
+            let class = classes.binary_search(cause).expect("a class of its own") as u16;
+            let mut ids: Vec<u16> = tokens
+                .iter()
+                .filter_map(|t| vocabulary.binary_search_by(|(v, _)| v.as_str().cmp(t)).ok())
+                .map(|i| i as u16)
+                .collect();
+            ids.sort_unstable();
+            ids.dedup();
+            (class, ids)
+        })
+        .collect();
+    Learnt { classes, vocabulary, documents }
 }
 
 /// Words too common in any English text to say anything about a cause (`not` and `no` stay: they
