@@ -157,8 +157,10 @@ fn address_in(s: &str) -> Option<Address> {
             continue;
         }
         let start = s[..i]
-            .rfind(|c: char| !(c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '[' | ']' | ':')))
-            .map_or(0, |p| p + 1);
+            .char_indices()
+            .rev()
+            .find(|(_, c)| !(c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '[' | ']' | ':')))
+            .map_or(0, |(p, c)| p + c.len_utf8());
         let host = s[start..i].trim_start_matches("//").trim_start_matches(':');
         if (host.is_empty() && i > 0 && bytes[i - 1].is_ascii_alphabetic())
             || !host.is_empty() && host.bytes().all(|b| b.is_ascii_digit() || b == b':')
@@ -455,6 +457,13 @@ mod tests {
             "config-missing"
         ));
         assert!(!raised("KeyError: 'id'\n  File \"app.py\", line 9, in handler", "config-missing"));
+    }
+
+    #[test]
+    fn multibyte_text_around_addresses_and_names() {
+        let text = "服务监听在：127.0.0.1:8000\n健康检查失败，端口：9000 port 9000\nKeyError：'键'\n无法导入模块 Unable to import module '模块'：No module named '模块'";
+        let _ = verdicts(text);
+        assert!(raised("监听 running on 地址127.0.0.1:8000\nhealth check failed on port 9000", "listen-localhost"));
     }
 
     #[test]
