@@ -331,3 +331,36 @@ fn fc_code_and_message_without_the_headline() {
     // A "code" that is not FC's stays unread.
     assert_eq!(decode("postal code 12345, message: hello", None).variables.exit_code, None);
 }
+
+mod properties {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// Pieces the comparisons, focus and fragments react to, mixed with multibyte text and noise.
+    const PIECES: &str = "(listening on |running on http://|127\\.0\\.0\\.1:|0\\.0\\.0\\.0:|\\[::\\]:|port |PORT=|health check failed on port |KeyError: '|os\\.environ|Unable to import module '|No module named '|Cannot find module '|Require stack:\n- |/var/runtime/|exited unexpectedly\\(code |exit status |signal: killed|Max Memory Used: |Memory Size: |\r|\n|\r\n|错误|监听|地址|模块|'|\"|:|[a-zA-Z_]{1,6}|[0-9]{1,6}| ){0,60}";
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(96))]
+
+        #[test]
+        fn decoding_never_panics_and_never_overclaims(text in PIECES) {
+            let d = decode(&text, None);
+            for h in &d.hypotheses {
+                prop_assert!(h.confidence <= 100);
+                if h.basis == Basis::Resemblance {
+                    prop_assert!(h.confidence <= resemblance::MAX_CONFIDENCE);
+                }
+            }
+            let _ = compare::compare(&facts::Haystack::new(&text));
+        }
+
+        #[test]
+        fn long_pastes_are_focused_without_panics(piece in PIECES, repeat in 1usize..4000) {
+            let text = piece.repeat(repeat);
+            if let Some(f) = focus::focus(&text, 4096) {
+                prop_assert!(f.text.len() <= 4096 + 2 * 4096);
+                prop_assert!(f.lines_kept <= f.lines_total);
+            }
+        }
+    }
+}
