@@ -483,11 +483,23 @@ fn weigh_resemblance(hypotheses: &mut Vec<Hypothesis>, text: &Haystack<'_>, mode
         let mut h = Hypothesis::new(c, r.confidence(), explanation);
         h.basis = Basis::Resemblance;
         h.patterns.push(RESEMBLANCE_PATTERN);
-        if let Some(q) = r.words.iter().find(|w| !w.contains(' ')).and_then(|w| quote(text, w)) {
+        if let Some(q) = line_sharing_most(text, &r.words) {
             h.evidence.push(q);
         }
         hypotheses.push(h);
     }
+}
+
+/// The pasted line holding the most of `words` (the first such line), as evidence for a resemblance.
+fn line_sharing_most(text: &Haystack<'_>, words: &[String]) -> Option<String> {
+    let mut best: Option<(usize, &str)> = None;
+    for (lower, raw) in text.lower().lines().zip(text.raw.lines()).take(20_000) {
+        let n = words.iter().filter(|w| lower.contains(w.as_str())).count();
+        if n > 0 && best.is_none_or(|(m, _)| n > m) {
+            best = Some((n, raw));
+        }
+    }
+    best.map(|(_, raw)| prefix(raw.trim(), 240).to_string())
 }
 
 /// The last resort for a failure nothing else reads: the closest generic causes, at a confidence
