@@ -5,6 +5,8 @@
 //! - the module an import error says is missing, against the module the handler names;
 //! - a Node `Cannot find module` against who required it (the runtime loading the handler, or the
 //!   user's own code loading a dependency);
+//! - an exec of a file that is not called `bootstrap` (Go's `go1.x` handler names the binary): a
+//!   name that does not match, a missing binary or its loader — not a script's CRLF;
 //! - a Python `KeyError` against the shape of its key (an `UPPER_SNAKE` name read from
 //!   `os.environ` is a missing setting, not a bug in the data).
 //!
@@ -84,7 +86,39 @@ pub fn compare(text: &Haystack<'_>) -> Vec<Verdict> {
     verdicts.extend(import_against_handler(text));
     verdicts.extend(node_require_origin(text));
     verdicts.extend(key_error_on_setting(text));
+    verdicts.extend(exec_of_a_named_binary(text));
     verdicts
+}
+
+/// `fork/exec <path>: no such file or directory` where the file is not a `bootstrap` script: the
+/// platform ran the binary the handler names, so the name, the file or its ELF loader is missing;
+/// a CRLF `#!` line (a script's failure) is unlikely.
+fn exec_of_a_named_binary(text: &Haystack<'_>) -> Vec<Verdict> {
+    let Some((lower, raw)) =
+        lines(text).find(|(l, _)| l.contains("fork/exec ") && l.contains("no such file or directory"))
+    else {
+        return Vec::new();
+    };
+    let Some(path) = name_after(lower, raw, "fork/exec ") else { return Vec::new() };
+    let file = path.rsplit('/').next().unwrap_or(&path);
+    if file.is_empty() || file.eq_ignore_ascii_case("bootstrap") || file.ends_with(".sh") {
+        return Vec::new();
+    }
+    let evidence = vec![quoted_line(raw)];
+    let because = format!(
+        "The platform executed '{path}', a binary the handler names (not a bootstrap script): either that name does not match the file in the package, the file is missing, or it is a dynamically linked binary whose loader the image lacks."
+    );
+    vec![
+        Verdict::raise("entry-missing", 70, because.clone(), evidence.clone()),
+        Verdict::raise("handler-misnamed", 68, because.clone(), evidence.clone()),
+        Verdict::raise("elf-interpreter-missing", 66, because, evidence.clone()),
+        Verdict::cap(
+            "crlf-shebang",
+            45,
+            format!("Less likely: '{file}' is run as a binary, not a #! script."),
+            evidence,
+        ),
+    ]
 }
 
 /// Whether `key` looks like an environment variable's name: upper case, digits and `_`, with a `_`
@@ -464,6 +498,14 @@ mod tests {
         let text = "服务监听在：127.0.0.1:8000\n健康检查失败，端口：9000 port 9000\nKeyError：'键'\n无法导入模块 Unable to import module '模块'：No module named '模块'";
         let _ = verdicts(text);
         assert!(raised("监听 running on 地址127.0.0.1:8000\nhealth check failed on port 9000", "listen-localhost"));
+    }
+
+    #[test]
+    fn a_named_binary_is_not_a_crlf_script() {
+        let go = "{\"errorMessage\": \"fork/exec /var/task/server_lambda: no such file or directory\", \"errorType\": \"PathError\"}";
+        assert!(raised(go, "handler-misnamed"));
+        assert!(verdicts(go).iter().any(|v| v.cause == "crlf-shebang" && v.cap));
+        assert!(verdicts("Error: fork/exec /var/task/bootstrap: no such file or directory").is_empty());
     }
 
     #[test]
