@@ -87,7 +87,30 @@ pub fn compare(text: &Haystack<'_>) -> Vec<Verdict> {
     verdicts.extend(node_require_origin(text));
     verdicts.extend(key_error_on_setting(text));
     verdicts.extend(exec_of_a_named_binary(text));
+    verdicts.extend(import_of_a_native_module(text));
     verdicts
+}
+
+/// Python: the handler's import failing with a loader message (`cannot open shared object file`,
+/// `invalid ELF header`) means a compiled module in the package was built elsewhere (Alpine's musl,
+/// macOS, another CPU) — the runtime's own loader is fine, since it is running Python.
+fn import_of_a_native_module(text: &Haystack<'_>) -> Vec<Verdict> {
+    let Some((_, raw)) = lines(text).find(|(l, _)| {
+        l.contains("unable to import module")
+            && (l.contains("cannot open shared object file") || l.contains("invalid elf header"))
+    }) else {
+        return Vec::new();
+    };
+    let evidence = vec![quoted_line(raw)];
+    vec![
+        Verdict::raise(
+            "native-addon-wrong-platform",
+            86,
+            "The handler's import failed in the dynamic loader: a compiled module in the package was built for another platform (musl, macOS, another CPU) or needs a library only that platform has.".to_string(),
+            evidence.clone(),
+        ),
+        Verdict::cap("elf-interpreter-missing", 45, "Less likely: the runtime itself runs (it is Python importing a module), so its loader is present.".to_string(), evidence),
+    ]
 }
 
 /// `fork/exec <path>: no such file or directory` where the file is not a `bootstrap` script: the
@@ -393,6 +416,15 @@ fn node_require_origin(text: &Haystack<'_>) -> Vec<Verdict> {
     let runtime_loader =
         ["/var/runtime/", "usercodeloader", "userfunction.js", "/opt/nodejs/"].iter().any(|w| requirer.contains(w));
     let relative = module.starts_with("./") || module.starts_with("../") || module.starts_with('/');
+    let native = module.ends_with(".node") || module.to_ascii_lowercase().contains("build/release/");
+    if native {
+        return vec![Verdict::raise(
+            "native-addon-wrong-platform",
+            86,
+            format!("'{module}' is a compiled add-on ({requirer} loads it): it was not built for this platform, or its install step never ran here."),
+            evidence,
+        )];
+    }
     if runtime_loader {
         let because = format!("The runtime's own loader ({requirer}) could not find '{module}': that is the handler file, not a dependency.");
         vec![
@@ -506,6 +538,15 @@ mod tests {
         assert!(raised(go, "handler-misnamed"));
         assert!(verdicts(go).iter().any(|v| v.cause == "crlf-shebang" && v.cap));
         assert!(verdicts("Error: fork/exec /var/task/bootstrap: no such file or directory").is_empty());
+    }
+
+    #[test]
+    fn native_modules_from_their_loader_lines() {
+        let musl = "Unable to import module 'handler': libc.musl-x86_64.so.1: cannot open shared object file: No such file or directory";
+        assert!(raised(musl, "native-addon-wrong-platform"));
+        let addon = "Cannot find module '../build/Release/sharp-linux-x64.node'\nRequire stack:\n- /var/task/node_modules/sharp/lib/sharp.js";
+        assert!(raised(addon, "native-addon-wrong-platform"));
+        assert!(!raised("Unable to import module 'app': No module named 'requests'", "native-addon-wrong-platform"));
     }
 
     #[test]
