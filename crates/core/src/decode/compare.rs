@@ -88,7 +88,32 @@ pub fn compare(text: &Haystack<'_>) -> Vec<Verdict> {
     verdicts.extend(key_error_on_setting(text));
     verdicts.extend(exec_of_a_named_binary(text));
     verdicts.extend(import_of_a_native_module(text));
+    verdicts.extend(root_module_missing(text));
     verdicts
+}
+
+/// Node: `Cannot find module '/var/task/index'` — a file right at the code root, that the platform
+/// itself looked for (no start command of the user's names it): the classic cause is a zip whose
+/// files sit inside a folder, so the root holds only that folder.
+fn root_module_missing(text: &Haystack<'_>) -> Vec<Verdict> {
+    if text.find("start command").is_some() {
+        return Vec::new();
+    }
+    let Some((lower, raw)) = lines(text).find(|(l, _)| l.contains("cannot find module '/")) else {
+        return Vec::new();
+    };
+    let Some(path) = name_after(lower, raw, "cannot find module") else { return Vec::new() };
+    let segments: Vec<&str> = path.trim_start_matches('/').split('/').collect();
+    // `/var/task/index`, `/code/index`, `/nodejsAction/x`: a root of one or two levels, then a name.
+    if !(2..=3).contains(&segments.len()) || segments.iter().any(|s| s.is_empty() || *s == "node_modules") {
+        return Vec::new();
+    }
+    vec![Verdict::raise(
+        "entry-nested",
+        91,
+        format!("'{path}' is a file right at the code root that the platform looked for itself: most often the zip holds a folder around the files, so the root has none of them."),
+        vec![quoted_line(raw)],
+    )]
 }
 
 /// Python: the handler's import failing with a loader message (`cannot open shared object file`,
@@ -547,6 +572,14 @@ mod tests {
         let addon = "Cannot find module '../build/Release/sharp-linux-x64.node'\nRequire stack:\n- /var/task/node_modules/sharp/lib/sharp.js";
         assert!(raised(addon, "native-addon-wrong-platform"));
         assert!(!raised("Unable to import module 'app': No module named 'requests'", "native-addon-wrong-platform"));
+    }
+
+    #[test]
+    fn a_root_file_the_platform_looked_for_is_usually_wrapped() {
+        assert!(raised("{\"errorMessage\": \"Cannot find module '/var/task/index'\"}", "entry-nested"));
+        let fc = "exited unexpectedly with start command 'npm run start '.\nError: Cannot find module '/code/not_exist_file.js'";
+        assert!(!raised(fc, "entry-nested"), "the user's start command names it");
+        assert!(!raised("Cannot find module '/var/task/node_modules/express/index.js'", "entry-nested"));
     }
 
     #[test]
