@@ -323,9 +323,9 @@ pub fn decode_with(input: &str, platform_vendor: Option<&str>, model: &resemblan
     // A platform's own log lines (its markers, a stage) are pasted because something failed, even
     // when no failure word survives in them (`END RequestId` after a silent hang).
     let failure = reports_failure(&text) || detected_vendor.is_some() || variables.stage.is_some();
-    if failure {
-        weigh_resemblance(&mut hypotheses, &text, model);
-    }
+    // Without a failure word, a text still gets leads when it is close to a known report (a
+    // message that says "No job functions found" reports a failure in its own words).
+    weigh_resemblance(&mut hypotheses, &text, model, if failure { 0.0 } else { SIMILAR_ENOUGH });
     weigh_memory(&mut hypotheses, &variables, &text);
     if failure {
         weigh_unknown_failure(&mut hypotheses, &variables, &text);
@@ -439,6 +439,8 @@ fn weigh_comparisons(hypotheses: &mut Vec<Hypothesis>, text: &Haystack<'_>) {
 const CONFIDENT: u8 = 90;
 /// Hypotheses a resemblance may fill the list up to.
 const LEADS: usize = 3;
+/// How close (cosine) a text with no failure word must be to a known report to get leads.
+const SIMILAR_ENOUGH: f64 = 0.35;
 /// The least posterior a resemblance needs to be offered at all.
 const MIN_RESEMBLANCE: f64 = 0.08;
 /// The most a resemblance adds to a rule hypothesis of the same cause: enough to break a near-tie.
@@ -452,8 +454,14 @@ pub fn reports_failure(text: &Haystack<'_>) -> bool {
 
 /// The fallback ranker's part: it nudges rule hypotheses it agrees with (breaking near-ties) and,
 /// when no rule is confident, adds the causes the paste most resembles, labelled as resemblance.
-fn weigh_resemblance(hypotheses: &mut Vec<Hypothesis>, text: &Haystack<'_>, model: &resemblance::Model<'_>) {
-    let ranked = resemblance::rank_with(model, text.raw);
+fn weigh_resemblance(
+    hypotheses: &mut Vec<Hypothesis>,
+    text: &Haystack<'_>,
+    model: &resemblance::Model<'_>,
+    min_similarity: f64,
+) {
+    let mut ranked = resemblance::rank_with(model, text.raw);
+    ranked.retain(|r| r.similarity >= min_similarity);
     for h in hypotheses.iter_mut() {
         if let Some(r) = ranked.iter().find(|r| r.cause == h.cause) {
             h.confidence = h.confidence.saturating_add((TIE_BREAK * r.probability).round() as u8).min(100);
