@@ -16,12 +16,13 @@ use bootdoctor_core::decode::decode;
 use corpus::{Part, Record};
 
 /// The test part's top-3 accuracy may not fall below this. Recorded from the run of 2026-12-01
-/// (120 test pastes: top-1 44.2 %, top-3 53.3 %, 3 with no hypothesis), rounded down.
-const TEST_TOP3_FLOOR: f64 = 0.53;
+/// (120 test pastes: top-1 47.5 %, top-3 61.7 %, 1 with no hypothesis), rounded down; raise it
+/// when a general change lifts the figure, never lower it to let a change land.
+const TEST_TOP3_FLOOR: f64 = 0.61;
 /// Nor its top-1.
-const TEST_TOP1_FLOOR: f64 = 0.44;
+const TEST_TOP1_FLOOR: f64 = 0.47;
 /// Test pastes that may come back with no hypothesis at all (each reports a failure; the aim is 0).
-const TEST_EMPTY_CEILING: usize = 3;
+const TEST_EMPTY_CEILING: usize = 1;
 
 fn records() -> Vec<(Record, Part)> {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/pastes");
