@@ -364,3 +364,25 @@ mod properties {
         }
     }
 }
+
+#[test]
+fn vendor_words_inside_frames_are_not_vendors() {
+    // A Python `<lambda>` frame and Go's `runtime.` package are not AWS Lambda.
+    let python = "Traceback (most recent call last):\n  File \"app.py\", line 9, in <lambda>\n    key=lambda x: x[1]\nKeyError: 1";
+    assert_ne!(decode(python, None).detected_vendor, Some("aws"));
+    let go = "panic: runtime error: invalid memory address or nil pointer dereference\ngoroutine 1 [running]:\nruntime.gopanic(0x4a5b60)";
+    assert_ne!(decode(go, None).detected_vendor, Some("aws"));
+    // Plain vendor names still count, as words.
+    assert_eq!(
+        decode("No job functions found. Check your Azure Storage connection.", None).detected_vendor,
+        Some("azure")
+    );
+}
+
+#[test]
+fn another_vendors_headline_is_kept_lower_not_dropped() {
+    // Go's fork/exec wording (filed under AWS) in a Tencent SCF path still reads as EACCES.
+    let d = decode("fork/exec /var/user/bootstrap: permission denied\nscf_bootstrap", None);
+    assert_eq!(d.detected_vendor, Some("tencent"));
+    assert_eq!(d.hypotheses.first().map(|h| h.cause), Some("exec-bit-missing"), "{:?}", d.hypotheses);
+}
