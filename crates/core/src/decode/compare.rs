@@ -37,6 +37,14 @@ impl Verdict {
     fn cap(cause: &'static str, confidence: u8, because: String, evidence: Vec<String>) -> Self {
         Verdict { cause, confidence, cap: true, because, evidence }
     }
+
+    /// The same reason raising several causes, each to its own confidence.
+    fn raise_all(causes: &[(&'static str, u8)], because: &str, evidence: &[String]) -> Vec<Self> {
+        causes
+            .iter()
+            .map(|&(cause, confidence)| Verdict::raise(cause, confidence, because.to_string(), evidence.to_vec()))
+            .collect()
+    }
 }
 
 /// Most lines a comparison reads; a paste's decisive lines are not beyond a few thousand.
@@ -156,17 +164,18 @@ fn exec_of_a_named_binary(text: &Haystack<'_>) -> Vec<Verdict> {
     let because = format!(
         "The platform executed '{path}', a binary the handler names (not a bootstrap script): either that name does not match the file in the package, the file is missing, or it is a dynamically linked binary whose loader the image lacks."
     );
-    vec![
-        Verdict::raise("entry-missing", 70, because.clone(), evidence.clone()),
-        Verdict::raise("handler-misnamed", 68, because.clone(), evidence.clone()),
-        Verdict::raise("elf-interpreter-missing", 66, because, evidence.clone()),
-        Verdict::cap(
-            "crlf-shebang",
-            45,
-            format!("Less likely: '{file}' is run as a binary, not a #! script."),
-            evidence,
-        ),
-    ]
+    let mut verdicts = Verdict::raise_all(
+        &[("entry-missing", 70), ("handler-misnamed", 68), ("elf-interpreter-missing", 66)],
+        &because,
+        &evidence,
+    );
+    verdicts.push(Verdict::cap(
+        "crlf-shebang",
+        45,
+        format!("Less likely: '{file}' is run as a binary, not a #! script."),
+        evidence,
+    ));
+    verdicts
 }
 
 /// Whether `key` looks like an environment variable's name: upper case, digits and `_`, with a `_`
@@ -391,17 +400,18 @@ fn import_against_handler(text: &Haystack<'_>) -> Vec<Verdict> {
         let because = format!(
             "The module that is missing, '{missing}', is the handler's own module '{handler}': the runtime did not find the handler file where the handler setting points (its name, or a folder around it)."
         );
-        vec![
-            Verdict::raise("handler-misnamed", 82, because.clone(), evidence.clone()),
-            Verdict::raise("entry-nested", 72, because.clone(), evidence.clone()),
-            Verdict::raise("entry-missing", 66, because.clone(), evidence.clone()),
-            Verdict::cap(
-                "dependencies-missing",
-                25,
-                format!("Unlikely: the missing module '{missing}' is the handler itself, not a dependency."),
-                evidence,
-            ),
-        ]
+        let mut verdicts = Verdict::raise_all(
+            &[("handler-misnamed", 82), ("entry-nested", 72), ("entry-missing", 66)],
+            &because,
+            &evidence,
+        );
+        verdicts.push(Verdict::cap(
+            "dependencies-missing",
+            25,
+            format!("Unlikely: the missing module '{missing}' is the handler itself, not a dependency."),
+            evidence,
+        ));
+        verdicts
     } else {
         vec![Verdict::raise(
             "dependencies-missing",
@@ -452,17 +462,18 @@ fn node_require_origin(text: &Haystack<'_>) -> Vec<Verdict> {
     }
     if runtime_loader {
         let because = format!("The runtime's own loader ({requirer}) could not find '{module}': that is the handler file, not a dependency.");
-        vec![
-            Verdict::raise("handler-misnamed", 80, because.clone(), evidence.clone()),
-            Verdict::raise("entry-nested", 72, because.clone(), evidence.clone()),
-            Verdict::raise("entry-missing", 68, because, evidence.clone()),
-            Verdict::cap(
-                "dependencies-missing",
-                25,
-                format!("Unlikely: '{module}' is what the runtime loads as the handler."),
-                evidence,
-            ),
-        ]
+        let mut verdicts = Verdict::raise_all(
+            &[("handler-misnamed", 80), ("entry-nested", 72), ("entry-missing", 68)],
+            &because,
+            &evidence,
+        );
+        verdicts.push(Verdict::cap(
+            "dependencies-missing",
+            25,
+            format!("Unlikely: '{module}' is what the runtime loads as the handler."),
+            evidence,
+        ));
+        verdicts
     } else if relative {
         vec![Verdict::raise(
             "import-path-wrong",
