@@ -1,8 +1,17 @@
-//! Decoding a pasted start-up error into ranked hypotheses.
+//! Decoding a pasted start-up error into ranked hypotheses, in layers that never let a vendor
+//! discard evidence:
 //!
-//! Three steps: [`facts::extract`] reads numbers and names; the [`patterns`] and the SCF status table
-//! ([`scf`]) match; matches are merged per cause, log-tail evidence demoting the generic exit-code
-//! reading, and sorted by confidence. Text that matches nothing yields no hypotheses and says so.
+//! 1. [`focus`] keeps a long paste's lines that matter; [`envelope`] unwraps JSON messages.
+//! 2. Signals: [`facts::extract`] reads exit codes, ports, paths, loader facts, memory, stage.
+//! 3. Rules: every [`patterns`] fragment found in one pass ([`matcher`]) and the SCF status table
+//!    ([`scf`]); matches merge per cause, log lines demoting the generic exit-code reading, a
+//!    foreign vendor's headline counting a little less.
+//! 4. Comparisons ([`compare`]): facts read together (listened vs probed port, missing module vs
+//!    handler module, who required a missing file).
+//! 5. Resemblance ([`resemblance`]): nearest known reports, for recall and near-ties, labelled.
+//!
+//! A paste that reports a failure always gets an answer; text that reports none and resembles no
+//! known report gets none, and the summary says so.
 
 pub mod compare;
 pub mod envelope;
@@ -441,19 +450,20 @@ const CONFIDENT: u8 = 90;
 const LEADS: usize = 3;
 /// How close (cosine) a text with no failure word must be to a known report to get leads.
 const SIMILAR_ENOUGH: f64 = 0.35;
-/// The least posterior a resemblance needs to be offered at all.
+/// The least share of the neighbours' votes a resemblance needs to be offered at all.
 const MIN_RESEMBLANCE: f64 = 0.08;
 /// The most a resemblance adds to a rule hypothesis of the same cause: enough to break a near-tie.
 const TIE_BREAK: f64 = 6.0;
 
-/// Whether the text says something failed (so it deserves an answer): the failure words of the
-/// knowledge base, or an exit code, a signal or a platform error name read from it.
+/// Whether the text says something failed (so it deserves an answer): one of the failure words of
+/// `knowledge/signals.toml`.
 pub fn reports_failure(text: &Haystack<'_>) -> bool {
     crate::knowledge::FAILURE_WORDS.iter().any(|w| text.find(w).is_some())
 }
 
 /// The fallback ranker's part: it nudges rule hypotheses it agrees with (breaking near-ties) and,
-/// when no rule is confident, adds the causes the paste most resembles, labelled as resemblance.
+/// when no rule is near-certain, adds the causes the paste most resembles, labelled as resemblance.
+/// Only neighbours at least `min_similarity` close count.
 fn weigh_resemblance(
     hypotheses: &mut Vec<Hypothesis>,
     text: &Haystack<'_>,
@@ -482,7 +492,7 @@ fn weigh_resemblance(
         let Some(c) = cause(r.cause) else { continue };
         let words = r.words.iter().map(|w| format!("\"{w}\"")).collect::<Vec<_>>().join(", ");
         let explanation = if words.is_empty() {
-            format!("No rule reads this paste with confidence; it resembles known reports of this cause ({:.0} % of the likeness).", 100.0 * r.probability)
+            format!("No rule reads this paste with confidence; it resembles known reports of this cause ({:.0} % of the nearest reports' votes).", 100.0 * r.probability)
         } else {
             format!(
                 "No rule reads this paste with confidence; it resembles known reports of this cause, sharing {words}."
