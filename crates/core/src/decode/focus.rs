@@ -2,7 +2,7 @@
 //! one Aho–Corasick pass marks every line holding a pattern fragment or a failure word, the
 //! best-scoring lines (with a little context, and the paste's last lines) are kept up to a byte
 //! budget, and the decoder reads only those, in their original order. Lines longer than
-//! [`LONG_LINE`] (a 1 MiB single-line JSON) contribute a window around each hit, not the whole line.
+//! 2 KiB (a 1 MiB single-line JSON) contribute a window around each hit, not the whole line.
 
 use std::sync::OnceLock;
 
