@@ -211,7 +211,10 @@ fn weigh_against_package(hypotheses: &mut Vec<Hypothesis>, report: &Report) {
 
     for h in hypotheses.iter_mut() {
         if let Some(f) = report.findings.iter().find(|f| f.id == h.cause) {
-            h.confidence = h.confidence.max(if f.severity == Severity::Error { 97 } else { 75 });
+            // Confirmed causes rise above the rest but keep their order: what the message itself
+            // read (a rule) stays ahead of what it only resembled.
+            let floor: u8 = if f.severity == Severity::Error { 90 } else { 70 };
+            h.confidence = h.confidence.max(floor + h.confidence / 10).min(99);
             h.package_note = Some(format!("Confirmed by your package: {}", f.title));
         } else if h.cause == "entry-missing" {
             if let Some(nested) = report.findings.iter().find(|f| f.id == "entry-nested") {
@@ -270,6 +273,25 @@ mod tests {
 
     fn req(platform: Option<&str>, error: &str) -> Request {
         Request { platform: platform.map(String::from), start: StartSpec::default(), error_text: Some(error.into()) }
+    }
+
+    #[test]
+    fn confirmed_causes_keep_the_order_the_message_gave_them() {
+        // The package shows both a mode without x and a file the script runs that is missing; the
+        // message read code 13 (EACCES), so the exec bit leads, whatever else resemblance offered.
+        let zip = ZipBuilder::new().unix_file("bootstrap", 0o644, b"#!/bin/sh\nexec ./main\n").finish();
+        let r = diagnose(
+            Some(("f.zip", Cursor::new(zip))),
+            &req(None, "Function instance exited unexpectedly(code 13, message:permission denied) with start command '/code/bootstrap '."),
+        )
+        .unwrap();
+        assert_eq!(
+            r.hypotheses[0].cause,
+            "exec-bit-missing",
+            "{:?}",
+            r.hypotheses.iter().map(|h| (h.cause, h.confidence)).collect::<Vec<_>>()
+        );
+        assert!(r.hypotheses[0].confidence >= 95);
     }
 
     #[test]
