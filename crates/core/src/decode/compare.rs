@@ -97,7 +97,31 @@ pub fn compare(text: &Haystack<'_>) -> Vec<Verdict> {
     verdicts.extend(exec_of_a_named_binary(text));
     verdicts.extend(import_of_a_native_module(text));
     verdicts.extend(root_module_missing(text));
+    verdicts.extend(missing_file_is_a_command(text));
     verdicts
+}
+
+/// "the file node is not exist", "exec: python3: not found": a "file" named like a bare command (no
+/// path, no extension) is a program the start command names that the image does not have on PATH.
+fn missing_file_is_a_command(text: &Haystack<'_>) -> Vec<Verdict> {
+    let Some((lower, raw)) = lines(text)
+        .find(|(l, _)| l.contains("the file ") && (l.contains("is not exist") || l.contains("does not exist")))
+    else {
+        return Vec::new();
+    };
+    let Some(name) = name_after(lower, raw, "the file ") else { return Vec::new() };
+    if name.contains(['/', '.', '\\'])
+        || name.len() > 40
+        || !name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+    {
+        return Vec::new();
+    }
+    vec![Verdict::raise(
+        "command-not-found",
+        82,
+        format!("'{name}' is a command, not a file of the package: the start command runs it, and the image has no '{name}' on its PATH (or under that name)."),
+        vec![quoted_line(raw)],
+    )]
 }
 
 /// Node: `Cannot find module '/var/task/index'` — a file right at the code root, that the platform
@@ -591,6 +615,12 @@ mod tests {
         let fc = "exited unexpectedly with start command 'npm run start '.\nError: Cannot find module '/code/not_exist_file.js'";
         assert!(!raised(fc, "entry-nested"), "the user's start command names it");
         assert!(!raised("Cannot find module '/var/task/node_modules/express/index.js'", "entry-nested"));
+    }
+
+    #[test]
+    fn a_missing_file_named_like_a_command() {
+        assert!(raised("{\"Code\":\"CAFileNotFound\",\"Message\":\"Failed to start function instance. Error: the file node is not exist\"}", "command-not-found"));
+        assert!(!raised("Error: the file /code/bootstrap is not exist", "command-not-found"));
     }
 
     #[test]
