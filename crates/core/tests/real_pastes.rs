@@ -16,9 +16,9 @@ use bootdoctor_core::decode::decode;
 use corpus::{Part, Record};
 
 /// The test part's top-3 accuracy may not fall below this. Recorded from the run of 2026-12-01
-/// (120 test pastes: top-1 47.5 %, top-3 61.7 %, 1 with no hypothesis), rounded down; raise it
+/// (122 test pastes: top-1 47.5 %, top-3 62.3 %, 1 with no hypothesis), rounded down; raise it
 /// when a general change lifts the figure, never lower it to let a change land.
-const TEST_TOP3_FLOOR: f64 = 0.61;
+const TEST_TOP3_FLOOR: f64 = 0.62;
 /// Nor its top-1.
 const TEST_TOP1_FLOOR: f64 = 0.47;
 /// Test pastes that may come back with no hypothesis at all (each reports a failure; the aim is 0).
