@@ -275,7 +275,7 @@ fn fix_writes_a_repaired_package_and_reports_what_is_left() {
 /// The page and the CLI rank the same way: `explain - --format json` with no platform gives the
 /// order `report::diagnose` (what the page runs) gives, on real pastes from the corpus.
 #[test]
-fn explain_ranks_corpus_pastes_as_the_engine_does() {
+fn explain_ranks_real_errors_as_the_engine_does() {
     use bootdoctor_core::report::{diagnose, Request};
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../core/tests/pastes");
     let mut pastes = Vec::new();
