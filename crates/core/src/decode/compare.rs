@@ -101,8 +101,8 @@ pub fn compare(text: &Haystack<'_>) -> Vec<Verdict> {
     verdicts
 }
 
-/// "the file node is not exist", "exec: python3: not found": a "file" named like a bare command (no
-/// path, no extension) is a program the start command names that the image does not have on PATH.
+/// "the file node is not exist": a "file" named like a bare command (no path, no extension) is a
+/// program the start command names that the image does not have on PATH.
 fn missing_file_is_a_command(text: &Haystack<'_>) -> Vec<Verdict> {
     let Some((lower, raw)) = lines(text)
         .find(|(l, _)| l.contains("the file ") && (l.contains("is not exist") || l.contains("does not exist")))
@@ -296,7 +296,8 @@ fn address_in(s: &str) -> Option<Address> {
     None
 }
 
-fn lines<'a>(text: &'a Haystack<'_>) -> impl Iterator<Item = (&'a str, &'a str)> {
+/// The paste's lines, lowercased and as pasted, at most [`MAX_LINES`].
+pub(super) fn lines<'a>(text: &'a Haystack<'_>) -> impl Iterator<Item = (&'a str, &'a str)> {
     text.lower().lines().zip(text.raw.lines()).take(MAX_LINES)
 }
 

@@ -161,11 +161,7 @@ pub(crate) fn char_floor(s: &str, i: usize) -> usize {
 
 /// The longest prefix of `s` of at most `max` bytes that ends on a character boundary.
 pub(crate) fn prefix(s: &str, max: usize) -> &str {
-    let mut end = max.min(s.len());
-    while !s.is_char_boundary(end) {
-        end -= 1;
-    }
-    &s[..end]
+    &s[..char_floor(s, max)]
 }
 
 fn after<'a>(text: &'a str, needle: &str) -> Option<&'a str> {

@@ -1,5 +1,6 @@
-//! Every pattern fragment found in one pass over the paste (Aho–Corasick, as ripgrep does), instead
-//! of one substring search per fragment: the cost is linear in the paste, whatever the knowledge size.
+//! Every pattern fragment (and every failure word) found in one pass over the paste (Aho–Corasick,
+//! as ripgrep does), instead of one substring search per fragment: the cost is linear in the paste,
+//! whatever the knowledge size.
 
 use std::collections::HashMap;
 use std::sync::OnceLock;
@@ -8,7 +9,7 @@ use aho_corasick::AhoCorasick;
 
 use super::patterns::PATTERNS;
 
-/// The automaton over every distinct fragment of every pattern, with each fragment's index.
+/// The automaton over every distinct pattern fragment and failure word, with each one's index.
 struct Automaton {
     searcher: AhoCorasick,
     index: HashMap<&'static str, usize>,
@@ -19,13 +20,12 @@ fn automaton() -> &'static Automaton {
     AUTOMATON.get_or_init(|| {
         let mut fragments: Vec<&'static str> = Vec::new();
         let mut index = HashMap::new();
-        for p in PATTERNS {
-            for f in p.any.iter().chain(p.all).chain(p.unless) {
-                index.entry(*f).or_insert_with(|| {
-                    fragments.push(f);
-                    fragments.len() - 1
-                });
-            }
+        let words = PATTERNS.iter().flat_map(|p| p.any.iter().chain(p.all).chain(p.unless));
+        for f in words.chain(crate::knowledge::FAILURE_WORDS) {
+            index.entry(*f).or_insert_with(|| {
+                fragments.push(f);
+                fragments.len() - 1
+            });
         }
         let searcher = AhoCorasick::new(&fragments).expect("fragments are short literals");
         Automaton { searcher, index }
@@ -75,6 +75,9 @@ mod tests {
             for f in p.any.iter().chain(p.all).chain(p.unless) {
                 assert_eq!(found.has(f), text.contains(f), "{f}");
             }
+        }
+        for w in crate::knowledge::FAILURE_WORDS {
+            assert_eq!(found.has(w), text.contains(w), "{w}");
         }
     }
 }

@@ -331,7 +331,7 @@ pub fn decode_with(input: &str, platform_vendor: Option<&str>, model: &resemblan
     weigh_comparisons(&mut hypotheses, &text);
     // A platform's own log lines (its markers, a stage) are pasted because something failed, even
     // when no failure word survives in them (`END RequestId` after a silent hang).
-    let failure = reports_failure(&text) || detected_vendor.is_some() || variables.stage.is_some();
+    let failure = reports_failure(&found) || detected_vendor.is_some() || variables.stage.is_some();
     // Without a failure word, a text still gets leads when it is close to a known report (a
     // message that says "No job functions found" reports a failure in its own words).
     weigh_resemblance(&mut hypotheses, &text, model, if failure { 0.0 } else { SIMILAR_ENOUGH });
@@ -456,9 +456,9 @@ const MIN_RESEMBLANCE: f64 = 0.08;
 const TIE_BREAK: f64 = 6.0;
 
 /// Whether the text says something failed (so it deserves an answer): one of the failure words of
-/// `knowledge/signals.toml`.
-pub fn reports_failure(text: &Haystack<'_>) -> bool {
-    crate::knowledge::FAILURE_WORDS.iter().any(|w| text.find(w).is_some())
+/// `knowledge/signals.toml`, found in the same pass as the patterns' fragments.
+fn reports_failure(found: &matcher::Found) -> bool {
+    crate::knowledge::FAILURE_WORDS.iter().any(|w| found.has(w))
 }
 
 /// The fallback ranker's part: it nudges rule hypotheses it agrees with (breaking near-ties) and,
@@ -511,7 +511,7 @@ fn weigh_resemblance(
 /// The pasted line holding the most of `words` (the first such line), as evidence for a resemblance.
 fn line_sharing_most(text: &Haystack<'_>, words: &[String]) -> Option<String> {
     let mut best: Option<(usize, &str)> = None;
-    for (lower, raw) in text.lower().lines().zip(text.raw.lines()).take(20_000) {
+    for (lower, raw) in compare::lines(text) {
         let n = words.iter().filter(|w| lower.contains(w.as_str())).count();
         if n > 0 && best.is_none_or(|(m, _)| n > m) {
             best = Some((n, raw));
