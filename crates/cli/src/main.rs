@@ -2,7 +2,10 @@
 //!
 //! `check` inspects a package (optionally with the error the platform printed); `explain` decodes an
 //! error alone; `fix` writes a repaired package and diagnoses it again. Exit status: 0 no error
-//! finding, 1 an error finding (after repair, for `fix`), 2 unusable input.
+//! finding, 1 an error finding (after repair, for `fix`), 2 unusable input. Everything runs in
+//! [`run`]; `main` only turns its outcome into a status. Text and Markdown pass through
+//! [`visible_controls`], so names and pastes cannot drive the terminal; a closed stdout (`| head`)
+//! ends the program quietly.
 
 mod render;
 
@@ -12,7 +15,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use bootdoctor_core::entry::StartSpec;
-use bootdoctor_core::export::{self, share_url};
+use bootdoctor_core::export::{self, share_url, visible_controls};
 use bootdoctor_core::profiles::PROFILES;
 use bootdoctor_core::repair::repair;
 use bootdoctor_core::report::{diagnose, Report, Request};
@@ -162,34 +165,66 @@ fn read_text(source: &str) -> io::Result<String> {
     Ok(String::from_utf8_lossy(&bytes).into_owned())
 }
 
-fn unusable(message: impl std::fmt::Display) -> ExitCode {
-    eprintln!("bootdoctor: {message}");
-    ExitCode::from(2)
+/// Why the CLI stops without a report.
+#[derive(Debug)]
+enum Stop {
+    /// The input cannot be used: one sentence for the user (exit status 2).
+    Unusable(String),
+    /// Whoever reads stdout closed it (`| head`): stop quietly.
+    Closed,
+}
+
+fn unusable(message: impl std::fmt::Display) -> Stop {
+    Stop::Unusable(visible_controls(&message.to_string()).into_owned())
+}
+
+impl From<io::Error> for Stop {
+    fn from(e: io::Error) -> Self {
+        if e.kind() == io::ErrorKind::BrokenPipe {
+            Stop::Closed
+        } else {
+            unusable(format!("cannot write the output: {e}"))
+        }
+    }
+}
+
+/// Writes text for people to stdout, with control and bidi characters made visible.
+fn print_text(text: &str) -> Result<(), Stop> {
+    let mut out = io::stdout().lock();
+    out.write_all(visible_controls(text).as_bytes())?;
+    out.flush()?;
+    Ok(())
 }
 
 /// Writes any serialisable value as pretty JSON to stdout, streaming (no intermediate tree).
-fn print_json<T: serde::Serialize>(value: &T) {
-    let stdout = io::stdout();
-    let mut out = io::BufWriter::new(stdout.lock());
-    serde_json::to_writer_pretty(&mut out, value).expect("reports serialise");
-    let _ = writeln!(out);
+fn print_json<T: serde::Serialize>(value: &T) -> Result<(), Stop> {
+    let mut out = io::BufWriter::new(io::stdout().lock());
+    serde_json::to_writer_pretty(&mut out, value).map_err(io::Error::from)?;
+    writeln!(out)?;
+    out.flush()?;
+    Ok(())
 }
 
 /// Prints the report in `format`, then the share link when asked.
-fn emit(report: &Report, format: Format, paste: Option<&str>, share: &LinkArgs, artifact: &str, explain: bool) {
+fn emit(
+    report: &Report,
+    format: Format,
+    paste: Option<&str>,
+    share: &LinkArgs,
+    artifact: &str,
+    explain: bool,
+) -> Result<(), Stop> {
     let url = share.link.then(|| {
         let link = make_link(report, paste, share.share_error);
         (share_url(&share.base_url, &link.fragment), link)
     });
     match format {
-        Format::Json if explain => print_json(&render::explain_json(report)),
-        Format::Json => print_json(report),
-        Format::Text if explain => print!("{}", render::explain_text(report)),
-        Format::Text => print!("{}", render::check_text(report)),
-        Format::Markdown => {
-            print!("{}", export::markdown(report, url.as_ref().map(|(u, _)| u.as_str())))
-        }
-        Format::Sarif => print_json(&export::sarif(report, artifact, &share.base_url)),
+        Format::Json if explain => print_json(&render::explain_json(report))?,
+        Format::Json => print_json(report)?,
+        Format::Text if explain => print_text(&render::explain_text(report))?,
+        Format::Text => print_text(&render::check_text(report))?,
+        Format::Markdown => print_text(&export::markdown(report, url.as_ref().map(|(u, _)| u.as_str())))?,
+        Format::Sarif => print_json(&export::sarif(report, artifact, &share.base_url))?,
     }
     if let Some((url, link)) = url {
         let dropped: Vec<&str> = link.omitted.iter().map(|o| o.describe()).collect();
@@ -199,25 +234,67 @@ fn emit(report: &Report, format: Format, paste: Option<&str>, share: &LinkArgs, 
             format!(" (left out to stay short: {})", dropped.join("; "))
         };
         match format {
-            Format::Text => println!("\nShare: {url}{note}"),
+            Format::Text => print_text(&format!("\nShare: {url}{note}\n"))?,
             Format::Markdown => {}
             Format::Json | Format::Sarif => eprintln!("share: {url}{note}"),
         }
     }
+    Ok(())
+}
+
+/// Whether two paths name the same file (device and inode on Unix, so hard links count); a path
+/// that does not exist names no file.
+fn same_file(a: &std::path::Path, b: &std::path::Path) -> bool {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        match (std::fs::metadata(a), std::fs::metadata(b)) {
+            (Ok(x), Ok(y)) => x.dev() == y.dev() && x.ino() == y.ino(),
+            _ => false,
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        matches!((std::fs::canonicalize(a), std::fs::canonicalize(b)), (Ok(x), Ok(y)) if x == y)
+    }
+}
+
+/// Writes `bytes` to `path` through a temporary file in the same directory and a rename, so a
+/// failed write leaves no half file and an existing `path` is replaced, never written through.
+fn write_replacing(path: &std::path::Path, bytes: &[u8]) -> io::Result<()> {
+    let dir = path.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(std::path::Path::new("."));
+    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let temporary = dir.join(format!(".{name}.bootdoctor-{}", std::process::id()));
+    let written = std::fs::write(&temporary, bytes).and_then(|()| std::fs::rename(&temporary, path));
+    if written.is_err() {
+        let _ = std::fs::remove_file(&temporary);
+    }
+    written
 }
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    match run(Cli::parse()) {
+        Ok(status) => status,
+        Err(Stop::Closed) => ExitCode::SUCCESS,
+        Err(Stop::Unusable(message)) => {
+            eprintln!("bootdoctor: {message}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+/// Runs one command: its exit status, or why it stopped.
+fn run(cli: Cli) -> Result<ExitCode, Stop> {
     match cli.command {
         Command::Check { package, function, error, format, stats, share } => {
             let started = std::time::Instant::now();
             let error_text = match error.as_deref().map(read_text).transpose() {
                 Ok(t) => t,
-                Err(e) => return unusable(format!("cannot read the error text: {e}")),
+                Err(e) => return Err(unusable(format!("cannot read the error text: {e}"))),
             };
             let file = match File::open(&package) {
                 Ok(f) => f,
-                Err(e) => return unusable(format!("cannot open {}: {e}", package.display())),
+                Err(e) => return Err(unusable(format!("cannot open {}: {e}", package.display()))),
             };
             let name = package.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
             let request = function.request(error_text);
@@ -225,12 +302,12 @@ fn main() -> ExitCode {
             let counted = CountingReader { inner: file, read: read.clone() };
             let report = match diagnose(Some((name.as_str(), BufReader::new(counted))), &request) {
                 Ok(r) => r,
-                Err(e) => return unusable(e),
+                Err(e) => return Err(unusable(e)),
             };
             if let Some(message) = &report.package_error {
-                return unusable(message);
+                return Err(unusable(message));
             }
-            emit(&report, format, request.error_text.as_deref(), &share, &package.to_string_lossy(), false);
+            emit(&report, format, request.error_text.as_deref(), &share, &package.to_string_lossy(), false)?;
             if stats {
                 let summary = report.package.as_ref();
                 eprintln!(
@@ -243,64 +320,64 @@ fn main() -> ExitCode {
                     summary.map_or(0, |p| p.entries),
                 );
             }
-            if report.has_errors() {
-                ExitCode::from(1)
-            } else {
-                ExitCode::SUCCESS
-            }
+            Ok(if report.has_errors() { ExitCode::from(1) } else { ExitCode::SUCCESS })
         }
         Command::Explain { file, platform, format, share } => {
             if format == Format::Sarif {
-                return unusable("SARIF reports package findings: use it with `check`");
+                return Err(unusable("SARIF reports package findings: use it with `check`"));
             }
             let text = match read_text(file.as_deref().unwrap_or("-")) {
                 Ok(t) => t,
-                Err(e) => return unusable(format!("cannot read the error text: {e}")),
+                Err(e) => return Err(unusable(format!("cannot read the error text: {e}"))),
             };
             if text.trim().is_empty() {
-                return unusable("the error text is empty: paste what the platform printed");
+                return Err(unusable("the error text is empty: paste what the platform printed"));
             }
             let request = Request { platform, start: StartSpec::default(), error_text: Some(text) };
             let report: Report = match diagnose::<io::Cursor<Vec<u8>>>(None, &request) {
                 Ok(r) => r,
-                Err(e) => return unusable(e),
+                Err(e) => return Err(unusable(e)),
             };
-            emit(&report, format, request.error_text.as_deref(), &share, "", true);
-            ExitCode::SUCCESS
+            emit(&report, format, request.error_text.as_deref(), &share, "", true)?;
+            Ok(ExitCode::SUCCESS)
         }
         Command::Fix { package, output, function, format } => {
-            if output == package
-                || std::fs::canonicalize(&output).ok().is_some_and(|o| std::fs::canonicalize(&package).ok() == Some(o))
-            {
-                return unusable("the output must be a different file from the package");
+            if output == package || same_file(&output, &package) {
+                return Err(unusable("the output must be a different file from the package"));
+            }
+            let size = std::fs::metadata(&package).map(|m| m.len()).unwrap_or(0);
+            if size > bootdoctor_core::repair::MAX_REPAIR_BYTES {
+                return Err(unusable(format!(
+                    "{} is {} MiB; fix stops at {} MiB (no platform accepts a zip that large), `check` still diagnoses it",
+                    package.display(),
+                    size >> 20,
+                    bootdoctor_core::repair::MAX_REPAIR_BYTES >> 20
+                )));
             }
             let bytes = match std::fs::read(&package) {
                 Ok(b) => b,
-                Err(e) => return unusable(format!("cannot read {}: {e}", package.display())),
+                Err(e) => return Err(unusable(format!("cannot read {}: {e}", package.display()))),
             };
             let name = package.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
             let request = function.request(None);
             let fixed = match repair(&bytes, &name, &request) {
                 Ok(f) => f,
-                Err(e) => return unusable(e),
+                Err(e) => return Err(unusable(e)),
             };
-            if let Err(e) = std::fs::write(&output, &fixed.bytes) {
-                return unusable(format!("cannot write {}: {e}", output.display()));
+            if let Err(e) = write_replacing(&output, &fixed.bytes) {
+                return Err(unusable(format!("cannot write {}: {e}", output.display())));
             }
             match format {
-                Format::Json => print_json(&fixed),
-                _ => print!("{}", render::fix_text(&fixed, &output.to_string_lossy())),
+                Format::Json => print_json(&fixed)?,
+                _ => print_text(&render::fix_text(&fixed, &output.to_string_lossy()))?,
             }
-            if fixed.after.has_errors() {
-                ExitCode::from(1)
-            } else {
-                ExitCode::SUCCESS
-            }
+            Ok(if fixed.after.has_errors() { ExitCode::from(1) } else { ExitCode::SUCCESS })
         }
         Command::Platforms => {
+            let mut text = String::new();
             for p in PROFILES {
-                println!(
-                    "{:<26} {}\n{:<26} {} {}, glibc {}, code in {}, port {}",
+                text.push_str(&format!(
+                    "{:<26} {}\n{:<26} {} {}, glibc {}, code in {}, port {}\n",
                     p.id,
                     p.name,
                     "",
@@ -309,9 +386,10 @@ fn main() -> ExitCode {
                     p.glibc,
                     p.code_dir,
                     p.port.map_or("none (runtime API)".to_string(), |n| n.to_string())
-                );
+                ));
             }
-            ExitCode::SUCCESS
+            print_text(&text)?;
+            Ok(ExitCode::SUCCESS)
         }
     }
 }

@@ -308,3 +308,83 @@ fn explain_ranks_real_errors_as_the_engine_does() {
         assert_eq!(cli, engine, "{paste}");
     }
 }
+
+#[test]
+fn control_and_bidi_characters_in_names_and_pastes_are_shown_not_obeyed() {
+    let zip = temp_file(
+        "ansi.zip",
+        &ZipBuilder::new()
+            .dos_file("bootstrap", b"#!/bin/sh\necho\n")
+            .dos_file("evil\x1b[31mred\u{202e}txt.exe", b"x")
+            .finish(),
+    );
+    for format in ["text", "markdown"] {
+        let out = bin()
+            .args(["check", zip.to_str().unwrap(), "--platform", "aliyun-fc", "--format", format])
+            .output()
+            .unwrap();
+        let text = String::from_utf8_lossy(&out.stdout);
+        assert!(!text.contains('\x1b') && !text.contains('\u{202e}'), "{format}: {text:?}");
+    }
+    let out = run_with_stdin(
+        &["explain", "-"],
+        "exited unexpectedly(code 13, message:permission denied)\x1b]0;owned\x07\r\x1b[2K",
+    );
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("\\u{1b}"), "{text}");
+    assert!(!text.chars().any(|c| c == '\x1b' || c == '\x07' || c == '\r'), "{text:?}");
+}
+
+#[test]
+fn a_closed_stdout_ends_the_cli_quietly() {
+    let zip = temp_file("pipe.zip", &ZipBuilder::new().dos_file("bootstrap", b"#!/bin/sh\necho\n").finish());
+    let mut child = bin()
+        .args(["check", zip.to_str().unwrap(), "--platform", "aliyun-fc", "--format", "json"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take());
+    let out = child.wait_with_output().unwrap();
+    assert!(out.status.code().is_some(), "killed by a signal: {:?}", out.status);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!stderr.contains("panicked"), "{stderr}");
+}
+
+#[test]
+fn fix_refuses_to_write_over_its_input_by_any_name() {
+    let zip = temp_file("linked.zip", &ZipBuilder::new().dos_file("bootstrap", b"#!/bin/sh\necho\n").finish());
+    let link = zip.with_file_name("hard-link.zip");
+    let _ = std::fs::remove_file(&link);
+    std::fs::hard_link(&zip, &link).unwrap();
+    let before = std::fs::read(&zip).unwrap();
+    for output in [&link, &zip] {
+        let out = bin().args(["fix", zip.to_str().unwrap(), "-o", output.to_str().unwrap()]).output().unwrap();
+        assert_eq!(out.status.code(), Some(2), "{}", String::from_utf8_lossy(&out.stderr));
+        assert!(String::from_utf8_lossy(&out.stderr).contains("different file"));
+    }
+    assert_eq!(std::fs::read(&zip).unwrap(), before);
+}
+
+#[test]
+fn fix_writes_no_name_that_leaves_the_package() {
+    let zip = temp_file(
+        "slip.zip",
+        &ZipBuilder::new()
+            .dos_file("bootstrap", b"#!/bin/sh\necho\n")
+            .unix_file("../../etc/passwd", 0o644, b"root::0:0::/:/bin/sh\n")
+            .dos_file("\\\\server\\share\\x", b"x")
+            .finish(),
+    );
+    let output = zip.with_file_name("slip-fixed.zip");
+    let out = bin()
+        .args(["fix", zip.to_str().unwrap(), "-o", output.to_str().unwrap(), "--platform", "aliyun-fc"])
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("left out"), "{text}");
+    let mut archive = zip::ZipArchive::new(std::fs::File::open(&output).unwrap()).unwrap();
+    let names: Vec<String> =
+        (0..archive.len()).map(|i| archive.by_index_raw(i).unwrap().name().unwrap().to_string()).collect();
+    assert_eq!(names, ["bootstrap"]);
+}

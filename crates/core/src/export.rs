@@ -63,6 +63,38 @@ fn icon(severity: Severity) -> &'static str {
 /// The report as Markdown: verdict, findings with evidence and fixes, the error's causes, and a link
 /// back to the diagnosis when one is given.
 pub fn markdown(report: &Report, link: Option<&str>) -> String {
+    visible_controls(&markdown_raw(report, link)).into_owned()
+}
+
+/// Whether a character would act on a terminal or reorder text instead of showing: C0 controls
+/// other than newline and tab (ESC starts ANSI sequences, CR overwrites a line), DEL, C1 controls,
+/// and the invisible format characters that reorder or hide text (bidi embeddings, overrides and
+/// isolates, marks, zero-width characters, the BOM).
+fn acts_instead_of_showing(c: char) -> bool {
+    matches!(c,
+        '\u{0}'..='\u{8}' | '\u{b}'..='\u{1f}' | '\u{7f}'..='\u{9f}'
+        | '\u{61c}' | '\u{200b}'..='\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2060}'..='\u{2069}' | '\u{feff}')
+}
+
+/// `text` with every character that would act on a terminal or reorder the text shown as its
+/// escape (`\u{1b}`, `\u{202e}`), so names and pastes cannot colour, move the cursor, rewrite
+/// lines or reverse text in a terminal or a rendered issue. Newlines and tabs stay.
+pub fn visible_controls(text: &str) -> std::borrow::Cow<'_, str> {
+    if !text.chars().any(acts_instead_of_showing) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 16);
+    for c in text.chars() {
+        if acts_instead_of_showing(c) {
+            out.push_str(&format!("\\u{{{:x}}}", c as u32));
+        } else {
+            out.push(c);
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
+
+fn markdown_raw(report: &Report, link: Option<&str>) -> String {
     let mut out = String::new();
     let subject = report.package.as_ref().map_or_else(|| "a start-up error".to_string(), |p| code(&p.name));
     let basis = match report.platform_basis {
@@ -223,6 +255,20 @@ mod tests {
     use crate::entry::StartSpec;
     use crate::report::{diagnose, Request};
     use crate::synth::ZipBuilder;
+
+    #[test]
+    fn controls_and_bidi_are_made_visible_and_plain_text_is_untouched() {
+        assert_eq!(visible_controls("a\x1b[31mb\rc\u{202e}d\u{7}"), "a\\u{1b}[31mb\\u{d}c\\u{202e}d\\u{7}");
+        let plain = "line 1\n\tline 2 — café 函数 ✓";
+        assert!(matches!(visible_controls(plain), std::borrow::Cow::Borrowed(t) if t == plain));
+    }
+
+    #[test]
+    fn markdown_shows_a_hostile_name_without_its_escapes() {
+        let md = markdown(&report("evil\x1b]0;x\x07\u{2066}.zip"), None);
+        assert!(!md.contains('\x1b') && !md.contains('\x07') && !md.contains('\u{2066}'), "{md}");
+        assert!(md.contains("\\u{1b}"), "{md}");
+    }
 
     fn report(name: &str) -> Report {
         let zip = ZipBuilder::new().dos_file("bootstrap", b"#!/bin/bash\r\necho\r\n").finish();

@@ -7,6 +7,12 @@
 //! change is copied compressed, without recompressing (a raw copy keeps its CRC, sizes, method and
 //! extra fields). The result is diagnosed again by the caller; what still fails needs a manual fix
 //! (architecture, glibc, missing files).
+//!
+//! Safe by construction: no entry is written under a name that climbs out of the package or is
+//! absolute (`..`, `/`, a drive letter, UNC), whether stored so or made so by a rewrite — such entries
+//! are left out and listed; zips whose entries share bytes (overlap bombs) are refused; the input is
+//! capped at [`MAX_REPAIR_BYTES`] and rewritten scripts at [`MAX_REWRITE_TOTAL`] in all, so the output
+//! is never larger than the input plus the rewritten scripts.
 
 use std::io::{Cursor, Read, Seek};
 
@@ -18,6 +24,13 @@ use crate::sniff::{classify, FileKind};
 
 /// Largest script whose text is rewritten (CRLF, BOM); larger ones keep their bytes and are listed.
 pub const MAX_REWRITE_BYTES: u64 = 8 << 20;
+
+/// Script bytes rewritten in one repair, in all; scripts past it keep their bytes and are listed.
+pub const MAX_REWRITE_TOTAL: u64 = 64 << 20;
+
+/// Largest package repaired (1 GiB): the repair holds it and its result in memory, and no platform
+/// accepts a zip near this size.
+pub const MAX_REPAIR_BYTES: u64 = 1 << 30;
 
 /// One change made to the package.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -68,6 +81,13 @@ pub enum RepairAction {
         /// Path in the original package.
         path: String,
     },
+    /// An entry left out because writing it would be unsafe or ambiguous.
+    LeftOut {
+        /// The name as stored (or as a rewrite would have made it).
+        path: String,
+        /// Why, in words.
+        reason: String,
+    },
 }
 
 impl RepairAction {
@@ -88,6 +108,7 @@ impl RepairAction {
                 if *files == 1 { "" } else { "s" }
             ),
             RepairAction::Dropped { path } => format!("{path}: macOS metadata left out"),
+            RepairAction::LeftOut { path, reason } => format!("{path:?}: left out, {reason}"),
         }
     }
 }
@@ -157,6 +178,8 @@ pub enum RepairError {
     Unreadable(String),
     /// Writing the new zip failed.
     Write(String),
+    /// The package is readable but not safe to rewrite (overlapping entries, too large).
+    Refused(String),
 }
 
 impl std::fmt::Display for RepairError {
@@ -165,6 +188,7 @@ impl std::fmt::Display for RepairError {
             RepairError::Request(e) => write!(f, "{e}"),
             RepairError::Unreadable(m) => write!(f, "the package cannot be repaired because it cannot be read: {m}"),
             RepairError::Write(m) => write!(f, "writing the repaired package failed: {m}"),
+            RepairError::Refused(m) => write!(f, "the package is not repaired: {m}"),
         }
     }
 }
@@ -195,6 +219,13 @@ fn wrapper_folder(report: &Report, paths: &[String]) -> Option<String> {
 /// not a reader, keeps one instantiation of the whole check pipeline in the wasm (the page holds the
 /// zip in memory anyway; the output is built in memory too).
 pub fn repair(zip: &[u8], name: &str, request: &Request) -> Result<Repaired, RepairError> {
+    if zip.len() as u64 > MAX_REPAIR_BYTES {
+        return Err(RepairError::Refused(format!(
+            "it is {} MiB, and repairs stop at {} MiB (no platform accepts a zip that large); `check` still diagnoses it",
+            zip.len() >> 20,
+            MAX_REPAIR_BYTES >> 20
+        )));
+    }
     let before = diagnose(Some((name, Cursor::new(zip))), request).map_err(RepairError::Request)?;
     let (first, next_request) = repair_once(zip, name, request, before)?;
     // A repair can uncover the next one (separators fixed → the entry is now seen inside a folder):
@@ -227,6 +258,8 @@ fn repair_once(zip: &[u8], name: &str, request: &Request, before: Report) -> Res
     let mut package =
         Package::open(Cursor::new(zip), Limits::default()).map_err(|e| RepairError::Unreadable(e.to_string()))?;
     let entries = package.entries().to_vec();
+    let (sources, raw_names) = locate_entries(&mut package, entries.len())?;
+    refuse_overlaps(&entries, &sources)?;
     let paths: Vec<String> = entries.iter().map(|e| e.name.clone()).collect();
     let folder = wrapper_folder(&before, &paths);
     let targets: Vec<String> = before.targets.iter().map(|t| t.path.clone()).collect();
@@ -234,8 +267,14 @@ fn repair_once(zip: &[u8], name: &str, request: &Request, before: Report) -> Res
     let mut actions = Vec::new();
     let mut skipped = Vec::new();
     let (mut copied_raw, mut rewritten, mut moved, mut normalised) = (0, 0, 0, 0);
+    let mut rewrite_budget = MAX_REWRITE_TOTAL;
+    let mut written_names = std::collections::HashSet::new();
     let mut writer = writer::RawZipWriter::new(zip);
-    for entry in &entries {
+    for ((entry, source), raw_name) in entries.iter().zip(sources).zip(raw_names) {
+        if let Some(reason) = unsafe_stored_name(entry) {
+            actions.push(RepairAction::LeftOut { path: entry.name.clone(), reason: reason.to_string() });
+            continue;
+        }
         if is_macos_metadata(&entry.name) {
             actions.push(RepairAction::Dropped { path: entry.name.clone() });
             continue;
@@ -257,6 +296,27 @@ fn repair_once(zip: &[u8], name: &str, request: &Request, before: Report) -> Res
             ),
             None => (path.clone(), name_as_meant.clone()),
         };
+        // What a rewrite makes of a name is checked like a stored name: `a\\..\\b` must not
+        // become `a/../b`, nor `myfunc//abs` become `/abs`.
+        if let Some(reason) =
+            crate::checks::unsafe_reason(&new_name, false).or(new_name.is_empty().then_some("an empty name"))
+        {
+            actions.push(RepairAction::LeftOut {
+                path: new_name.clone(),
+                reason: format!("the rewritten name of {:?} would have {reason}", entry.name),
+            });
+            continue;
+        }
+        // Names compare as written: the stored bytes when kept (a code-page name is not its lossy
+        // decoding), the new name when renamed.
+        let written_name = if new_name == entry.name { raw_name } else { new_name.clone().into_bytes() };
+        if !written_names.insert(written_name) {
+            actions.push(RepairAction::LeftOut {
+                path: new_name.clone(),
+                reason: "an earlier entry already has this name (extractors would keep either copy)".to_string(),
+            });
+            continue;
+        }
         let unix = match entry.stored_mode {
             StoredMode::Unix { mode } => Some(mode),
             _ => None,
@@ -272,7 +332,7 @@ fn repair_once(zip: &[u8], name: &str, request: &Request, before: Report) -> Res
                     || matches!(&kind, Some(FileKind::Elf(h)) if is_program(&mut package, entry.index, h.e_type, entry.file_name()));
                 let had_exec = unix.is_some_and(|m| m & 0o111 != 0);
                 if matches!(&kind, Some(FileKind::Script(s)) if s.has_shebang) {
-                    match rewrite_script(&mut package, entry.index, entry.size) {
+                    match rewrite_script(&mut package, entry.index, entry.size, &mut rewrite_budget) {
                         Ok(Some((text, crlf_lines, bom))) => {
                             if bom {
                                 actions.push(RepairAction::ByteOrderMark { path: shown.clone() });
@@ -303,15 +363,6 @@ fn repair_once(zip: &[u8], name: &str, request: &Request, before: Report) -> Res
         if new_name != entry.name {
             moved += 1;
         }
-        let source = {
-            let file = package.archive_mut().by_index_raw(entry.index).map_err(write_error)?;
-            writer::Source {
-                header_start: file.header_start(),
-                central_start: file.central_header_start(),
-                data_start: file.data_start().ok_or_else(|| write_error("an entry's data could not be located"))?,
-                compressed_size: file.compressed_size(),
-            }
-        };
         let renamed = (new_name != entry.name).then_some(new_name.as_str());
         match content {
             Some(text) => {
@@ -384,10 +435,12 @@ fn rewrite_script<R: Read + Seek>(
     package: &mut Package<R>,
     index: usize,
     size: u64,
+    budget: &mut u64,
 ) -> Result<Option<(Vec<u8>, usize, bool)>, ()> {
-    if size > MAX_REWRITE_BYTES {
+    if size > MAX_REWRITE_BYTES || size > *budget {
         return Err(());
     }
+    *budget -= size;
     let bytes = package.read_prefix(index, MAX_REWRITE_BYTES as usize).map_err(|_| ())?;
     let bom = bytes.starts_with(b"\xEF\xBB\xBF");
     let body = if bom { &bytes[3..] } else { &bytes[..] };
@@ -406,6 +459,54 @@ fn rewrite_script<R: Read + Seek>(
         i += 1;
     }
     Ok(Some((out, crlf, bom)))
+}
+
+/// Why a stored name cannot be written as it is, or `None`. Windows separators are not a reason:
+/// the repair turns them into `/` (and checks the result).
+fn unsafe_stored_name(entry: &crate::archive::Entry) -> Option<&'static str> {
+    crate::checks::unsafe_reason(&entry.name, false)
+}
+
+/// Where each entry's bytes sit in the original zip, and its stored name's bytes, in directory order.
+fn locate_entries<R: Read + Seek>(
+    package: &mut Package<R>,
+    count: usize,
+) -> Result<(Vec<writer::Source>, Vec<Vec<u8>>), RepairError> {
+    let mut sources = Vec::with_capacity(count);
+    let mut names = Vec::with_capacity(count);
+    for index in 0..count {
+        let file = package.archive_mut().by_index_raw(index).map_err(write_error)?;
+        names.push(file.name_raw().to_vec());
+        sources.push(writer::Source {
+            header_start: file.header_start(),
+            central_start: file.central_header_start(),
+            data_start: file.data_start().ok_or_else(|| write_error("an entry's data could not be located"))?,
+            compressed_size: file.compressed_size(),
+        });
+    }
+    Ok((sources, names))
+}
+
+/// Refuses a zip in which two entries share bytes: no zipper writes one; overlap bombs do (each
+/// copy would be written again, multiplying the output).
+fn refuse_overlaps(entries: &[crate::archive::Entry], sources: &[writer::Source]) -> Result<(), RepairError> {
+    let mut spans: Vec<(u64, u64, usize)> = sources
+        .iter()
+        .enumerate()
+        .map(|(i, s)| (s.header_start, s.data_start.saturating_add(s.compressed_size), i))
+        .collect();
+    spans.sort_unstable();
+    for pair in spans.windows(2) {
+        let ((_, end, a), (start, _, b)) = (pair[0], pair[1]);
+        if start < end {
+            return Err(RepairError::Refused(format!(
+                "entries {:?} and {:?} share bytes in the file (an overlapping-entry zip bomb, or a damaged zip)",
+                entries.get(a).map_or("?", |e| e.name.as_str()),
+                entries.get(b).map_or("?", |e| e.name.as_str()),
+            )));
+        }
+    }
+    Ok(())
 }
 
 fn write_error(e: impl std::fmt::Display) -> RepairError {

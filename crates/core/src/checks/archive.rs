@@ -103,8 +103,8 @@ fn human(bytes: u64) -> String {
     }
 }
 
-/// Why an entry name is unsafe to extract, or `None`.
-fn unsafe_reason(name: &str, host_windows: bool) -> Option<&'static str> {
+/// Why an entry name is unsafe to extract, or `None` (the repair refuses to write such names too).
+pub(crate) fn unsafe_reason(name: &str, host_windows: bool) -> Option<&'static str> {
     let bytes = name.as_bytes();
     if name.starts_with('/') {
         Some("an absolute path")

@@ -6,6 +6,7 @@
 
 mod addons;
 mod archive;
+pub(crate) use archive::unsafe_reason;
 mod binaries;
 mod deps;
 mod dynamic;

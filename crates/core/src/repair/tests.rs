@@ -172,3 +172,94 @@ fn only_what_the_repair_addresses_is_claimed_as_fixed() {
     assert!(fixed.actions.is_empty(), "{:?}", fixed.actions);
     assert!(fixed.fixed_ids().is_empty());
 }
+
+fn names(bytes: &[u8]) -> Vec<String> {
+    listing(bytes).into_iter().map(|e| e.0).collect()
+}
+
+fn left_out(fixed: &Repaired) -> Vec<&str> {
+    fixed
+        .actions
+        .iter()
+        .filter_map(|a| match a {
+            RepairAction::LeftOut { path, .. } => Some(path.as_str()),
+            _ => None,
+        })
+        .collect()
+}
+
+#[test]
+fn names_that_climb_out_or_are_absolute_are_never_written() {
+    let zip = ZipBuilder::new()
+        .unix_file("bootstrap", 0o755, b"#!/bin/sh\necho\n")
+        .unix_file("../../etc/passwd", 0o644, b"root::0:0::/:/bin/sh\n")
+        .unix_file("/abs", 0o644, b"x")
+        .unix_file("//server/share/x", 0o644, b"x")
+        .unix_file("C:/Windows/x", 0o644, b"x")
+        .dos_file("lib\\..\\..\\up", b"x")
+        .finish();
+    let fixed = repair(&zip, "evil.zip", &request("aliyun-fc")).unwrap();
+    assert_eq!(names(&fixed.bytes), ["bootstrap"]);
+    assert_eq!(left_out(&fixed), ["../../etc/passwd", "/abs", "//server/share/x", "C:/Windows/x", "lib\\..\\..\\up"]);
+    assert!(fixed.actions.iter().map(RepairAction::describe).all(|d| d.contains("left out") || d.contains("mode")));
+}
+
+#[test]
+fn a_rewrite_never_makes_an_unsafe_name() {
+    // Unwrapping "myfunc/" would turn "myfunc//abs" into "/abs"; Windows separators would turn
+    // "\\\\server\\share\\x" into "//server/share/x".
+    let zip = ZipBuilder::new()
+        .dos_file("myfunc\\bootstrap", b"#!/bin/sh\necho\n")
+        .dos_file("myfunc\\\\abs", b"x")
+        .dos_file("\\\\server\\share\\x", b"x")
+        .finish();
+    let fixed = repair(&zip, "rewrite.zip", &request("aliyun-fc")).unwrap();
+    for name in names(&fixed.bytes) {
+        assert!(crate::checks::unsafe_reason(&name, true).is_none(), "wrote {name:?}");
+    }
+    assert!(left_out(&fixed).contains(&"//server/share/x"), "{:?}", fixed.actions);
+
+    let nested =
+        ZipBuilder::new().dos_file("myfunc\\bootstrap", b"#!/bin/sh\necho\n").dos_file("myfunc\\\\abs", b"x").finish();
+    let fixed = repair(&nested, "nested.zip", &request("aliyun-fc")).unwrap();
+    assert_eq!(names(&fixed.bytes), ["bootstrap"]);
+    assert_eq!(left_out(&fixed), ["/abs"], "{:?}", fixed.actions);
+}
+
+#[test]
+fn two_entries_that_become_one_name_keep_the_first() {
+    let zip = ZipBuilder::new()
+        .dos_file("bootstrap", b"#!/bin/sh\necho first\n")
+        .dos_file("lib/a.sh", b"one")
+        .dos_file("lib\\a.sh", b"two")
+        .finish();
+    let fixed = repair(&zip, "dup.zip", &request("aliyun-fc")).unwrap();
+    assert_eq!(names(&fixed.bytes), ["bootstrap", "lib/a.sh"]);
+    assert_eq!(left_out(&fixed), ["lib/a.sh"]);
+}
+
+/// A zip whose second central record points at the first entry's bytes (an overlap bomb's trick).
+fn overlapping_zip() -> Vec<u8> {
+    let mut zip =
+        ZipBuilder::new().dos_file("bootstrap", b"#!/bin/sh\necho\n").dos_file("other", b"#!/bin/sh\necho\n").finish();
+    let central = zip.windows(4).rposition(|w| w == [0x50, 0x4b, 0x01, 0x02]).unwrap();
+    zip[central + 42..central + 46].copy_from_slice(&0u32.to_le_bytes());
+    zip
+}
+
+#[test]
+fn entries_that_share_bytes_are_refused() {
+    let err = repair(&overlapping_zip(), "bomb.zip", &request("aliyun-fc")).unwrap_err();
+    assert!(matches!(err, RepairError::Refused(_)), "{err:?}");
+    assert!(err.to_string().contains("share bytes"), "{err}");
+}
+
+#[test]
+fn ordinary_entries_do_not_count_as_overlapping() {
+    let zip = ZipBuilder::new()
+        .dos_file("bootstrap", b"#!/bin/sh\necho\n")
+        .deflated_file("app.py", 0o644, "print(1)\n".repeat(100).as_bytes())
+        .unix_dir("lib/", 0o755)
+        .finish();
+    assert!(repair(&zip, "ok.zip", &request("aliyun-fc")).is_ok());
+}
