@@ -15,12 +15,12 @@ use bootdoctor_core::causes::cause;
 use bootdoctor_core::decode::decode;
 use corpus::{Part, Record};
 
-/// The test part's top-3 accuracy may not fall below this. Recorded from the run of 2026-12-01
-/// (122 test pastes: top-1 47.5 %, top-3 62.3 %, 1 with no hypothesis), rounded down; raise it
-/// when a general change lifts the figure, never lower it to let a change land.
-const TEST_TOP3_FLOOR: f64 = 0.62;
+/// The test part's top-3 accuracy may not fall below this. Recorded from the run of 2026-12-01,
+/// after round 2 (185 test pastes scored: top-1 51.9 %, top-3 68.1 %, 1 with no hypothesis), rounded
+/// down; raise it when a general change lifts the figure, never lower it to let a change land.
+const TEST_TOP3_FLOOR: f64 = 0.68;
 /// Nor its top-1.
-const TEST_TOP1_FLOOR: f64 = 0.47;
+const TEST_TOP1_FLOOR: f64 = 0.51;
 /// Test pastes that may come back with no hypothesis at all (each reports a failure; the aim is 0).
 const TEST_EMPTY_CEILING: usize = 1;
 

@@ -8,7 +8,15 @@
 //! - an exec of a file that is not called `bootstrap` (Go's `go1.x` handler names the binary): a
 //!   name that does not match, a missing binary or its loader — not a script's CRLF;
 //! - a Python `KeyError` against the shape of its key (an `UPPER_SNAKE` name read from
-//!   `os.environ` is a missing setting, not a bug in the data).
+//!   `os.environ` is a missing setting, not a bug in the data);
+//! - an exec `no such file or directory` against the file's kind (a `.sh` script's interpreter is
+//!   missing — CRLF or a wrong `#!` — not an ELF loader);
+//! - an `EACCES` against what was done to the file (a source file *opened* for reading is not
+//!   readable; nothing tried to execute it);
+//! - a missing Python module against its name (`pkg._ext`, `_cffi_backend`: a compiled extension
+//!   that is in the package but built for another platform or Python, not a missing dependency);
+//! - a refused connection against its address (a database port on loopback: the host setting is
+//!   missing, so the client's `localhost` default was used).
 //!
 //! Each comparison yields [`Verdict`]s: a cause raised (with the lines it rests on) or held down.
 
@@ -98,6 +106,142 @@ pub fn compare(text: &Haystack<'_>) -> Vec<Verdict> {
     verdicts.extend(import_of_a_native_module(text));
     verdicts.extend(root_module_missing(text));
     verdicts.extend(missing_file_is_a_command(text));
+    verdicts.extend(exec_of_a_script(text));
+    verdicts.extend(source_file_not_readable(text));
+    verdicts.extend(compiled_module_missing(text));
+    verdicts.extend(loopback_service_refused(text));
+    verdicts
+}
+
+/// Ports of services a function connects to (databases, caches, queues) that never run inside a
+/// function instance.
+const SERVICE_PORTS: &[u16] = &[3306, 5432, 6379, 27017, 1433, 1521, 5984, 9042, 9200, 11211, 5672, 33060];
+
+/// `connect ECONNREFUSED 127.0.0.1:5432`: the code connected to a database or cache on the
+/// instance itself, where none runs — its host setting is missing, so the client's default
+/// (`localhost`) was used.
+fn loopback_service_refused(text: &Haystack<'_>) -> Vec<Verdict> {
+    for (lower, raw) in lines(text) {
+        let Some(at) = ["econnrefused", "connection refused", "could not connect to server"]
+            .iter()
+            .filter_map(|w| lower.find(w))
+            .min()
+        else {
+            continue;
+        };
+        let Some(address) = address_in(&lower[at..]) else { continue };
+        if !address.loopback() || !SERVICE_PORTS.contains(&address.port) {
+            continue;
+        }
+        let evidence = vec![quoted_line(raw)];
+        return Verdict::raise_all(
+            &[("config-missing", 76), ("network-unreachable", 50)],
+            &format!(
+                "The code connected to port {} on the instance itself, a database or cache port: no such service runs inside a function, so its host setting is missing and the client fell back to localhost.",
+                address.port
+            ),
+            &evidence,
+        );
+    }
+    Vec::new()
+}
+
+/// The last component of a missing Python module, when it names a compiled extension: a private
+/// (`_`-prefixed, not dunder) module such as `psycopg2._psycopg` or `_cffi_backend`.
+fn compiled_extension(module: &str) -> Option<&str> {
+    let last = module.rsplit('.').next()?;
+    (last.len() > 1 && last.starts_with('_') && !last.starts_with("__")).then_some(last)
+}
+
+/// Python: `No module named 'psycopg2._psycopg'` — the package is there but its compiled part did
+/// not load: built for another platform (macOS, Windows, musl, another CPU) or another Python.
+fn compiled_module_missing(text: &Haystack<'_>) -> Vec<Verdict> {
+    let Some((module, raw)) = lines(text).find_map(|(l, r)| name_after(l, r, "no module named").map(|m| (m, r))) else {
+        return Vec::new();
+    };
+    let Some(extension) = compiled_extension(&module) else { return Vec::new() };
+    let evidence = vec![quoted_line(raw)];
+    let mut verdicts = Verdict::raise_all(
+        &[("native-addon-wrong-platform", 86), ("runtime-version-mismatch", 72)],
+        &format!(
+            "'{extension}' in '{module}' is a compiled extension: the package that holds it is installed, but its binary was built for another platform or Python version, so Python finds no loadable module by that name."
+        ),
+        &evidence,
+    );
+    verdicts.push(Verdict::cap(
+        "dependencies-missing",
+        60,
+        format!("Less likely: '{module}' is the compiled part of a package that is there, not a package left out."),
+        evidence,
+    ));
+    verdicts
+}
+
+/// Extensions of files an interpreter reads rather than the kernel executes.
+const SOURCE_EXTENSIONS: &[&str] = &[".js", ".mjs", ".cjs", ".ts", ".py", ".json", ".rb", ".php", ".pyc", ".jar"];
+
+/// `EACCES: permission denied, open '/var/task/index.js'` or Python's `[Errno 13] Permission denied:
+/// '/var/task/app.py'`: a source file was opened for reading and refused — the runtime's user cannot
+/// read it (stored 0600/0640), which no execute bit would change.
+fn source_file_not_readable(text: &Haystack<'_>) -> Vec<Verdict> {
+    for (lower, raw) in lines(text) {
+        let marker = ["permission denied, open", "eacces, permission denied", "[errno 13] permission denied:"]
+            .into_iter()
+            .find(|m| lower.contains(m));
+        let Some(marker) = marker else { continue };
+        let Some(path) = name_after(lower, raw, marker) else { continue };
+        let lower_path = path.to_ascii_lowercase();
+        if !SOURCE_EXTENSIONS.iter().any(|e| lower_path.ends_with(e)) {
+            continue;
+        }
+        let evidence = vec![quoted_line(raw)];
+        return vec![
+            Verdict::raise(
+                "not-readable",
+                86,
+                format!("'{path}' was opened for reading and refused: the user the function runs as cannot read it (a mode such as 0600 or 0640 in the zip)."),
+                evidence.clone(),
+            ),
+            Verdict::cap(
+                "exec-bit-missing",
+                45,
+                format!("Less likely: '{path}' is read by the runtime, not executed, so an execute bit is not what it lacks."),
+                evidence,
+            ),
+        ];
+    }
+    Vec::new()
+}
+
+/// `exec /docker-entrypoint.sh: no such file or directory` for a file that exists: a `.sh` script
+/// whose `#!` interpreter is missing — most often `/bin/sh\r` from CRLF line ends — not an ELF
+/// binary's loader.
+fn exec_of_a_script(text: &Haystack<'_>) -> Vec<Verdict> {
+    let Some((lower, raw)) = lines(text).find(|(l, _)| {
+        l.contains("no such file or directory") && (l.contains("exec ") || l.contains("exec: ")) && l.contains(".sh")
+    }) else {
+        return Vec::new();
+    };
+    let Some(path) = ["fork/exec ", "exec: ", "exec "].iter().find_map(|m| name_after(lower, raw, m)) else {
+        return Vec::new();
+    };
+    if !path.ends_with(".sh") {
+        return Vec::new();
+    }
+    let evidence = vec![quoted_line(raw)];
+    let mut verdicts = Verdict::raise_all(
+        &[("crlf-shebang", 80), ("shebang-interpreter-missing", 64)],
+        &format!(
+            "'{path}' is a shell script: exec reports 'no such file or directory' for a script that exists when its #! interpreter does not — '/bin/sh\\r' from CRLF line ends, or a shell the image lacks."
+        ),
+        &evidence,
+    );
+    verdicts.push(Verdict::cap(
+        "elf-interpreter-missing",
+        45,
+        format!("Less likely: '{path}' is a script, not an ELF binary with a loader."),
+        evidence,
+    ));
     verdicts
 }
 
@@ -437,6 +581,9 @@ fn import_against_handler(text: &Haystack<'_>) -> Vec<Verdict> {
             evidence,
         ));
         verdicts
+    } else if compiled_extension(&missing).is_some() {
+        // `compiled_module_missing` reads this one.
+        Vec::new()
     } else {
         vec![Verdict::raise(
             "dependencies-missing",

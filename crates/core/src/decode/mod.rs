@@ -448,7 +448,8 @@ fn weigh_comparisons(hypotheses: &mut Vec<Hypothesis>, text: &Haystack<'_>) {
 const CONFIDENT: u8 = 90;
 /// Hypotheses a resemblance may fill the list up to.
 const LEADS: usize = 3;
-/// How close (cosine) a text with no failure word must be to a known report to get leads.
+/// How close (cosine) a text with no failure word must be to a known report to get leads (sharing
+/// at least two words with it, or one at a cosine of 0.5).
 const SIMILAR_ENOUGH: f64 = 0.35;
 /// The least share of the neighbours' votes a resemblance needs to be offered at all.
 const MIN_RESEMBLANCE: f64 = 0.08;
@@ -471,7 +472,12 @@ fn weigh_resemblance(
     min_similarity: f64,
 ) {
     let mut ranked = resemblance::rank_with(model, text.raw);
-    ranked.retain(|r| r.similarity >= min_similarity);
+    // A text with no failure word must share more than one word with a report, or be very close
+    // to it: one rare word ("hello") makes a short text look close to a short report.
+    let close_enough = |r: &resemblance::Resemblance| {
+        min_similarity == 0.0 || (r.similarity >= min_similarity && (r.words.len() >= 2 || r.similarity >= 0.5))
+    };
+    ranked.retain(close_enough);
     for h in hypotheses.iter_mut() {
         if let Some(r) = ranked.iter().find(|r| r.cause == h.cause) {
             h.confidence = h.confidence.saturating_add((TIE_BREAK * r.probability).round() as u8).min(100);

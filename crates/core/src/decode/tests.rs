@@ -386,3 +386,51 @@ fn another_vendors_headline_is_kept_lower_not_dropped() {
     assert_eq!(d.detected_vendor, Some("tencent"));
     assert_eq!(d.hypotheses.first().map(|h| h.cause), Some("exec-bit-missing"), "{:?}", d.hypotheses);
 }
+
+#[test]
+fn exec_enoent_of_a_shell_script_reads_as_its_interpreter_not_a_loader() {
+    assert_top("exec /docker-entrypoint.sh: no such file or directory", "crlf-shebang");
+    // A binary keeps the loader reading.
+    let causes = top("exec /app/server: no such file or directory");
+    assert_ne!(causes[0], "crlf-shebang", "{causes:?}");
+}
+
+#[test]
+fn eacces_on_a_source_file_opened_for_reading_is_not_readable() {
+    assert_top("EACCES: permission denied, open '/var/task/index.js'", "not-readable");
+    assert_top("PermissionError: [Errno 13] Permission denied: '/var/task/app.py'", "not-readable");
+    // Executing the entry is still the execute bit.
+    assert_top("fork/exec /var/task/bootstrap: permission denied", "exec-bit-missing");
+}
+
+#[test]
+fn a_missing_compiled_extension_is_a_wrong_build_not_a_missing_package() {
+    assert_top(
+        "[ERROR] Runtime.ImportModuleError: Unable to import module 'app': No module named 'psycopg2._psycopg'",
+        "native-addon-wrong-platform",
+    );
+    assert_top3("No module named 'psycopg2._psycopg'", "runtime-version-mismatch");
+    // A public module stays a missing dependency; a dunder module is no extension.
+    assert_top("Unable to import module 'app': No module named 'requests'", "dependencies-missing");
+    assert_eq!(super::compare::compare(&Haystack::new("no module named '__main__'")), Vec::new());
+}
+
+#[test]
+fn a_refused_database_on_loopback_is_a_missing_host_setting() {
+    assert_top("Error: connect ECONNREFUSED 127.0.0.1:5432", "config-missing");
+    // A refused call to a remote host, or to an app port on loopback, is not read so (by the rule;
+    // a resemblance may still lead).
+    for text in ["error: connect econnrefused 10.0.3.7:5432", "connect econnrefused 127.0.0.1:8080"] {
+        let verdicts = super::compare::compare(&Haystack::new(text));
+        assert!(verdicts.iter().all(|v| v.cause != "config-missing"), "{text}: {verdicts:?}");
+    }
+}
+
+#[test]
+fn a_port_held_by_another_process_and_an_absent_docker_are_local_causes() {
+    assert_top("Error: listen EADDRINUSE: address already in use :::3000", "port-in-use");
+    assert_top(
+        "Cannot connect to the Docker daemon at unix:///var/run/docker.sock. Is the docker daemon running?",
+        "local-docker-unavailable",
+    );
+}
