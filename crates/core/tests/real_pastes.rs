@@ -16,9 +16,9 @@ use bootdoctor_core::decode::decode;
 use corpus::{Part, Record};
 
 /// The test part's top-3 accuracy may not fall below this. Recorded from the run of 2026-12-01,
-/// after round 2 (185 test pastes scored: top-1 51.9 %, top-3 68.1 %, 1 with no hypothesis), rounded
-/// down; raise it when a general change lifts the figure, never lower it to let a change land.
-const TEST_TOP3_FLOOR: f64 = 0.68;
+/// after round 2 and the third blind trial (188 test pastes scored: top-1 51.6 %, top-3 67.6 %, 1
+/// with no hypothesis), rounded down; raise it when a general change lifts the figure, never lower it to let a change land.
+const TEST_TOP3_FLOOR: f64 = 0.67;
 /// Nor its top-1.
 const TEST_TOP1_FLOOR: f64 = 0.51;
 /// Test pastes that may come back with no hypothesis at all (each reports a failure; the aim is 0).
