@@ -11,6 +11,18 @@ use serde::Serialize;
 /// Most bytes of one ELF read to follow its dynamic structures.
 pub const MAX_ELF_BYTES: usize = 64 << 20;
 
+/// Longest name read from the string table (a soname, a path, a version); real ones are far
+/// shorter, and a hostile one could otherwise be the whole table, once per entry that points at it.
+pub const MAX_NAME_BYTES: usize = 1024;
+
+/// Most `DT_NEEDED` libraries kept (real programs need tens), and most `RPATH`/`RUNPATH` entries.
+pub const MAX_LIBRARIES: usize = 256;
+
+/// Most version-need records (libraries) and most versions kept in all.
+pub const MAX_VERSION_NEEDS: usize = 64;
+/// Most versions kept across all version-need records.
+pub const MAX_VERSIONS: usize = 1024;
+
 /// The load-time needs of an ELF object.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct ElfNeeds {
@@ -28,6 +40,11 @@ pub struct ElfNeeds {
     pub is_static: bool,
     /// `e_type` is `ET_DYN` with no interpreter and no PIE flag: a shared library.
     pub is_shared_library: bool,
+    /// Some entries were left out: more than [`MAX_LIBRARIES`] libraries or paths, more than
+    /// [`MAX_VERSION_NEEDS`]/[`MAX_VERSIONS`] version needs, or a name longer than
+    /// [`MAX_NAME_BYTES`] (cut). Repeats are dropped and do not count.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub over_limits: bool,
 }
 
 impl ElfNeeds {
@@ -93,10 +110,24 @@ impl Reader<'_> {
             self.u32(at).map(u64::from)
         }
     }
-    fn c_string(&self, at: usize, max: usize) -> Option<String> {
+    /// The NUL-terminated string at `at` (within `max` bytes), cut at [`MAX_NAME_BYTES`]; the flag
+    /// says whether it was cut.
+    fn c_string(&self, at: usize, max: usize) -> Option<(String, bool)> {
         let tail = self.bytes.get(at..)?;
-        let end = tail.iter().take(max).position(|&b| b == 0)?;
-        Some(String::from_utf8_lossy(&tail[..end]).into_owned())
+        let end = memchr::memchr(0, &tail[..max.min(tail.len())])?;
+        let cut = end > MAX_NAME_BYTES;
+        let mut name = &tail[..end.min(MAX_NAME_BYTES)];
+        if cut {
+            // Never split a UTF-8 sequence: lossy decoding would show a replacement character.
+            while let Some((&last, rest)) = name.split_last() {
+                if last & 0xC0 != 0x80 {
+                    name = if last >= 0xC0 { rest } else { name };
+                    break;
+                }
+                name = rest;
+            }
+        }
+        Some((String::from_utf8_lossy(name).into_owned(), cut))
     }
 }
 
@@ -198,7 +229,7 @@ fn read_needs_from(mut read_prefix: &mut dyn FnMut(usize) -> Result<Vec<u8>, Str
         let len = interp.filesz.min(4096);
         ensure(&mut buf, interp.offset.saturating_add(len), &mut read_prefix)?;
         let r = Reader { bytes: &buf, little };
-        needs.interpreter = r.c_string(interp.offset as usize, len as usize);
+        needs.interpreter = r.c_string(interp.offset as usize, len as usize).map(|(name, _)| name);
     }
     let Some(dynamic) = segments.iter().find(|s| s.kind == PT_DYNAMIC).copied() else {
         needs.is_static = needs.interpreter.is_none();
@@ -237,24 +268,53 @@ fn read_needs_from(mut read_prefix: &mut dyn FnMut(usize) -> Result<Vec<u8>, Str
     let strtab = find(DT_STRTAB).and_then(to_offset).ok_or(ElfError::Malformed("dynamic string table not mapped"))?;
     let strsz = find(DT_STRSZ).unwrap_or(0).min(16 << 20);
     ensure(&mut buf, strtab.saturating_add(strsz), &mut read_prefix)?;
+    let mut over_limits = false;
+    let names_cut = std::cell::Cell::new(false);
     let string_at = |buf: &[u8], off: u64| -> Option<String> {
         if off >= strsz {
             return None;
         }
-        Reader { bytes: buf, little }.c_string(strtab.saturating_add(off) as usize, (strsz - off) as usize)
+        let (name, cut) =
+            Reader { bytes: buf, little }.c_string(strtab.saturating_add(off) as usize, (strsz - off) as usize)?;
+        names_cut.set(names_cut.get() | cut);
+        Some(name)
     };
+    // Each list keeps distinct names, up to its cap; entries that point at one string are read once.
+    let mut seen_offsets = std::collections::HashSet::new();
     for (tag, val) in &tags {
-        match *tag {
-            DT_NEEDED => needs.needed.extend(string_at(&buf, *val)),
-            DT_RPATH => needs.rpath.extend(string_at(&buf, *val).iter().flat_map(|s| split_paths(s))),
-            DT_RUNPATH => needs.runpath.extend(string_at(&buf, *val).iter().flat_map(|s| split_paths(s))),
-            _ => {}
+        if !matches!(*tag, DT_NEEDED | DT_RPATH | DT_RUNPATH) || !seen_offsets.insert((*tag, *val)) {
+            continue;
+        }
+        let list = match *tag {
+            DT_NEEDED => &mut needs.needed,
+            DT_RPATH => &mut needs.rpath,
+            _ => &mut needs.runpath,
+        };
+        if list.len() >= MAX_LIBRARIES {
+            over_limits = true;
+            continue;
+        }
+        let Some(name) = string_at(&buf, *val) else { continue };
+        let names = if *tag == DT_NEEDED { vec![name] } else { split_paths(&name) };
+        for name in names {
+            if list.len() >= MAX_LIBRARIES {
+                over_limits = true;
+            } else if !list.contains(&name) {
+                list.push(name);
+            }
         }
     }
 
     if let (Some(verneed), Some(count)) = (find(DT_VERNEED).and_then(to_offset), find(DT_VERNEEDNUM)) {
         let mut at = verneed;
-        for _ in 0..count.min(256) {
+        let mut versions_kept = 0usize;
+        let mut visited = std::collections::HashSet::new();
+        over_limits |= count > MAX_VERSION_NEEDS as u64;
+        for _ in 0..count.min(MAX_VERSION_NEEDS as u64) {
+            // A `vn_next` chain that loops back is read once.
+            if !visited.insert(at) {
+                break;
+            }
             ensure(&mut buf, at.saturating_add(16), &mut read_prefix)?;
             let (cnt, file, aux, next) = {
                 let r = Reader { bytes: &buf, little };
@@ -269,7 +329,12 @@ fn read_needs_from(mut read_prefix: &mut dyn FnMut(usize) -> Result<Vec<u8>, Str
             let library = string_at(&buf, file as u64).unwrap_or_default();
             let mut versions = Vec::new();
             let mut aux_at = at.saturating_add(aux as u64);
+            let mut aux_visited = std::collections::HashSet::new();
             for _ in 0..cnt.min(256) {
+                if versions_kept >= MAX_VERSIONS || !aux_visited.insert(aux_at) {
+                    over_limits |= versions_kept >= MAX_VERSIONS;
+                    break;
+                }
                 ensure(&mut buf, aux_at.saturating_add(16), &mut read_prefix)?;
                 let (name, aux_next) = {
                     let r = Reader { bytes: &buf, little };
@@ -279,19 +344,32 @@ fn read_needs_from(mut read_prefix: &mut dyn FnMut(usize) -> Result<Vec<u8>, Str
                         r.u32(a + 12).ok_or(ElfError::Malformed("vernaux"))?,
                     )
                 };
-                versions.extend(string_at(&buf, name as u64));
+                if let Some(v) = string_at(&buf, name as u64).filter(|v| !versions.contains(v)) {
+                    versions.push(v);
+                    versions_kept += 1;
+                }
                 if aux_next == 0 {
                     break;
                 }
                 aux_at = aux_at.saturating_add(aux_next as u64);
             }
-            needs.version_needs.push((library, versions));
+            match needs.version_needs.iter_mut().find(|(l, _)| *l == library) {
+                Some((_, known)) => {
+                    for v in versions {
+                        if !known.contains(&v) {
+                            known.push(v);
+                        }
+                    }
+                }
+                None => needs.version_needs.push((library, versions)),
+            }
             if next == 0 {
                 break;
             }
             at = at.saturating_add(next as u64);
         }
     }
+    needs.over_limits = over_limits || names_cut.get();
     Ok(needs)
 }
 
@@ -313,10 +391,19 @@ pub(crate) mod testing {
         e_type: u16,
     ) -> Vec<u8> {
         let mut strtab = vec![0u8];
+        let mut seen: std::collections::HashMap<(usize, usize), u64> = std::collections::HashMap::new();
         let mut add = |s: &str| {
+            // The same string slice is stored once, as linkers merge strings (and as a string-table
+            // amplification needs: many entries pointing at one string). Keyed by the slice itself,
+            // so a 4 MiB name is not hashed once per entry.
+            let key = (s.as_ptr() as usize, s.len());
+            if let Some(at) = seen.get(&key) {
+                return *at;
+            }
             let at = strtab.len() as u64;
             strtab.extend_from_slice(s.as_bytes());
             strtab.push(0);
+            seen.insert(key, at);
             at
         };
         let needed_off: Vec<u64> = needed.iter().map(|n| add(n)).collect();
@@ -426,6 +513,34 @@ mod tests {
         assert_eq!(n.max_version("GLIBC_").as_deref(), Some("GLIBC_2.34"));
         assert_eq!(n.max_version("GLIBCXX_").as_deref(), Some("GLIBCXX_3.4.21"));
         assert!(!n.is_static && !n.is_shared_library);
+    }
+
+    #[test]
+    fn many_entries_pointing_at_one_long_string_are_read_once_and_cut() {
+        let long = "x".repeat(4 << 20);
+        let needed: Vec<&str> = std::iter::repeat_n(long.as_str(), 3000).collect();
+        let bytes = elf(None, &needed, None, &[], 2);
+        let n = needs_of(&bytes).unwrap();
+        assert_eq!(n.needed.len(), 1, "repeats are one library");
+        assert_eq!(n.needed[0].len(), MAX_NAME_BYTES);
+        assert!(n.over_limits);
+    }
+
+    #[test]
+    fn library_and_version_counts_are_capped() {
+        let names: Vec<String> = (0..600).map(|i| format!("lib{i}.so")).collect();
+        let refs: Vec<&str> = names.iter().map(String::as_str).collect();
+        let versions: Vec<String> = (0..200).map(|i| format!("V_{i}")).collect();
+        let vrefs: Vec<&str> = versions.iter().map(String::as_str).collect();
+        let libs: Vec<(&str, &[&str])> = refs.iter().take(100).map(|l| (*l, vrefs.as_slice())).collect();
+        let n = needs_of(&elf(None, &refs, None, &libs, 2)).unwrap();
+        assert_eq!(n.needed.len(), MAX_LIBRARIES);
+        assert!(n.version_needs.len() <= MAX_VERSION_NEEDS);
+        assert!(n.version_needs.iter().map(|(_, v)| v.len()).sum::<usize>() <= MAX_VERSIONS);
+        assert!(n.over_limits);
+        // An ordinary binary is under every limit.
+        let plain = needs_of(&elf(None, &["libc.so.6"], None, &[("libc.so.6", &["GLIBC_2.17"])], 2)).unwrap();
+        assert!(!plain.over_limits);
     }
 
     #[test]

@@ -198,6 +198,30 @@ pub fn diagnose<R: Read + Seek>(package: Option<(&str, R)>, request: &Request) -
 /// Causes decided by reading the entry's code rather than its bytes.
 const SERVER_CAUSES: &[&str] = &["listen-localhost", "listen-wrong-port", "not-a-server", "dependencies-missing"];
 
+/// Causes read from ELF objects' load-time needs: a package rules them out only when every object
+/// was read whole (none left out by the read budget, none over the name and count limits).
+const ELF_CAUSES: &[&str] =
+    &["glibc-too-new", "shared-lib-missing", "elf-interpreter-missing", "not-an-executable", "system-lib-too-old"];
+
+/// Causes read from files found by sniffing entries: ruled out only when the sniff budget covered
+/// every candidate.
+const SNIFFED_CAUSES: &[&str] =
+    &["native-addon-wrong-platform", "binary-wrong-arch", "binary-not-linux", "lfs-pointer"];
+
+/// Whether the checks behind `cause` ran over everything they read, so that finding nothing rules
+/// the cause out. A check that was skipped or cut short by a budget rules nothing out.
+fn checks_ran_fully(cause: &str, report: &Report) -> bool {
+    let Some(p) = report.package.as_ref() else { return false };
+    if ELF_CAUSES.contains(&cause) && (p.elf_analysed < p.elf_objects || p.elf_over_limits) {
+        return false;
+    }
+    if SNIFFED_CAUSES.contains(&cause) && p.sniff_budget_exhausted {
+        return false;
+    }
+    // The server checks read the code the entry runs; with none read, they saw nothing.
+    !(SERVER_CAUSES.contains(&cause) && p.code_read.is_empty())
+}
+
 /// Raises hypotheses the package confirms and lowers those it rules out, saying why each time.
 fn weigh_against_package(hypotheses: &mut Vec<Hypothesis>, report: &Report) {
     let start_failure = hypotheses.iter().any(|h| CHECK_IDS.contains(&h.cause));
@@ -234,7 +258,7 @@ fn weigh_against_package(hypotheses: &mut Vec<Hypothesis>, report: &Report) {
                 h.package_note =
                     Some(format!("Ruled out by your package: it has {target_list} where the platform looks."));
             }
-        } else if CHECK_IDS.contains(&h.cause) && targets_all_seen {
+        } else if CHECK_IDS.contains(&h.cause) && targets_all_seen && checks_ran_fully(h.cause, report) {
             let read = report.package.as_ref().map(|p| p.code_read.clone()).unwrap_or_default();
             let checked = if SERVER_CAUSES.contains(&h.cause) && !read.is_empty() {
                 read.join(", ")
@@ -292,6 +316,51 @@ mod tests {
             r.hypotheses.iter().map(|h| (h.cause, h.confidence)).collect::<Vec<_>>()
         );
         assert!(r.hypotheses[0].confidence >= 95);
+    }
+
+    /// The GLIBC hypothesis's package note for `bootstrap`, with a paste naming GLIBC_2.34.
+    fn glibc_note(bootstrap: &[u8]) -> Option<String> {
+        let zip = ZipBuilder::new().unix_file("bootstrap", 0o755, bootstrap).finish();
+        let r = diagnose(
+            Some(("f.zip", Cursor::new(zip))),
+            &req(Some("aws-lambda-al2"), "/var/task/bootstrap: /lib64/libc.so.6: version `GLIBC_2.34' not found (required by /var/task/bootstrap)"),
+        )
+        .unwrap();
+        r.hypotheses.iter().find(|h| h.cause == "glibc-too-new").and_then(|h| h.package_note.clone())
+    }
+
+    #[test]
+    fn a_check_that_did_not_run_rules_nothing_out() {
+        // An ELF whose needs cannot be read (the program headers point past its end).
+        let mut unreadable =
+            crate::elf::testing::elf(Some("/lib64/ld-linux-x86-64.so.2"), &["libc.so.6"], None, &[], 2);
+        unreadable.truncate(300);
+        let note = glibc_note(&unreadable);
+        assert!(!note.as_deref().unwrap_or_default().contains("does not show this"), "{note:?}");
+        // One read whole, needing nothing new, rules it out.
+        let plain = crate::elf::testing::elf(
+            Some("/lib64/ld-linux-x86-64.so.2"),
+            &["libc.so.6"],
+            None,
+            &[("libc.so.6", &["GLIBC_2.17"])],
+            2,
+        );
+        let note = glibc_note(&plain);
+        assert!(note.as_deref().unwrap_or_default().contains("does not show this"), "{note:?}");
+    }
+
+    #[test]
+    fn names_amplified_by_an_elf_stay_small_in_the_report() {
+        // 3,000 DT_NEEDED entries all pointing at one 4 MiB name: the report names it once, cut.
+        let long = "x".repeat(4 << 20);
+        let needed: Vec<&str> = std::iter::repeat_n(long.as_str(), 3000).collect();
+        let bomb = crate::elf::testing::elf(Some("/lib64/ld-linux-x86-64.so.2"), &needed, None, &[], 2);
+        let zip = ZipBuilder::new().deflated_file("bootstrap", 0o755, &bomb).finish();
+        assert!(zip.len() < 64 << 10, "the bomb is small: {} bytes", zip.len());
+        let r = diagnose(Some(("bomb.zip", Cursor::new(zip))), &req(Some("aws-lambda-al2023"), "")).unwrap();
+        let json = serde_json::to_string(&r).unwrap();
+        assert!(json.len() < 64 << 10, "report of {} bytes", json.len());
+        assert!(r.package.as_ref().is_some_and(|p| p.elf_over_limits));
     }
 
     #[test]

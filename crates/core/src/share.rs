@@ -468,6 +468,7 @@ impl SharedDiagnosis {
                 sniff_budget_exhausted: false,
                 elf_objects: 0,
                 elf_analysed: 0,
+                elf_over_limits: false,
                 code_read: Vec::new(),
             }),
             package_error: self.package_error.clone(),

@@ -98,6 +98,9 @@ pub struct PackageSummary {
     pub elf_objects: usize,
     /// How many of them had their load-time needs read (the rest exceeded the read budget).
     pub elf_analysed: usize,
+    /// Some object's needs were over the limits of `elf.rs` (names cut, entries left out).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub elf_over_limits: bool,
     /// Source files and scripts read for the server and dependency checks.
     pub code_read: Vec<String>,
 }
@@ -189,9 +192,14 @@ const JAR_BYTES: u64 = 32 << 20;
 pub const METADATA_BUDGET: usize = 500;
 
 /// Most decompressed bytes spent reading the dynamic structures of ELF objects that are not
-/// targets (each costs a decompression up to its `.dynamic`, near the end). Targets are always read.
-/// Small objects go first, so the budget covers as many as it can; the summary says how many.
+/// targets (each costs a decompression up to its `.dynamic`, near the end). Small objects go first,
+/// so the budget covers as many as it can; the summary says how many.
 pub const DEEP_BYTES_BUDGET: u64 = 16 << 20;
+
+/// Most decompressed bytes spent on the ELF objects the platform executes (each read whole, up to
+/// `MAX_ELF_BYTES`, for its needs and the runtime-API fingerprint). A real start runs one or a few;
+/// a script that runs dozens of large binaries gets the first ones read, and the summary says so.
+pub const TARGET_BYTES_BUDGET: u64 = 160 << 20;
 
 /// Extensions of files that may be executables or scripts worth sniffing.
 const SNIFF_EXTENSIONS: &[&str] = &["sh", "bash", "exe", "bin", "so", "node", "dylib", "dll", "pyd", "out"];
@@ -510,6 +518,7 @@ pub fn inspect<R: Read + Seek>(
     let elf_objects = deep.len();
     deep.sort_by_key(|i| (!target_indices.contains(i), entries[*i].size));
     let mut budget = DEEP_BYTES_BUDGET;
+    let mut target_budget = TARGET_BYTES_BUDGET;
     let mut runtime_api: HashMap<usize, bool> = HashMap::new();
     let mut malformed: Vec<(usize, &'static str)> = Vec::new();
     for i in deep {
@@ -522,8 +531,13 @@ pub fn inspect<R: Read + Seek>(
         }
         if is_target {
             // The entry binary is read whole once: for its load-time needs and for the runtime-API
-            // client fingerprint the server checks look for.
+            // client fingerprint the server checks look for. What it claims bounds the read.
+            let claimed = entries[i].size.min(MAX_ELF_BYTES as u64);
+            if claimed > target_budget {
+                continue;
+            }
             let Ok(whole) = package.read_prefix(i, MAX_ELF_BYTES) else { continue };
+            target_budget -= (whole.len() as u64).min(target_budget);
             runtime_api.insert(i, server::is_runtime_api_client(&whole));
             match read_needs(|len| Ok(whole[..len.min(whole.len())].to_vec())) {
                 Ok(n) => {
@@ -537,6 +551,7 @@ pub fn inspect<R: Read + Seek>(
         }
     }
     let elf_analysed = needs.len();
+    let elf_over_limits = needs.values().any(|n| n.over_limits);
     let mut ld_library_path = Vec::new();
     for t in targets.iter().filter(|t| t.role == TargetRole::Exec) {
         if let Some(&i) = by_path.get(t.path.as_str()) {
@@ -775,6 +790,7 @@ pub fn inspect<R: Read + Seek>(
         sniff_budget_exhausted: budget_exhausted,
         elf_objects,
         elf_analysed,
+        elf_over_limits,
         code_read: server_evidence.sources.iter().map(|(path, _)| path.clone()).collect(),
     };
     Inspection { summary, targets, findings, files }

@@ -461,7 +461,7 @@ pub(crate) fn check_environment(ctx: &Ctx<'_>, evidence: &ServerEvidence) -> Vec
 pub(crate) fn is_runtime_api_client(bytes: &[u8]) -> bool {
     let needles: [&[u8]; 4] =
         [b"AWS_LAMBDA_RUNTIME_API", b"/2018-06-01/runtime/invocation/next", b"SCF_RUNTIME_API", b"/runtime/init/ready"];
-    needles.iter().any(|n| bytes.windows(n.len()).any(|w| w == *n))
+    needles.iter().any(|n| memchr::memmem::find(bytes, n).is_some())
 }
 
 fn quote(l: &Listen) -> String {
