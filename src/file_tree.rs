@@ -11,8 +11,11 @@ const MAX_ROWS: usize = 2000;
 /// Props: the per-file facts.
 #[derive(Properties, PartialEq)]
 pub struct FileTreeProps {
-    /// One row per entry.
+    /// One row per entry listed by the engine.
     pub files: Rc<Vec<FileInfo>>,
+    /// Entries the engine left out of its table (none a finding names).
+    #[prop_or_default]
+    pub not_listed: usize,
 }
 
 /// A table of the package's entries, filterable to the ones with findings.
@@ -26,11 +29,11 @@ pub fn file_tree(props: &FileTreeProps) -> Html {
     let with_findings = props.files.iter().filter(|f| !f.finding_ids.is_empty()).count();
     let shown: Vec<&FileInfo> =
         props.files.iter().filter(|f| !*only_findings || !f.finding_ids.is_empty()).take(MAX_ROWS).collect();
-    let total = if *only_findings { with_findings } else { props.files.len() };
+    let total = if *only_findings { with_findings } else { props.files.len() + props.not_listed };
     html! {
         <section class="files" aria-labelledby="files-heading">
             <div class="section-head">
-                <h2 id="files-heading">{ format!("Files ({})", props.files.len()) }</h2>
+                <h2 id="files-heading">{ format!("Files ({})", props.files.len() + props.not_listed) }</h2>
                 <label class="filter">
                     <input type="checkbox" checked={*only_findings} onchange={toggle} />
                     { format!(" Only files with findings ({with_findings})") }

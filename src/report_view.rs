@@ -106,7 +106,7 @@ pub fn report_view(props: &ReportViewProps) -> Html {
                 </section>
             }
             if !r.files.is_empty() {
-                <FileTree files={files} />
+                <FileTree files={files} not_listed={r.package.as_ref().map_or(0, |p| p.files_not_listed)} />
             }
         </>
     }

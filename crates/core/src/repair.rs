@@ -28,6 +28,10 @@ pub const MAX_REWRITE_BYTES: u64 = 8 << 20;
 /// Script bytes rewritten in one repair, in all; scripts past it keep their bytes and are listed.
 pub const MAX_REWRITE_TOTAL: u64 = 64 << 20;
 
+/// Most entries a repaired zip holds: past 65,535 a zip needs zip64 end records, which the
+/// writer does not write.
+pub const MAX_REPAIR_ENTRIES: usize = 65_535;
+
 /// Largest package repaired (1 GiB): the repair holds it and its result in memory, and no platform
 /// accepts a zip near this size.
 pub const MAX_REPAIR_BYTES: u64 = 1 << 30;
@@ -225,6 +229,15 @@ pub fn repair(zip: &[u8], name: &str, request: &Request) -> Result<Repaired, Rep
             zip.len() >> 20,
             MAX_REPAIR_BYTES >> 20
         )));
+    }
+    // The writer does not write zip64: refuse what it cannot write before diagnosing twice.
+    if let Ok(package) = Package::open(Cursor::new(zip), Limits::default()) {
+        if package.entries().len() > MAX_REPAIR_ENTRIES {
+            return Err(RepairError::Refused(format!(
+                "it has {} entries, and the repaired zip would need zip64 records, which the repair does not write (at most {MAX_REPAIR_ENTRIES}); `check` still diagnoses it",
+                package.entries().len()
+            )));
+        }
     }
     let before = diagnose(Some((name, Cursor::new(zip))), request).map_err(RepairError::Request)?;
     let (first, next_request) = repair_once(zip, name, request, before)?;

@@ -470,6 +470,7 @@ impl SharedDiagnosis {
                 elf_analysed: 0,
                 elf_over_limits: false,
                 code_read: Vec::new(),
+                files_not_listed: 0,
             }),
             package_error: self.package_error.clone(),
             targets: Vec::new(),

@@ -103,6 +103,13 @@ pub struct PackageSummary {
     pub elf_over_limits: bool,
     /// Source files and scripts read for the server and dependency checks.
     pub code_read: Vec<String>,
+    /// Entries left out of the file table (past [`MAX_FILES_LISTED`]; none a finding names).
+    #[serde(skip_serializing_if = "is_zero")]
+    pub files_not_listed: usize,
+}
+
+fn is_zero(n: &usize) -> bool {
+    *n == 0
 }
 
 /// What the file tree shows for each entry.
@@ -200,6 +207,10 @@ pub const DEEP_BYTES_BUDGET: u64 = 16 << 20;
 /// `MAX_ELF_BYTES`, for its needs and the runtime-API fingerprint). A real start runs one or a few;
 /// a script that runs dozens of large binaries gets the first ones read, and the summary says so.
 pub const TARGET_BYTES_BUDGET: u64 = 160 << 20;
+
+/// Most entries in the report's file table beyond those a finding, a target or a sniff touched
+/// (all of which are always listed).
+pub const MAX_FILES_LISTED: usize = 5000;
 
 /// Extensions of files that may be executables or scripts worth sniffing.
 const SNIFF_EXTENSIONS: &[&str] = &["sh", "bash", "exe", "bin", "so", "node", "dylib", "dll", "pyd", "out"];
@@ -355,9 +366,18 @@ fn spring_default() -> server::Port {
     server::Port::Fixed { port: 8080, default_of: Some("Spring Boot (default server.port 8080)") }
 }
 
+/// What the ELF pass learned about the binaries the platform executes, and what is left of
+/// [`TARGET_BYTES_BUDGET`] for the ones a script runs.
+struct ExecutedElfs {
+    /// Entry index → whether the binary is a runtime-API client.
+    runtime_api: HashMap<usize, bool>,
+    /// Decompressed bytes still allowed for reading executed binaries whole.
+    budget: u64,
+}
+
 /// Reads the code the entry runs — start scripts, the files their commands name, the start command
-/// itself — and the entry binaries (reusing `runtime_api`, what the ELF pass already learned), for the
-/// server checks.
+/// itself — and the entry binaries (reusing what the ELF pass already learned, [`ExecutedElfs`]), for
+/// the server checks.
 fn gather_server_evidence<R: Read + Seek>(
     package: &mut Package<R>,
     entries: &[Entry],
@@ -365,7 +385,7 @@ fn gather_server_evidence<R: Read + Seek>(
     kinds: &HashMap<usize, FileKind>,
     profile: &Profile,
     targets: &[Target],
-    runtime_api: &HashMap<usize, bool>,
+    executed: &mut ExecutedElfs,
 ) -> server::ServerEvidence {
     let mut evidence = server::ServerEvidence {
         web_adapter: entries.iter().any(|e| e.path().contains("lambda-adapter")),
@@ -390,9 +410,17 @@ fn gather_server_evidence<R: Read + Seek>(
         seen.push(i);
         match kinds.get(&i) {
             Some(FileKind::Elf(_)) if t.role == TargetRole::Exec => {
-                let is_client = match runtime_api.get(&i) {
+                let is_client = match executed.runtime_api.get(&i) {
                     Some(&known) => known,
-                    None => package.read_prefix(i, MAX_ELF_BYTES).is_ok_and(|b| server::is_runtime_api_client(&b)),
+                    // A binary a script runs, not read yet: within what is left of the targets'
+                    // budget (a script that runs dozens of large binaries gets the first ones).
+                    None if entries[i].size.min(MAX_ELF_BYTES as u64) <= executed.budget => {
+                        package.read_prefix(i, MAX_ELF_BYTES).is_ok_and(|b| {
+                            executed.budget -= (b.len() as u64).min(executed.budget);
+                            server::is_runtime_api_client(&b)
+                        })
+                    }
+                    None => false,
                 };
                 if is_client {
                     evidence.runtime_api_clients.push(entries[i].path().to_string());
@@ -609,7 +637,8 @@ pub fn inspect<R: Read + Seek>(
             .collect();
         jar_natives.push((e.path().to_string(), natives));
     }
-    let server_evidence = gather_server_evidence(package, &entries, &by_path, &kinds, profile, &targets, &runtime_api);
+    let mut executed = ExecutedElfs { runtime_api, budget: target_budget };
+    let server_evidence = gather_server_evidence(package, &entries, &by_path, &kinds, profile, &targets, &mut executed);
     let mut manifests = deps::Manifests::default();
     for name in ["requirements.txt", "package.json", "composer.json", "pyproject.toml", "Gemfile"] {
         let Some(&i) = by_path.get(name) else { continue };
@@ -733,8 +762,28 @@ pub fn inspect<R: Read + Seek>(
             ids_by_path.entry(path).or_default().push(f.id);
         }
     }
-    let files = entries
+    // The table lists every entry a finding, a target or a sniff touched, then others in order up
+    // to MAX_FILES_LISTED: a 200,000-entry package gives a table of what matters, not 60 MB of JSON.
+    let target_paths: std::collections::HashSet<&str> =
+        targets.iter().flat_map(|t| t.alternatives.iter().map(String::as_str)).collect();
+    let notable = |e: &&Entry| {
+        ids_by_path.contains_key(e.path()) || target_paths.contains(e.path()) || ctx.kind(e.index).is_some()
+    };
+    let room = MAX_FILES_LISTED.saturating_sub(entries.iter().filter(notable).count());
+    let mut others_left = room;
+    let listed: Vec<&Entry> = entries
         .iter()
+        .filter(|e| {
+            notable(e) || {
+                let take = others_left > 0;
+                others_left = others_left.saturating_sub(1);
+                take
+            }
+        })
+        .collect();
+    let files_not_listed = entries.len() - listed.len();
+    let files = listed
+        .into_iter()
         .map(|e| {
             let kind = ctx.kind(e.index);
             let line_endings = match kind {
@@ -791,6 +840,7 @@ pub fn inspect<R: Read + Seek>(
         elf_objects,
         elf_analysed,
         elf_over_limits,
+        files_not_listed,
         code_read: server_evidence.sources.iter().map(|(path, _)| path.clone()).collect(),
     };
     Inspection { summary, targets, findings, files }
