@@ -117,7 +117,6 @@ fn with_overlapping_copies(zip: Vec<u8>, copies: usize) -> Vec<u8> {
     let cd_size = u32::from_le_bytes(zip[end + 12..end + 16].try_into().unwrap()) as usize;
     let cd_offset = u32::from_le_bytes(zip[end + 16..end + 20].try_into().unwrap()) as usize;
     let first = zip[cd_offset..cd_offset + cd_size].to_vec();
-    let name_len = u16::from_le_bytes(first[28..30].try_into().unwrap()) as usize;
     let mut out = zip[..cd_offset + cd_size].to_vec();
     for i in 0..copies {
         let name = format!("copy{i:05}");
@@ -125,7 +124,6 @@ fn with_overlapping_copies(zip: Vec<u8>, copies: usize) -> Vec<u8> {
         record[28..30].copy_from_slice(&(name.len() as u16).to_le_bytes());
         record.extend_from_slice(name.as_bytes());
         out.extend_from_slice(&record);
-        let _ = name_len;
     }
     let new_cd_size = out.len() - cd_offset;
     let count = (1 + copies) as u16;

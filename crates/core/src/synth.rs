@@ -96,21 +96,11 @@ impl ZipBuilder {
     }
 
     /// A deflate-compressed regular Unix file.
-    pub fn deflated_file(mut self, name: &str, perm: u32, data: &[u8]) -> Self {
+    pub fn deflated_file(self, name: &str, perm: u32, data: &[u8]) -> Self {
         let mut encoder = flate2::write::DeflateEncoder::new(Vec::new(), flate2::Compression::default());
         encoder.write_all(data).expect("writing to a Vec cannot fail");
         let compressed = encoder.finish().expect("writing to a Vec cannot fail");
-        self.entries.push(SynthEntry {
-            name: name.as_bytes().to_vec(),
-            compressed,
-            method: 8,
-            host: 3,
-            external_attributes: (0o100000 | perm) << 16,
-            flags: 0,
-            size: data.len() as u64,
-            crc: crc32(data),
-        });
-        self
+        self.precompressed(name, perm, compressed, data.len() as u64, crc32(data))
     }
 
     /// Serialises the archive: local headers, data, central directory, end record.
