@@ -367,12 +367,25 @@ fn spring_default() -> server::Port {
 }
 
 /// What the ELF pass learned about the binaries the platform executes, and what is left of
-/// [`TARGET_BYTES_BUDGET`] for the ones a script runs.
+/// [`TARGET_BYTES_BUDGET`] for them — the entry binaries and the ones a script runs share it.
 struct ExecutedElfs {
     /// Entry index → whether the binary is a runtime-API client.
     runtime_api: HashMap<usize, bool>,
     /// Decompressed bytes still allowed for reading executed binaries whole.
     budget: u64,
+}
+
+impl ExecutedElfs {
+    /// The whole of executed binary `index` (up to `MAX_ELF_BYTES`), when what it claims fits what is
+    /// left of the budget; the bytes really read are charged.
+    fn read_whole<R: Read + Seek>(&mut self, package: &mut Package<R>, index: usize, claimed: u64) -> Option<Vec<u8>> {
+        if claimed.min(MAX_ELF_BYTES as u64) > self.budget {
+            return None;
+        }
+        let whole = package.read_prefix(index, MAX_ELF_BYTES).ok()?;
+        self.budget -= (whole.len() as u64).min(self.budget);
+        Some(whole)
+    }
 }
 
 /// Reads the code the entry runs — start scripts, the files their commands name, the start command
@@ -412,15 +425,11 @@ fn gather_server_evidence<R: Read + Seek>(
             Some(FileKind::Elf(_)) if t.role == TargetRole::Exec => {
                 let is_client = match executed.runtime_api.get(&i) {
                     Some(&known) => known,
-                    // A binary a script runs, not read yet: within what is left of the targets'
-                    // budget (a script that runs dozens of large binaries gets the first ones).
-                    None if entries[i].size.min(MAX_ELF_BYTES as u64) <= executed.budget => {
-                        package.read_prefix(i, MAX_ELF_BYTES).is_ok_and(|b| {
-                            executed.budget -= (b.len() as u64).min(executed.budget);
-                            server::is_runtime_api_client(&b)
-                        })
-                    }
-                    None => false,
+                    // A binary a script runs, not read yet: within what is left of the budget (a
+                    // script that runs dozens of large binaries gets the first ones).
+                    None => executed
+                        .read_whole(package, i, entries[i].size)
+                        .is_some_and(|b| server::is_runtime_api_client(&b)),
                 };
                 if is_client {
                     evidence.runtime_api_clients.push(entries[i].path().to_string());
@@ -546,8 +555,7 @@ pub fn inspect<R: Read + Seek>(
     let elf_objects = deep.len();
     deep.sort_by_key(|i| (!target_indices.contains(i), entries[*i].size));
     let mut budget = DEEP_BYTES_BUDGET;
-    let mut target_budget = TARGET_BYTES_BUDGET;
-    let mut runtime_api: HashMap<usize, bool> = HashMap::new();
+    let mut executed = ExecutedElfs { runtime_api: HashMap::new(), budget: TARGET_BYTES_BUDGET };
     let mut malformed: Vec<(usize, &'static str)> = Vec::new();
     for i in deep {
         let is_target = target_indices.contains(&i);
@@ -559,14 +567,9 @@ pub fn inspect<R: Read + Seek>(
         }
         if is_target {
             // The entry binary is read whole once: for its load-time needs and for the runtime-API
-            // client fingerprint the server checks look for. What it claims bounds the read.
-            let claimed = entries[i].size.min(MAX_ELF_BYTES as u64);
-            if claimed > target_budget {
-                continue;
-            }
-            let Ok(whole) = package.read_prefix(i, MAX_ELF_BYTES) else { continue };
-            target_budget -= (whole.len() as u64).min(target_budget);
-            runtime_api.insert(i, server::is_runtime_api_client(&whole));
+            // client fingerprint the server checks look for.
+            let Some(whole) = executed.read_whole(package, i, entries[i].size) else { continue };
+            executed.runtime_api.insert(i, server::is_runtime_api_client(&whole));
             match read_needs(|len| Ok(whole[..len.min(whole.len())].to_vec())) {
                 Ok(n) => {
                     needs.insert(i, n);
@@ -637,7 +640,6 @@ pub fn inspect<R: Read + Seek>(
             .collect();
         jar_natives.push((e.path().to_string(), natives));
     }
-    let mut executed = ExecutedElfs { runtime_api, budget: target_budget };
     let server_evidence = gather_server_evidence(package, &entries, &by_path, &kinds, profile, &targets, &mut executed);
     let mut manifests = deps::Manifests::default();
     for name in ["requirements.txt", "package.json", "composer.json", "pyproject.toml", "Gemfile"] {
@@ -769,8 +771,7 @@ pub fn inspect<R: Read + Seek>(
     let notable = |e: &&Entry| {
         ids_by_path.contains_key(e.path()) || target_paths.contains(e.path()) || ctx.kind(e.index).is_some()
     };
-    let room = MAX_FILES_LISTED.saturating_sub(entries.iter().filter(notable).count());
-    let mut others_left = room;
+    let mut others_left = MAX_FILES_LISTED.saturating_sub(entries.iter().filter(notable).count());
     let listed: Vec<&Entry> = entries
         .iter()
         .filter(|e| {
