@@ -5,7 +5,7 @@
 
 use std::io::{Read, Seek, SeekFrom};
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// Bounds on what reading a package may cost, whatever the package claims about itself.
 #[derive(Debug, Clone, Copy)]
@@ -28,7 +28,7 @@ impl Default for Limits {
 ///
 /// It decides whether the external attributes carry a Unix mode at all: Windows tools write host 0
 /// (or 11, 14) and no mode, which extractors turn into a non-executable file.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum HostSystem {
     /// 0: MS-DOS / FAT, written by Windows Explorer, 7-Zip on Windows, Java, Go `Create`.
@@ -78,7 +78,7 @@ impl HostSystem {
 }
 
 /// What kind of thing an entry is, from its name and stored mode.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum EntryType {
     /// A regular file.
@@ -92,7 +92,7 @@ pub enum EntryType {
 }
 
 /// The Unix permission story of one entry, as a platform's extractor will see it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "kebab-case")]
 pub enum StoredMode {
     /// A Unix host stored a non-zero mode: it is used as is.
@@ -172,7 +172,7 @@ pub fn mode_string(mode: u32) -> String {
 }
 
 /// One central-directory entry, with everything the checks need and nothing decompressed.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Entry {
     /// Position in the central directory.
     pub index: usize,
@@ -222,7 +222,7 @@ impl Entry {
 }
 
 /// Why a package could not be read at all. Each variant carries a message meant for the user.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "kebab-case")]
 pub enum PackageError {
     /// Zero bytes.

@@ -6,7 +6,7 @@
 //! a function that returns the first `n` bytes of the file; this module asks for only as much as
 //! the structures it follows need, up to [`MAX_ELF_BYTES`].
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// Most bytes of one ELF read to follow its dynamic structures.
 pub const MAX_ELF_BYTES: usize = 64 << 20;
@@ -24,7 +24,7 @@ pub const MAX_VERSION_NEEDS: usize = 64;
 pub const MAX_VERSIONS: usize = 1024;
 
 /// The load-time needs of an ELF object.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ElfNeeds {
     /// `PT_INTERP`: the dynamic loader the kernel starts.
     pub interpreter: Option<String>,
@@ -43,7 +43,7 @@ pub struct ElfNeeds {
     /// Some entries were left out: more than [`MAX_LIBRARIES`] libraries or paths, more than
     /// [`MAX_VERSION_NEEDS`]/[`MAX_VERSIONS`] version needs, or a name longer than
     /// [`MAX_NAME_BYTES`] (cut). Repeats are dropped and do not count.
-    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub over_limits: bool,
 }
 

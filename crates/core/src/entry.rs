@@ -1,12 +1,12 @@
 //! Which files in the package the platform will run or read first: the default entry of the profile,
 //! the files a start command names, or the file an SCF handler (`index.main_handler`) points to.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::profiles::{EntryConvention, Profile};
 
 /// How the user says their function starts, beyond the profile's default.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct StartSpec {
     /// A start command as configured on the platform (`python3 app.py`, `/code/bootstrap`).
     pub start_command: Option<String>,
@@ -49,7 +49,7 @@ fn looks_like_handler(text: &str) -> bool {
 }
 
 /// Whether the kernel executes a target or an interpreter reads it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "kebab-case")]
 pub enum TargetRole {
     /// Executed directly: needs the exec bit and a runnable format.
@@ -62,7 +62,7 @@ pub enum TargetRole {
 }
 
 /// Where a target came from, for the explanation.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum TargetOrigin {
     /// The profile's fixed entry (bootstrap, scf_bootstrap).
@@ -74,7 +74,7 @@ pub enum TargetOrigin {
 }
 
 /// A file the platform needs, as a path in the package.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Target {
     /// Path inside the zip, `/`-separated, no leading `./`. When several files could satisfy the
     /// target (a handler's `index.py` or `index.js`), the first of [`Target::alternatives`].

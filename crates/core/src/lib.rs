@@ -23,4 +23,5 @@ pub mod repair;
 pub mod report;
 pub mod share;
 pub mod sniff;
+pub mod statics;
 pub mod synth;

@@ -16,7 +16,7 @@
 
 use std::io::{Cursor, Read, Seek};
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::archive::{EntryType, Limits, Package, StoredMode};
 use crate::report::{diagnose, Report, Request, RequestError};
@@ -37,7 +37,7 @@ pub const MAX_REPAIR_ENTRIES: usize = 65_535;
 pub const MAX_REPAIR_BYTES: u64 = 1 << 30;
 
 /// One change made to the package.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "kebab-case")]
 pub enum RepairAction {
     /// A new mode (and host byte Unix).
@@ -127,7 +127,7 @@ fn render_mode(perms: u32) -> String {
 }
 
 /// The repaired package and what was done.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Repaired {
     /// The new zip.
     #[serde(skip)]

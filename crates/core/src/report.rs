@@ -5,16 +5,16 @@
 
 use std::io::{Read, Seek};
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::archive::{Limits, Package};
-use crate::checks::{inspect, FileInfo, Finding, PackageSummary, Severity, CHECK_IDS};
+use crate::checks::{inspect, FileInfo, Finding, Inspection, PackageSummary, Severity, CHECK_IDS};
 use crate::decode::{decode, Decoding, Hypothesis};
 use crate::entry::{StartSpec, Target};
 use crate::profiles::{profile, profile_ids, EntryConvention, Profile, DEFAULT_PROFILE};
 
 /// How the platform of a report was chosen.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum PlatformBasis {
     /// The user chose it.
@@ -26,7 +26,7 @@ pub enum PlatformBasis {
 }
 
 /// What the user gives, besides the package bytes.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Request {
     /// A profile id, or `None` to detect or default.
     pub platform: Option<String>,
@@ -56,7 +56,7 @@ impl std::fmt::Display for RequestError {
 impl std::error::Error for RequestError {}
 
 /// The pasted error's part of a report.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ErrorSection {
     /// The decoder's output (hypotheses are lifted into [`Report::hypotheses`]).
     #[serde(flatten)]
@@ -64,12 +64,14 @@ pub struct ErrorSection {
 }
 
 /// A full diagnosis.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Report {
     /// The profile id the diagnosis is for.
-    pub platform: &'static str,
+    #[serde(deserialize_with = "crate::statics::str")]
+    pub platform: crate::statics::StaticStr,
     /// Its name.
-    pub platform_name: &'static str,
+    #[serde(deserialize_with = "crate::statics::str")]
+    pub platform_name: crate::statics::StaticStr,
     /// Chosen, detected from the error, or default.
     pub platform_basis: PlatformBasis,
     /// The start command / handler used to find the entry.
@@ -118,81 +120,127 @@ fn profile_for_vendor(vendor: &str, text: &str) -> &'static str {
     }
 }
 
-/// Makes a diagnosis. `package` is the zip's name and a reader over its bytes.
-pub fn diagnose<R: Read + Seek>(package: Option<(&str, R)>, request: &Request) -> Result<Report, RequestError> {
-    let chosen = match request.platform.as_deref().map(str::trim).filter(|p| !p.is_empty()) {
-        Some(id) => Some(profile(id).ok_or_else(|| RequestError::UnknownPlatform(id.to_string()))?),
-        None => None,
-    };
-    let error_text = request.error_text.as_deref().filter(|t| !t.trim().is_empty());
-    let decoding = error_text.map(|t| decode(t, chosen.map(|p| p.vendor)));
-    let (profile, basis): (&'static Profile, PlatformBasis) =
-        match (chosen, decoding.as_ref().and_then(|d| d.detected_vendor)) {
-            (Some(p), _) => (p, PlatformBasis::Chosen),
-            (None, Some(vendor)) => (
-                profile(profile_for_vendor(vendor, error_text.unwrap_or(""))).expect("vendor profiles exist"),
-                PlatformBasis::Detected,
-            ),
-            (None, None) => (profile(DEFAULT_PROFILE).expect("default profile exists"), PlatformBasis::Default),
-        };
+/// What a diagnosis settles before reading the package: the profile, the start spec and the decoded
+/// paste. The package side depends only on [`Plan::package_key`], so a caller that keeps the
+/// [`PackagePart`] of an earlier plan with the same key need not read the package again (the page
+/// re-decodes on each edit of the paste, and inspects once per package, platform and start command).
+#[derive(Debug, Clone)]
+pub struct Plan {
+    profile: &'static Profile,
+    basis: PlatformBasis,
+    start: StartSpec,
+    start_note: Option<String>,
+    decoding: Option<Decoding>,
+}
 
-    // A start command quoted by the platform is the best guide to which files to check.
-    let mut start = request.start.clone();
-    let mut start_note = None;
-    let user_gave_start = start.start_command.is_some() || start.handler.is_some();
-    let command_allowed = matches!(
-        profile.entry,
-        EntryConvention::RootExecutable { start_command_allowed: true, .. } | EntryConvention::StartCommandOnly
-    );
-    if !user_gave_start && command_allowed && package.is_some() {
-        let default_entry = profile.default_entry_path();
-        let quoted = decoding.as_ref().and_then(|d| d.variables.start_command.clone());
-        if let Some(cmd) = quoted.filter(|c| !c.is_empty() && default_entry.as_deref() != Some(c.as_str())) {
-            start_note = Some(format!("Start command taken from the pasted error: {cmd}"));
-            start = StartSpec { start_command: Some(cmd), handler: None };
+/// What inspecting a package gave: its facts and findings, or why it could not be read.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "kebab-case")]
+pub enum PackagePart {
+    /// The package was opened and checked.
+    Inspected(Inspection),
+    /// It could not be opened: the reason, in one sentence.
+    Unreadable { message: String },
+}
+
+impl Plan {
+    /// Decodes the paste and chooses the profile and start spec. `has_package` says whether a
+    /// package will be inspected (a start command quoted by the paste is only taken up then).
+    pub fn new(request: &Request, has_package: bool) -> Result<Plan, RequestError> {
+        let chosen = match request.platform.as_deref().map(str::trim).filter(|p| !p.is_empty()) {
+            Some(id) => Some(profile(id).ok_or_else(|| RequestError::UnknownPlatform(id.to_string()))?),
+            None => None,
+        };
+        let error_text = request.error_text.as_deref().filter(|t| !t.trim().is_empty());
+        let decoding = error_text.map(|t| decode(t, chosen.map(|p| p.vendor)));
+        let (profile, basis): (&'static Profile, PlatformBasis) =
+            match (chosen, decoding.as_ref().and_then(|d| d.detected_vendor)) {
+                (Some(p), _) => (p, PlatformBasis::Chosen),
+                (None, Some(vendor)) => (
+                    profile(profile_for_vendor(vendor, error_text.unwrap_or(""))).expect("vendor profiles exist"),
+                    PlatformBasis::Detected,
+                ),
+                (None, None) => (profile(DEFAULT_PROFILE).expect("default profile exists"), PlatformBasis::Default),
+            };
+
+        // A start command quoted by the platform is the best guide to which files to check.
+        let mut start = request.start.clone();
+        let mut start_note = None;
+        let user_gave_start = start.start_command.is_some() || start.handler.is_some();
+        let command_allowed = matches!(
+            profile.entry,
+            EntryConvention::RootExecutable { start_command_allowed: true, .. } | EntryConvention::StartCommandOnly
+        );
+        if !user_gave_start && command_allowed && has_package {
+            let default_entry = profile.default_entry_path();
+            let quoted = decoding.as_ref().and_then(|d| d.variables.start_command.clone());
+            if let Some(cmd) = quoted.filter(|c| !c.is_empty() && default_entry.as_deref() != Some(c.as_str())) {
+                start_note = Some(format!("Start command taken from the pasted error: {cmd}"));
+                start = StartSpec { start_command: Some(cmd), handler: None };
+            }
+        }
+        Ok(Plan { profile, basis, start, start_note, decoding })
+    }
+
+    /// What the package side depends on: the profile id and the start spec.
+    pub fn package_key(&self) -> (&'static str, &StartSpec) {
+        (self.profile.id, &self.start)
+    }
+
+    /// Inspects the package `name` read through `reader` for this plan's profile and start spec.
+    pub fn inspect<R: Read + Seek>(&self, name: &str, reader: R) -> PackagePart {
+        match Package::open(reader, Limits::default()) {
+            Ok(mut pkg) => PackagePart::Inspected(inspect(&mut pkg, name, self.profile, &self.start)),
+            Err(e) => PackagePart::Unreadable { message: e.message() },
         }
     }
 
-    let mut report = Report {
-        platform: profile.id,
-        platform_name: profile.name,
-        platform_basis: basis,
-        start: start.clone(),
-        start_note,
-        package: None,
-        package_error: None,
-        targets: Vec::new(),
-        findings: Vec::new(),
-        files: Vec::new(),
-        error: None,
-        hypotheses: Vec::new(),
-    };
-
-    let mut inspected = false;
-    if let Some((name, reader)) = package {
-        match Package::open(reader, Limits::default()) {
-            Ok(mut pkg) => {
-                let inspection = inspect(&mut pkg, name, profile, &start);
+    /// Joins the decoded paste with the package part (when a package was given) into a report.
+    pub fn assemble(self, package: Option<PackagePart>) -> Report {
+        let mut report = Report {
+            platform: self.profile.id,
+            platform_name: self.profile.name,
+            platform_basis: self.basis,
+            start: self.start,
+            start_note: self.start_note,
+            package: None,
+            package_error: None,
+            targets: Vec::new(),
+            findings: Vec::new(),
+            files: Vec::new(),
+            error: None,
+            hypotheses: Vec::new(),
+        };
+        let mut inspected = false;
+        match package {
+            Some(PackagePart::Inspected(inspection)) => {
                 report.package = Some(inspection.summary);
                 report.targets = inspection.targets;
                 report.findings = inspection.findings;
                 report.files = inspection.files;
                 inspected = true;
             }
-            Err(e) => report.package_error = Some(e.message()),
+            Some(PackagePart::Unreadable { message }) => report.package_error = Some(message),
+            None => {}
         }
+        if let Some(mut d) = self.decoding {
+            let mut hypotheses = std::mem::take(&mut d.hypotheses);
+            if inspected {
+                weigh_against_package(&mut hypotheses, &report);
+                d.summary = crate::decode::summarize(&hypotheses, &d.variables, d.detected_vendor);
+            }
+            report.hypotheses = hypotheses;
+            report.error = Some(d);
+        }
+        report
     }
+}
 
-    if let Some(mut d) = decoding {
-        let mut hypotheses = std::mem::take(&mut d.hypotheses);
-        if inspected {
-            weigh_against_package(&mut hypotheses, &report);
-            d.summary = crate::decode::summarize(&hypotheses, &d.variables, d.detected_vendor);
-        }
-        report.hypotheses = hypotheses;
-        report.error = Some(d);
-    }
-    Ok(report)
+/// Makes a diagnosis. `package` is the zip's name and a reader over its bytes.
+pub fn diagnose<R: Read + Seek>(package: Option<(&str, R)>, request: &Request) -> Result<Report, RequestError> {
+    let plan = Plan::new(request, package.is_some())?;
+    let part = package.map(|(name, reader)| plan.inspect(name, reader));
+    Ok(plan.assemble(part))
 }
 
 /// Causes decided by reading the entry's code rather than its bytes.
@@ -316,6 +364,60 @@ mod tests {
             r.hypotheses.iter().map(|h| (h.cause, h.confidence)).collect::<Vec<_>>()
         );
         assert!(r.hypotheses[0].confidence >= 95);
+    }
+
+    /// Serializes `report` as the page's worker does and reads it back.
+    fn read_back(report: &Report) -> Report {
+        serde_json::from_str(&serde_json::to_string(report).unwrap()).unwrap()
+    }
+
+    #[test]
+    fn reports_read_back_equal_to_what_was_written() {
+        // Findings, files, an ELF, a decoded paste with captured values and hypotheses, weighed.
+        let elf = crate::synth::elf(
+            Some("/lib64/ld-linux-x86-64.so.2"),
+            &["libc.so.6", "libssl.so.3"],
+            None,
+            &[("libc.so.6", &["GLIBC_2.34"])],
+            2,
+        );
+        let zip = ZipBuilder::new()
+            .dos_file("bootstrap", b"#!/bin/bash\r\nexec ./server\r\n")
+            .unix_file("server", 0o755, &elf)
+            .unix_file("lib/x.so", 0o644, &elf)
+            .finish();
+        let pastes = [
+            "Function instance exited unexpectedly(code 13, message:permission denied) with start command '/code/bootstrap '.",
+            "/var/task/bootstrap: /lib64/libc.so.6: version `GLIBC_2.34' not found (required by /var/task/bootstrap)",
+            "",
+        ];
+        for paste in pastes {
+            let with_package = diagnose(Some(("f.zip", Cursor::new(&zip))), &req(None, paste)).unwrap();
+            assert!(!with_package.findings.is_empty() && !with_package.files.is_empty());
+            assert_eq!(read_back(&with_package), with_package);
+            let paste_only = diagnose(None::<(&str, Cursor<&[u8]>)>, &req(None, paste)).unwrap();
+            assert_eq!(read_back(&paste_only), paste_only);
+        }
+        let unreadable = diagnose(Some(("f.zip", Cursor::new(b"not a zip".to_vec()))), &req(None, "")).unwrap();
+        assert!(unreadable.package_error.is_some());
+        assert_eq!(read_back(&unreadable), unreadable);
+    }
+
+    #[test]
+    fn a_kept_package_part_gives_the_report_a_fresh_inspection_gives() {
+        let zip = ZipBuilder::new().unix_file("bootstrap", 0o644, b"#!/bin/sh\nexec ./main\n").finish();
+        let first = Plan::new(&req(None, "exec format error"), true).unwrap();
+        let part = first.inspect("f.zip", Cursor::new(&zip));
+        let request = req(None, "Function instance exited unexpectedly(code 13, message:permission denied)");
+        let second = Plan::new(&request, true).unwrap();
+        assert_eq!(first.package_key(), second.package_key());
+        let reused = second.assemble(Some(part));
+        assert_eq!(reused, diagnose(Some(("f.zip", Cursor::new(&zip))), &request).unwrap());
+        // A paste that names another platform changes the key: the part must not be reused.
+        let fc =
+            Plan::new(&req(None, "exited unexpectedly(code 13) with start command '/code/bootstrap'"), true).unwrap();
+        let lambda = Plan::new(&req(None, "Runtime.InvalidEntrypoint fork/exec /var/task/bootstrap"), true).unwrap();
+        assert_ne!(fc.package_key(), lambda.package_key());
     }
 
     /// The GLIBC hypothesis's package note for `bootstrap`, with a paste naming GLIBC_2.34.

@@ -4,10 +4,10 @@
 //! Works on a sniff window (a few KiB), never on a whole file. Binary headers are parsed with goblin
 //! after checking the window is long enough, so a malformed header is a classification, not a panic.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// A CPU architecture as the platforms name them.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Arch {
     /// x86-64 / amd64.
@@ -36,7 +36,7 @@ impl Arch {
 }
 
 /// The operating system an ELF file targets, from `EI_OSABI` and its interpreter.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum ElfOs {
     /// SYSV (0) or GNU/Linux (3).
@@ -48,7 +48,7 @@ pub enum ElfOs {
 }
 
 /// The header facts of an ELF file.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ElfHeader {
     /// 64-bit class.
     pub is_64: bool,
@@ -67,7 +67,7 @@ pub struct ElfHeader {
 }
 
 /// The header facts of a script.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Script {
     /// The first line as stored, without its line terminator (CR kept visible as `\r`).
     pub first_line: String,
@@ -84,7 +84,7 @@ pub struct Script {
 }
 
 /// What a file is.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "kebab-case")]
 pub enum FileKind {
     /// An ELF object.

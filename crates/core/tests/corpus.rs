@@ -141,6 +141,10 @@ fn errors_for(
         Request { platform: Some(platform.into()), start: StartSpec::from_user_text(start), error_text: None };
     let report = diagnose(Some((name.as_str(), file)), &request).expect("known platform");
     assert!(report.package_error.is_none(), "{name}: {:?}", report.package_error);
+    // The page's worker sends reports as JSON: every real package's report must read back whole.
+    let read_back: bootdoctor_core::report::Report =
+        serde_json::from_str(&serde_json::to_string(&report).unwrap()).expect("the report reads back");
+    assert_eq!(read_back, report, "{name}: the report read back differs");
     let errors = report.findings.iter().filter(|f| f.severity == Severity::Error).map(|f| f.id).collect();
     let all = report.findings.iter().map(|f| format!("{}:{}", f.severity.as_str(), f.id)).collect();
     let ids = report.findings.iter().map(|f| f.id).collect();

@@ -19,7 +19,7 @@ mod server;
 use std::collections::{BTreeMap, HashMap};
 use std::io::{Read, Seek};
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::archive::{Entry, EntryType, HostSystem, Package, StoredMode};
 use crate::elf::{read_needs, ElfNeeds, MAX_ELF_BYTES};
@@ -30,7 +30,7 @@ use crate::profiles::Profile;
 use crate::sniff::{classify, FileKind};
 
 /// How bad a finding is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Severity {
     /// The function will not start.
@@ -53,10 +53,11 @@ impl Severity {
 }
 
 /// One problem found in the package.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Finding {
     /// Public check id, shared with error causes (`exec-bit-missing`).
-    pub id: &'static str,
+    #[serde(deserialize_with = "crate::statics::str")]
+    pub id: crate::statics::StaticStr,
     /// Error, warning or info.
     pub severity: Severity,
     /// The path in the package the finding is about, when there is one.
@@ -74,7 +75,7 @@ pub struct Finding {
 }
 
 /// What the package looks like overall.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PackageSummary {
     /// The file name as given by the caller.
     pub name: String,
@@ -99,12 +100,12 @@ pub struct PackageSummary {
     /// How many of them had their load-time needs read (the rest exceeded the read budget).
     pub elf_analysed: usize,
     /// Some object's needs were over the limits of `elf.rs` (names cut, entries left out).
-    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub elf_over_limits: bool,
     /// Source files and scripts read for the server and dependency checks.
     pub code_read: Vec<String>,
     /// Entries left out of the file table (past [`MAX_FILES_LISTED`]; none a finding names).
-    #[serde(skip_serializing_if = "is_zero")]
+    #[serde(default, skip_serializing_if = "is_zero")]
     pub files_not_listed: usize,
 }
 
@@ -113,7 +114,7 @@ fn is_zero(n: &usize) -> bool {
 }
 
 /// What the file tree shows for each entry.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FileInfo {
     /// Path in the zip.
     pub path: String,
@@ -130,17 +131,19 @@ pub struct FileInfo {
     /// Format label when sniffed (`ELF x86_64`, `script (/bin/bash)`).
     pub kind: Option<String>,
     /// `LF`, `CRLF` when sniffed text.
-    pub line_endings: Option<&'static str>,
+    #[serde(default, deserialize_with = "crate::statics::opt_str")]
+    pub line_endings: Option<crate::statics::StaticStr>,
     /// For dynamic ELF objects: the loader, or "static".
     pub linkage: Option<String>,
     /// The highest glibc symbol version the object needs (`GLIBC_2.34`, plus `GLIBC_ABI_DT_RELR`).
     pub needs_glibc: Option<String>,
     /// Ids of the findings about this path.
+    #[serde(default, deserialize_with = "crate::statics::vec_str")]
     pub finding_ids: Vec<&'static str>,
 }
 
 /// The full result of inspecting a package.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Inspection {
     /// Overall facts.
     pub summary: PackageSummary,

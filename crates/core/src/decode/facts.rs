@@ -1,10 +1,10 @@
 //! Reading the numbers and names out of a paste: exit code, start command, port, seconds, path,
 //! status code, signal, missing glibc version or library. Small hand-written scanners, no regex.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// How a number after "code" should be read.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum CodeMechanism {
     /// `execve` failed with this errno (2 ENOENT, 8 ENOEXEC, 13 EACCES); or, rarely, the exit status.
@@ -16,7 +16,7 @@ pub enum CodeMechanism {
 }
 
 /// Everything extracted from a paste.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Facts {
     /// The number after `code` (FC), `exit status` (Lambda) or `exit(` (Cloud Run).
     pub exit_code: Option<i32>,
@@ -46,7 +46,8 @@ pub struct Facts {
     pub logs: Option<String>,
     /// The stage it failed at, as the words say (`deploy`, `init`, `invoke`).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub stage: Option<&'static str>,
+    #[serde(default, deserialize_with = "crate::statics::opt_str")]
+    pub stage: Option<crate::statics::StaticStr>,
     /// Lambda's REPORT line: the function's memory size in MB.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub memory_size_mb: Option<u32>,
@@ -54,15 +55,16 @@ pub struct Facts {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub max_memory_used_mb: Option<u32>,
     /// Values the matched patterns read out (`module: uvicorn`), in match order.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub captured: Vec<CapturedValue>,
 }
 
 /// One value a pattern read out of the paste.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CapturedValue {
     /// What it is (`module`, `library`, `handler`).
-    pub name: &'static str,
+    #[serde(deserialize_with = "crate::statics::str")]
+    pub name: crate::statics::StaticStr,
     /// The value as pasted.
     pub value: String,
 }

@@ -23,7 +23,7 @@ pub mod resemblance;
 pub mod scf;
 pub mod tokens;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::causes::cause;
 use facts::{extract, prefix, CapturedValue, CodeMechanism, Facts, Haystack};
@@ -34,10 +34,11 @@ use patterns::{Capture, Pattern, Specificity, PATTERNS};
 pub const MAX_PASTE_BYTES: usize = 16 << 20;
 
 /// One possible cause of the pasted error.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Hypothesis {
     /// Cause id (shared with package findings).
-    pub cause: &'static str,
+    #[serde(deserialize_with = "crate::statics::str")]
+    pub cause: crate::statics::StaticStr,
     /// 0–100: how much the evidence supports this cause.
     pub confidence: u8,
     /// The cause's title.
@@ -49,6 +50,7 @@ pub struct Hypothesis {
     /// The fragments of the paste that point here, as pasted.
     pub evidence: Vec<String>,
     /// Ids of the patterns that matched.
+    #[serde(default, deserialize_with = "crate::statics::vec_str")]
     pub patterns: Vec<&'static str>,
     /// What the package says about this cause, when a package was inspected too.
     pub package_note: Option<String>,
@@ -60,7 +62,7 @@ pub struct Hypothesis {
 }
 
 /// What a hypothesis rests on.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
 #[serde(rename_all = "kebab-case")]
 pub enum Basis {
     /// A pattern, status or comparison read it from the paste.
@@ -101,16 +103,17 @@ impl Hypothesis {
 }
 
 /// The result of decoding a paste.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Decoding {
     /// The vendor the text looks like (`aliyun`, `tencent`, `aws`, `gcp`), when it says.
-    pub detected_vendor: Option<&'static str>,
+    #[serde(default, deserialize_with = "crate::statics::opt_str")]
+    pub detected_vendor: Option<crate::statics::StaticStr>,
     /// Numbers and names read from the text.
     pub variables: Facts,
     /// How the exit code reads, in words, when there is one.
     pub code_reading: Option<String>,
     /// Causes, most likely first. (Empty inside a [`crate::report::Report`], which lifts them out.)
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub hypotheses: Vec<Hypothesis>,
     /// A sentence on what was and was not recognised.
     pub summary: String,
@@ -122,7 +125,7 @@ pub struct Decoding {
 }
 
 /// How much of a long paste was read.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LinesRead {
     /// Lines read.
     pub read: usize,
