@@ -1,26 +1,26 @@
 //! The page: inputs (drop zone, file picker, platform, start command, error box) and the report.
 
-use std::io::Cursor;
 use std::rc::Rc;
 
 use bootdoctor_core::entry::StartSpec;
 use bootdoctor_core::profiles::{DEFAULT_PROFILE, PROFILES};
-use bootdoctor_core::report::{diagnose, Report, Request};
+use bootdoctor_core::report::Request;
 use bootdoctor_core::share::{decode_link, make_link, ShareLink, ROUTE};
-use web_sys::{DragEvent, File, HtmlInputElement, HtmlSelectElement, HtmlTextAreaElement};
+use gloo_timers::callback::Timeout;
+use wasm_bindgen::JsCast;
+use web_sys::{DragEvent, HtmlInputElement, HtmlSelectElement, HtmlTextAreaElement};
 use yew::prelude::*;
 
 use crate::cause_page::CausePage;
+use crate::diagnosis::{use_diagnosis, PackageFile, UseDiagnosis};
+use crate::paste::Paste;
 use crate::report_view::ReportView;
-use crate::share_bar::{PackageBytes, ShareBar};
+use crate::share_bar::ShareBar;
 
 /// The location hash (`#/causes/exec-bit-missing`), or "" outside a browser.
 fn current_hash() -> String {
     web_sys::window().and_then(|w| w.location().hash().ok()).unwrap_or_default()
 }
-
-/// Largest package the page reads into memory (the platforms' own limits are far lower).
-const MAX_PACKAGE_BYTES: f64 = 512.0 * 1024.0 * 1024.0;
 
 /// The page's address without its fragment: the base of share links.
 fn page_base() -> String {
@@ -44,17 +44,6 @@ fn replace_fragment(fragment: Option<&str>) {
     let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&url));
 }
 
-/// A package read into memory.
-type LoadedPackage = PackageBytes;
-
-/// Where reading the chosen file stands.
-#[derive(Clone, PartialEq)]
-enum Loading {
-    Idle,
-    Reading(String),
-    Failed(String),
-}
-
 /// Example pastes from the platforms' own documents, one click away.
 const EXAMPLES: &[(&str, &str)] = &[
     ("FC: code 13", "Function instance exited unexpectedly(code 13, message:permission denied) with start command '/code/bootstrap '."),
@@ -64,8 +53,30 @@ const EXAMPLES: &[(&str, &str)] = &[
     ("Lambda: exec format", "Error: fork/exec /var/task/bootstrap: exec format error Runtime.InvalidEntrypoint"),
 ];
 
-fn human_size(bytes: f64) -> String {
-    if bytes >= 1024.0 * 1024.0 {
+/// Edits of the error box wait this long for the next keystroke before the paste is decoded.
+const PASTE_DEBOUNCE_MS: u32 = 150;
+
+/// The most the error box keeps: what the decoder reads (UTF-16 units, as `maxlength` counts).
+const MAX_PASTE_CHARS: usize = bootdoctor_core::decode::MAX_PASTE_BYTES;
+
+/// `1234567` → `1,234,567`.
+fn thousands(n: u32) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// `1.5 MiB`, `12.0 KiB`, `900 B`.
+pub fn human_size(bytes: f64) -> String {
+    if bytes >= 1024.0 * 1024.0 * 1024.0 {
+        format!("{:.2} GiB", bytes / 1024.0 / 1024.0 / 1024.0)
+    } else if bytes >= 1024.0 * 1024.0 {
         format!("{:.1} MiB", bytes / 1024.0 / 1024.0)
     } else if bytes >= 1024.0 {
         format!("{:.1} KiB", bytes / 1024.0)
@@ -74,17 +85,84 @@ fn human_size(bytes: f64) -> String {
     }
 }
 
+/// The inputs the user controls: one reducer, as in Yew's `function_todomvc`.
+#[derive(Clone, PartialEq, Default)]
+pub struct PageState {
+    /// Chosen profile id, or "" to detect.
+    pub platform: String,
+    /// Start command or handler as typed.
+    pub start: String,
+    /// The pasted error (in the box, or held beside it when large).
+    pub paste: Paste,
+    /// The package held (never read on this thread).
+    pub package: Option<PackageFile>,
+    /// Generation of the next file held.
+    next_generation: u64,
+    /// A file is being dragged over the page.
+    pub dragging: bool,
+    /// Include the paste in the share link.
+    pub share_paste: bool,
+}
+
+/// What the user does.
+pub enum PageAction {
+    /// Chose a platform.
+    Platform(String),
+    /// Typed a start command.
+    Start(String),
+    /// Edited or pasted into the error box, or clicked an example.
+    Paste(Paste),
+    /// Dropped or picked a file, or chose to check a repaired package.
+    Package { name: String, blob: web_sys::Blob },
+    /// Removed the package.
+    RemovePackage,
+    /// Started or stopped dragging over the page.
+    Dragging(bool),
+    /// Ticked or unticked "include the paste".
+    SharePaste(bool),
+}
+
+impl Reducible for PageState {
+    type Action = PageAction;
+
+    fn reduce(self: Rc<Self>, action: PageAction) -> Rc<Self> {
+        let mut s = (*self).clone();
+        match action {
+            PageAction::Platform(p) => s.platform = p,
+            PageAction::Start(t) => s.start = t,
+            PageAction::Paste(p) => s.paste = p,
+            PageAction::Package { name, blob } => {
+                s.next_generation += 1;
+                let size = blob.size();
+                s.package = Some(PackageFile { name, size, blob, generation: s.next_generation });
+            }
+            PageAction::RemovePackage => s.package = None,
+            PageAction::Dragging(d) if d == s.dragging => return self,
+            PageAction::Dragging(d) => s.dragging = d,
+            PageAction::SharePaste(v) => s.share_paste = v,
+        }
+        Rc::new(s)
+    }
+}
+
+impl PageState {
+    /// The request the inputs make, without the paste (which travels beside it, see [`Paste`]).
+    fn request(&self) -> Request {
+        Request {
+            platform: (!self.platform.is_empty()).then(|| self.platform.clone()),
+            start: StartSpec::from_user_text(&self.start),
+            error_text: None,
+        }
+    }
+}
+
 /// The whole page.
 #[function_component(App)]
 pub fn app() -> Html {
-    let platform = use_state(String::new);
-    let start = use_state(String::new);
-    let error_text = use_state(String::new);
-    let package = use_state(|| None::<LoadedPackage>);
-    let loading = use_state(|| Loading::Idle);
-    let dragging = use_state(|| false);
+    let page = use_reducer(PageState::default);
+    let diagnosis = use_diagnosis();
+    let state = diagnosis.state.clone();
     let route = use_state(current_hash);
-    let share_paste = use_state(|| false);
     {
         let route = route.clone();
         use_effect_with((), move |_| {
@@ -95,25 +173,37 @@ pub fn app() -> Html {
         });
     }
 
-    let request: Rc<Request> =
-        use_memo(((*platform).clone(), (*start).clone(), (*error_text).clone()), |(platform, start, error)| Request {
-            platform: (!platform.is_empty()).then(|| platform.clone()),
-            start: StartSpec::from_user_text(start),
-            error_text: Some(error.clone()),
+    // Send the inputs to the worker: at once when the package, platform or start command change,
+    // after a pause in typing when only the paste does.
+    let last_sent = use_mut_ref(|| None::<(String, String, Option<u64>)>);
+    {
+        let diagnosis = diagnosis.clone();
+        let page_now = page.clone();
+        let deps = (page.platform.clone(), page.start.clone(), page.paste.id(), page.package.clone());
+        use_effect_with(deps, move |(platform, start, _, package)| {
+            let key = (platform.clone(), start.clone(), package.as_ref().map(|p| p.generation));
+            let only_paste = last_sent.borrow().as_ref() == Some(&key);
+            *last_sent.borrow_mut() = Some(key);
+            let request = page_now.request();
+            let paste = page_now.paste.clone();
+            let package = package.clone();
+            diagnosis.forget_repair();
+            let timer = if only_paste {
+                diagnosis.pending();
+                Some(Timeout::new(PASTE_DEBOUNCE_MS, move || diagnosis.diagnose(request, paste, package)))
+            } else {
+                diagnosis.diagnose(request, paste, package);
+                None
+            };
+            move || drop(timer)
         });
-    let report: Rc<Option<Result<Rc<Report>, String>>> =
-        use_memo((request.clone(), (*package).clone()), |(request, package)| {
-            if package.is_none() && request.error_text.as_deref().is_none_or(|e| e.trim().is_empty()) {
-                return None;
-            }
-            let pkg = package.as_ref().map(|p| (p.name.as_str(), Cursor::new(p.bytes.as_slice())));
-            Some(diagnose(pkg, request).map(Rc::new).map_err(|e| e.to_string()))
-        });
+    }
+
+    let report = state.report.clone();
     // The share link of the live diagnosis; the address bar follows it.
     let link: Rc<Option<ShareLink>> =
-        use_memo((report.clone(), (*error_text).clone(), *share_paste), |(report, paste, include)| match &**report {
-            Some(Ok(r)) => Some(make_link(r, Some(paste.as_str()), *include)),
-            _ => None,
+        use_memo((report.clone(), state.report_paste.clone(), page.share_paste), |(report, paste, include)| {
+            report.as_ref().map(|r| make_link(r, Some(paste.as_str()), *include))
         });
     // The last fragment the page wrote for a live diagnosis, to tell it from a link someone opened.
     let live_link = use_mut_ref(|| None::<String>);
@@ -148,192 +238,110 @@ pub fn app() -> Html {
     });
 
     let on_file = {
-        let package = package.clone();
-        let loading = loading.clone();
-        Callback::from(move |file: File| {
-            let name = file.name();
-            let size = file.size();
-            if size > MAX_PACKAGE_BYTES {
-                loading.set(Loading::Failed(format!(
-                    "{name} is {}: larger than the {} this page reads. Platforms refuse packages this size too \
-                     (Lambda: 50 MB zipped, FC: 500 MB).",
-                    human_size(size),
-                    human_size(MAX_PACKAGE_BYTES)
-                )));
-                return;
+        let page = page.clone();
+        let diagnosis = diagnosis.clone();
+        Callback::from(move |(name, blob): (String, web_sys::Blob)| {
+            // A file dropped again is checked again, even one that was stopped before.
+            if let Some(p) = page.package.as_ref() {
+                diagnosis.allow(p.generation);
             }
-            loading.set(Loading::Reading(name.clone()));
-            let blob = gloo_file::File::from(file);
-            let package = package.clone();
-            let loading = loading.clone();
-            wasm_bindgen_futures::spawn_local(async move {
-                match gloo_file::futures::read_as_bytes(&blob).await {
-                    Ok(bytes) => {
-                        package.set(Some(LoadedPackage { name, bytes: Rc::new(bytes) }));
-                        loading.set(Loading::Idle);
-                    }
-                    Err(e) => loading.set(Loading::Failed(format!("Could not read {name}: {e}"))),
-                }
-            });
+            page.dispatch(PageAction::Package { name, blob });
         })
     };
-
     let ondragover = {
-        let dragging = dragging.clone();
+        let page = page.clone();
         Callback::from(move |e: DragEvent| {
             e.prevent_default();
-            if !*dragging {
-                dragging.set(true);
-            }
+            page.dispatch(PageAction::Dragging(true));
         })
     };
     let ondragleave = {
-        let dragging = dragging.clone();
+        let page = page.clone();
         Callback::from(move |e: DragEvent| {
             if e.related_target().is_none() {
-                dragging.set(false);
+                page.dispatch(PageAction::Dragging(false));
             }
         })
     };
     let ondrop = {
-        let dragging = dragging.clone();
+        let page = page.clone();
         let on_file = on_file.clone();
         Callback::from(move |e: DragEvent| {
             e.prevent_default();
-            dragging.set(false);
+            page.dispatch(PageAction::Dragging(false));
             if let Some(file) = e.data_transfer().and_then(|dt| dt.files()).and_then(|files| files.get(0)) {
-                on_file.emit(file);
+                on_file.emit((file.name(), file.into()));
             }
         })
     };
-    let on_pick = {
+
+    let request = Rc::new(page.request());
+    let on_check_repaired = {
         let on_file = on_file.clone();
-        Callback::from(move |e: Event| {
-            let input: HtmlInputElement = e.target_unchecked_into();
-            if let Some(file) = input.files().and_then(|files| files.get(0)) {
-                on_file.emit(file);
-            }
-            input.set_value("");
-        })
+        Callback::from(move |(name, blob): (String, web_sys::Blob)| on_file.emit((name, blob)))
     };
-    let on_remove = {
-        let package = package.clone();
-        let loading = loading.clone();
+    let on_repair = {
+        let diagnosis = diagnosis.clone();
+        let page = page.clone();
         Callback::from(move |_| {
-            package.set(None);
-            loading.set(Loading::Idle);
+            if let Some(p) = page.package.as_ref() {
+                diagnosis.repair(page.request(), page.paste.clone(), p);
+            }
         })
     };
-    let on_platform = {
-        let platform = platform.clone();
-        Callback::from(move |e: Event| platform.set(e.target_unchecked_into::<HtmlSelectElement>().value()))
-    };
-    let on_start = {
-        let start = start.clone();
-        Callback::from(move |e: InputEvent| start.set(e.target_unchecked_into::<HtmlInputElement>().value()))
-    };
-    let on_error = {
-        let error_text = error_text.clone();
-        Callback::from(move |e: InputEvent| error_text.set(e.target_unchecked_into::<HtmlTextAreaElement>().value()))
-    };
-
-    let package_status = match (&*loading, &*package) {
-        (Loading::Reading(name), _) => {
-            html! { <p class="file-status" role="status">{ format!("Reading {name}…") }</p> }
-        }
-        (Loading::Failed(message), _) => {
-            html! { <p class="file-status notice-error" role="alert">{ message.clone() }</p> }
-        }
-        (Loading::Idle, Some(p)) => html! {
-            <p class="file-status" role="status">
-                <strong>{ p.name.clone() }</strong>{ format!(" — {}", human_size(p.bytes.len() as f64)) }
-                <button type="button" class="link-button" onclick={on_remove}>{ "Remove" }</button>
-            </p>
-        },
-        (Loading::Idle, None) => html! { <p class="file-status muted">{ "No package yet." }</p> },
-    };
-
-    let default_name = PROFILES.iter().find(|p| p.id == DEFAULT_PROFILE).map(|p| p.name).unwrap_or(DEFAULT_PROFILE);
 
     html! {
-        <div class={classes!("page", dragging.then_some("dragging"))} {ondragover} {ondragleave} {ondrop}>
+        <div class={classes!("page", page.dragging.then_some("dragging"))} {ondragover} {ondragleave} {ondrop}>
             <header class="masthead">
                 <h1><span class="logo" aria-hidden="true">{ "✓" }</span>{ "Bootdoctor" }</h1>
                 <p class="tagline">{ "Why your serverless function will not start — and how to fix it. Your package and your error never leave this page." }</p>
             </header>
             <main>
                 <section class="inputs" aria-label="Your function">
-                    <div class="dropzone">
-                        <p class="drop-title">{ "Drop the .zip you deployed anywhere on this page" }</p>
-                        <label class="file-button">
-                            { "Choose a package…" }
-                            <input type="file" name="package" accept=".zip,.jar,application/zip" onchange={on_pick} />
-                        </label>
-                        { package_status }
-                    </div>
-                    <div class="fields">
-                        <label for="platform">{ "Platform" }</label>
-                        <select id="platform" name="platform" onchange={on_platform}>
-                            <option value="" selected={platform.is_empty()}>{ format!("Detect from the error (else {default_name})") }</option>
-                            { for PROFILES.iter().map(|p| html! {
-                                <option value={p.id} selected={*platform == p.id}>{ p.name }</option>
-                            }) }
-                        </select>
-                        <label for="start">{ "Start command or handler " }<span class="muted">{ "(optional)" }</span></label>
-                        <input id="start" name="start" type="text" autocomplete="off" spellcheck="false"
-                            placeholder="python3 app.py · npm run start · index.main_handler — blank: the platform's bootstrap"
-                            value={(*start).clone()} oninput={on_start} />
-                        <label for="error">{ "Error message " }<span class="muted">{ "(optional)" }</span></label>
-                        <textarea id="error" name="error" rows="6" spellcheck="false"
-                            placeholder="Paste what the platform printed, e.g. Function instance exited unexpectedly(code 13, message:permission denied) …"
-                            value={(*error_text).clone()} oninput={on_error} />
-                        <div class="examples" aria-label="Example errors">
-                            <span class="muted">{ "Try: " }</span>
-                            { for EXAMPLES.iter().map(|(label, text)| {
-                                let error_text = error_text.clone();
-                                let text = text.to_string();
-                                html! { <button type="button" class="chip" onclick={move |_| error_text.set(text.clone())}>{ *label }</button> }
-                            }) }
-                        </div>
-                    </div>
+                    <DropZone package={page.package.clone()} diagnosis={diagnosis.clone()} on_file={on_file.clone()}
+                        on_remove={{ let page = page.clone(); Callback::from(move |_| page.dispatch(PageAction::RemovePackage)) }} />
+                    <Fields platform={page.platform.clone()} start={page.start.clone()} paste={page.paste.clone()}
+                        on_action={{ let page = page.clone(); Callback::from(move |a| page.dispatch(a)) }} />
                 </section>
-                <section class="report" aria-live="polite" aria-label="Diagnosis">
-                    { match (route.strip_prefix("#/causes/").or_else(|| (*route == "#/causes").then_some("")), &*report) {
-                        (Some(id), _) => html! { <CausePage id={id.to_string()} /> },
-                        (None, Some(Err(message))) => html! { <p class="notice notice-error" role="alert">{ message.clone() }</p> },
-                        (None, Some(Ok(report))) => {
+                <section class="report" aria-live="polite" aria-label="Diagnosis" aria-busy={state.working.to_string()}>
+                    { match (route.strip_prefix("#/causes/").or_else(|| (*route == "#/causes").then_some("")), &report, &state.failure) {
+                        (Some(id), _, _) => html! { <CausePage id={id.to_string()} /> },
+                        (None, _, Some(message)) => html! { <p class="notice notice-error" role="alert">{ message.clone() }</p> },
+                        (None, Some(report), None) => {
                             let l = (*link).clone().unwrap_or_else(|| ShareLink { fragment: String::new(), omitted: Vec::new(), redactions: 0 });
                             html! {
                                 <>
                                     <ShareBar report={report.clone()} url={format!("{}#{}", page_base(), l.fragment)} omitted={l.omitted.clone()}
-                                        redactions={l.redactions} has_paste={!error_text.trim().is_empty()} share_paste={*share_paste} paste={(*error_text).clone()}
-                                        on_share_paste={{ let s = share_paste.clone(); Callback::from(move |v| s.set(v)) }}
-                                        package={(*package).clone()} request={request.clone()}
-                                        on_check_repaired={{ let p = package.clone(); Callback::from(move |r| p.set(Some(r))) }} />
-                                    <ReportView report={report.clone()} paste={(*error_text).clone()} />
+                                        redactions={l.redactions} has_paste={!state.report_paste.trim().is_empty()} share_paste={page.share_paste} paste={state.report_paste.clone()}
+                                        on_share_paste={{ let page = page.clone(); Callback::from(move |v| page.dispatch(PageAction::SharePaste(v))) }}
+                                        package={page.package.as_ref().map(|p| p.name.clone())} request={request.clone()}
+                                        repairing={state.repairing} repaired={state.repaired.clone()}
+                                        {on_repair} on_check_repaired={on_check_repaired} />
+                                    <ReportView report={report.clone()} paste={state.report_paste.clone()} />
                                 </>
                             }
                         }
-                        (None, None) => match &*shared {
-                            Some(Ok((report, state, unknown))) => html! {
+                        (None, None, None) => match &*shared {
+                            Some(Ok((report, shared_state, unknown))) => html! {
                                 <>
                                     <div class="notice shared-banner" role="status" data-shared="">
                                         <strong>{ "A shared diagnosis. " }</strong>
                                         { "It was made elsewhere; your browser rebuilt it from the link. The package is not in the link — drop it here to check it again." }
-                                        if !state.omitted.is_empty() {
-                                            <span class="muted">{ format!(" The link leaves out {}.", state.omitted.iter().map(|o| o.describe()).collect::<Vec<_>>().join("; ")) }</span>
+                                        if !shared_state.omitted.is_empty() {
+                                            <span class="muted">{ format!(" The link leaves out {}.", shared_state.omitted.iter().map(|o| o.describe()).collect::<Vec<_>>().join("; ")) }</span>
                                         }
                                         if *unknown > 0 {
                                             <span class="muted">{ format!(" {unknown} item(s) this version does not know were skipped.") }</span>
                                         }
-                                        if state.had_error && state.paste.is_none() {
+                                        if shared_state.had_error && shared_state.paste.is_none() {
                                             <span class="muted">{ " The pasted error itself was not shared." }</span>
                                         }
                                     </div>
-                                    <ShareBar report={report.clone()} url={format!("{}{}", page_base(), *route)} omitted={state.omitted.clone()}
+                                    <ShareBar report={report.clone()} url={format!("{}{}", page_base(), *route)} omitted={shared_state.omitted.clone()}
                                         redactions={0} has_paste={false} share_paste={false} on_share_paste={Callback::noop()}
-                                        package={None::<PackageBytes>} request={request.clone()} on_check_repaired={Callback::noop()} />
-                                    <ReportView report={report.clone()} paste={state.paste.clone().unwrap_or_default()} />
+                                        package={None::<String>} request={request.clone()} repairing={false} repaired={None}
+                                        on_repair={Callback::noop()} on_check_repaired={Callback::noop()} />
+                                    <ReportView report={report.clone()} paste={shared_state.paste.clone().unwrap_or_default()} />
                                 </>
                             },
                             Some(Err(e)) => html! {
@@ -348,8 +356,176 @@ pub fn app() -> Html {
                 </section>
             </main>
             <footer>
-                <p>{ "Bootdoctor reads the zip's directory and a few bytes of the files that matter, in your browser. Facts come from the platforms' documentation; inferred facts are marked as such. " }<a href="#/causes/">{ "Every cause it knows" }</a></p>
+                <p>{ "Bootdoctor reads the zip's directory and the few parts of the files that matter, in your browser, in a background worker; the file is never uploaded or copied whole. Facts come from the platforms' documentation; inferred facts are marked as such. " }<a href="#/causes/">{ "Every cause it knows" }</a></p>
             </footer>
+        </div>
+    }
+}
+
+/// Props for [`DropZone`].
+#[derive(Properties, PartialEq)]
+struct DropZoneProps {
+    package: Option<PackageFile>,
+    diagnosis: UseDiagnosis,
+    on_file: Callback<(String, web_sys::Blob)>,
+    on_remove: Callback<()>,
+}
+
+/// The file picker, what is held, and the check's progress with Cancel.
+#[function_component(DropZone)]
+fn drop_zone(props: &DropZoneProps) -> Html {
+    let state = &props.diagnosis.state;
+    let on_pick = {
+        let on_file = props.on_file.clone();
+        Callback::from(move |e: Event| {
+            let input: HtmlInputElement = e.target_unchecked_into();
+            if let Some(file) = input.files().and_then(|files| files.get(0)) {
+                on_file.emit((file.name(), file.into()));
+            }
+            input.set_value("");
+        })
+    };
+    let on_cancel = {
+        let diagnosis = props.diagnosis.clone();
+        Callback::from(move |_| diagnosis.cancel())
+    };
+    let on_remove = props.on_remove.reform(|_: MouseEvent| ());
+    let status = match &props.package {
+        Some(p) if state.working && state.reading_package => {
+            let read =
+                state.progress.map(|pr| format!(" — {} read", human_size(pr.bytes_read as f64))).unwrap_or_default();
+            html! {
+                <p class="file-status" role="status" data-checking="">
+                    { format!("Checking {} ({}){read}…", p.name, human_size(p.size)) }
+                    <button type="button" class="link-button" data-action="cancel" onclick={on_cancel}>{ "Cancel" }</button>
+                </p>
+            }
+        }
+        Some(p) => html! {
+            <p class="file-status" role="status">
+                <strong>{ p.name.clone() }</strong>{ format!(" — {}", human_size(p.size)) }
+                if let Some(cost) = state.cost.filter(|c| c.bytes_read > 0) {
+                    <span class="muted" data-bytes-read={cost.bytes_read.to_string()}>{ format!(" · {} read to check it", human_size(cost.bytes_read as f64)) }</span>
+                }
+                <button type="button" class="link-button" onclick={on_remove}>{ "Remove" }</button>
+            </p>
+        },
+        None => html! { <p class="file-status muted">{ "No package yet." }</p> },
+    };
+    html! {
+        <div class="dropzone">
+            <p class="drop-title">{ "Drop the .zip you deployed anywhere on this page" }</p>
+            <label class="file-button">
+                { "Choose a package…" }
+                <input type="file" name="package" accept=".zip,.jar,application/zip" onchange={on_pick} />
+            </label>
+            { status }
+            if let Some(stopped) = &state.stopped {
+                <p class="file-status notice-error" role="alert" data-stopped="">{ stopped.message.clone() }</p>
+            }
+        </div>
+    }
+}
+
+/// Props for [`Fields`].
+#[derive(Properties, PartialEq)]
+struct FieldsProps {
+    platform: String,
+    start: String,
+    paste: Paste,
+    on_action: Callback<PageAction>,
+}
+
+/// Platform, start command and the error box, with example errors.
+#[function_component(Fields)]
+fn fields(props: &FieldsProps) -> Html {
+    let on_platform =
+        props.on_action.reform(|e: Event| PageAction::Platform(e.target_unchecked_into::<HtmlSelectElement>().value()));
+    let on_start = props
+        .on_action
+        .reform(|e: InputEvent| PageAction::Start(e.target_unchecked_into::<HtmlInputElement>().value()));
+    let textarea = use_node_ref();
+    // The box is not bound to the state (a bound box is redrawn whole on every edit): it holds
+    // what was typed, and a large text that reached it (dropped, set by a script) leaves it
+    // before it is drawn.
+    let on_error = props.on_action.reform(|e: InputEvent| {
+        let textarea = e.target_unchecked_into::<HtmlTextAreaElement>();
+        let paste = Paste::from_js(js_sys::Reflect::get(&textarea, &"value".into()).unwrap_or_default());
+        if paste.is_held() {
+            textarea.set_value("");
+        }
+        PageAction::Paste(paste)
+    });
+    // A large paste never enters the box: it replaces what the box held.
+    let on_paste = {
+        let on_action = props.on_action.clone();
+        let textarea = textarea.clone();
+        Callback::from(move |e: Event| {
+            let Some(e) = e.dyn_ref::<web_sys::ClipboardEvent>() else { return };
+            let Some(data) = e.clipboard_data() else { return };
+            let get =
+                js_sys::Reflect::get(&data, &"getData".into()).ok().and_then(|f| f.dyn_into::<js_sys::Function>().ok());
+            let Some(text) = get.and_then(|get| get.call1(&data, &"text".into()).ok()) else { return };
+            let paste = Paste::from_js(text);
+            if paste.is_held() {
+                e.prevent_default();
+                if let Some(t) = textarea.cast::<HtmlTextAreaElement>() {
+                    t.set_value("");
+                }
+                on_action.emit(PageAction::Paste(paste));
+            }
+        })
+    };
+    let set_box = {
+        let on_action = props.on_action.clone();
+        let textarea = textarea.clone();
+        move |text: &str| {
+            if let Some(t) = textarea.cast::<HtmlTextAreaElement>() {
+                t.set_value(text);
+            }
+            on_action.emit(PageAction::Paste(Paste::from_text(text)));
+        }
+    };
+    let on_clear_held = {
+        let set_box = set_box.clone();
+        Callback::from(move |_: MouseEvent| set_box(""))
+    };
+    let at_limit = props.paste.units() as usize >= MAX_PASTE_CHARS;
+    let default_name = PROFILES.iter().find(|p| p.id == DEFAULT_PROFILE).map(|p| p.name).unwrap_or(DEFAULT_PROFILE);
+    html! {
+        <div class="fields">
+            <label for="platform">{ "Platform" }</label>
+            <select id="platform" name="platform" onchange={on_platform}>
+                <option value="" selected={props.platform.is_empty()}>{ format!("Detect from the error (else {default_name})") }</option>
+                { for PROFILES.iter().map(|p| html! {
+                    <option value={p.id} selected={props.platform == p.id}>{ p.name }</option>
+                }) }
+            </select>
+            <label for="start">{ "Start command or handler " }<span class="muted">{ "(optional)" }</span></label>
+            <input id="start" name="start" type="text" autocomplete="off" spellcheck="false"
+                placeholder="python3 app.py · npm run start · index.main_handler — blank: the platform's bootstrap"
+                value={props.start.clone()} oninput={on_start} />
+            <label for="error">{ "Error message " }<span class="muted">{ "(optional)" }</span></label>
+            if props.paste.is_held() {
+                <p class="paste-held" role="status" data-paste-held="">
+                    { format!("Pasted: {} characters — read in full, but kept out of the box below, which would take the browser seconds to draw. Typing in the box replaces it. ", thousands(props.paste.units())) }
+                    <button type="button" class="link-button" onclick={on_clear_held}>{ "Clear the paste" }</button>
+                </p>
+            }
+            <textarea id="error" name="error" rows="6" spellcheck="false" maxlength={MAX_PASTE_CHARS.to_string()} ref={textarea}
+                placeholder="Paste what the platform printed, e.g. Function instance exited unexpectedly(code 13, message:permission denied) …"
+                oninput={on_error} onpaste={on_paste} />
+            if at_limit {
+                <p class="muted small" role="status" data-paste-limit="">{ format!("The error box keeps the first {} MiB of a paste, all the decoder reads.", MAX_PASTE_CHARS >> 20) }</p>
+            }
+            <div class="examples" aria-label="Example errors">
+                <span class="muted">{ "Try: " }</span>
+                { for EXAMPLES.iter().map(|(label, text)| {
+                    let set_box = set_box.clone();
+                    let cb = Callback::from(move |_: MouseEvent| set_box(text));
+                    html! { <button type="button" class="chip" onclick={cb}>{ *label }</button> }
+                }) }
+            </div>
         </div>
     }
 }

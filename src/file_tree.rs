@@ -5,8 +5,9 @@ use bootdoctor_core::checks::FileInfo;
 use std::rc::Rc;
 use yew::prelude::*;
 
-/// Rows rendered at most; the rest are counted.
-const MAX_ROWS: usize = 2000;
+/// Rows rendered at first, and added by each "Show more": drawing thousands of rows at once
+/// blocks the page (5,000 rows took 380 ms).
+pub const PAGE_ROWS: usize = 100;
 
 /// Props: the per-file facts.
 #[derive(Properties, PartialEq)]
@@ -18,18 +19,31 @@ pub struct FileTreeProps {
     pub not_listed: usize,
 }
 
-/// A table of the package's entries, filterable to the ones with findings.
+/// A table of the package's entries — those with findings first, then the rest in zip order —
+/// shown a page at a time, filterable to the ones with findings.
 #[function_component(FileTree)]
 pub fn file_tree(props: &FileTreeProps) -> Html {
     let only_findings = use_state(|| false);
+    let rows = use_state(|| PAGE_ROWS);
+    {
+        // A new report starts again from the first page.
+        let rows = rows.clone();
+        use_effect_with(props.files.clone(), move |_| rows.set(PAGE_ROWS));
+    }
     let toggle = {
         let only_findings = only_findings.clone();
         Callback::from(move |_| only_findings.set(!*only_findings))
     };
     let with_findings = props.files.iter().filter(|f| !f.finding_ids.is_empty()).count();
-    let shown: Vec<&FileInfo> =
-        props.files.iter().filter(|f| !*only_findings || !f.finding_ids.is_empty()).take(MAX_ROWS).collect();
+    let listed = if *only_findings { with_findings } else { props.files.len() };
+    let findings_first = props.files.iter().filter(|f| !f.finding_ids.is_empty());
+    let the_rest = props.files.iter().filter(|f| !*only_findings && f.finding_ids.is_empty());
+    let shown: Vec<&FileInfo> = findings_first.chain(the_rest).take(*rows).collect();
     let total = if *only_findings { with_findings } else { props.files.len() + props.not_listed };
+    let more = {
+        let rows = rows.clone();
+        Callback::from(move |_| rows.set(*rows + PAGE_ROWS))
+    };
     html! {
         <section class="files" aria-labelledby="files-heading">
             <div class="section-head">
@@ -48,7 +62,16 @@ pub fn file_tree(props: &FileTreeProps) -> Html {
                 </table>
             </div>
             if total > shown.len() {
-                <p class="muted">{ format!("Showing {} of {total} entries.", shown.len()) }</p>
+                <p class="muted" data-rows-shown={shown.len().to_string()}>
+                    { format!("Showing {} of {total} entries{}.", shown.len(), if props.not_listed > 0 && !*only_findings {
+                        format!(" ({} that no finding names were not listed by the engine)", props.not_listed)
+                    } else { String::new() }) }
+                    if listed > shown.len() {
+                        <button type="button" class="link-button" onclick={more} data-action="more-files">
+                            { format!("Show {} more", PAGE_ROWS.min(listed - shown.len())) }
+                        </button>
+                    }
+                </p>
             }
         </section>
     }

@@ -4,7 +4,9 @@
 mod app;
 mod cause_page;
 mod copy_button;
+mod diagnosis;
 mod file_tree;
+mod paste;
 mod report_view;
 mod share_bar;
 

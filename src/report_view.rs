@@ -23,6 +23,63 @@ pub struct ReportViewProps {
     pub paste: AttrValue,
 }
 
+/// Cards shown per kind of finding before "Show more": a package can have thousands of one kind
+/// (every missing file a script runs), and a card each would bury the rest and block the page.
+const CARDS_PER_KIND: usize = 10;
+
+/// Props for [`FindingList`].
+#[derive(Properties, PartialEq)]
+struct FindingListProps {
+    report: Rc<Report>,
+}
+
+/// The findings in report order, grouped by kind past [`CARDS_PER_KIND`] of one kind.
+#[function_component(FindingList)]
+fn finding_list(props: &FindingListProps) -> Html {
+    // Kinds in the order they first appear (errors first, as the engine sorts them).
+    let groups = use_memo(props.report.clone(), |r| {
+        let mut groups: Vec<(&'static str, Vec<Rc<Finding>>)> = Vec::new();
+        for f in &r.findings {
+            match groups.iter_mut().find(|(id, _)| *id == f.id) {
+                Some((_, list)) => list.push(Rc::new(f.clone())),
+                None => groups.push((f.id, vec![Rc::new(f.clone())])),
+            }
+        }
+        groups
+    });
+    html! {
+        { for groups.iter().map(|(id, list)| html! { <FindingGroup key={*id} findings={list.clone()} /> }) }
+    }
+}
+
+/// Props for [`FindingGroup`].
+#[derive(Properties, PartialEq)]
+struct FindingGroupProps {
+    findings: Vec<Rc<Finding>>,
+}
+
+/// The findings of one kind: the first few, and the rest a page at a time.
+#[function_component(FindingGroup)]
+fn finding_group(props: &FindingGroupProps) -> Html {
+    let shown = use_state(|| CARDS_PER_KIND);
+    let total = props.findings.len();
+    let more = {
+        let shown = shown.clone();
+        Callback::from(move |_| shown.set(*shown + 5 * CARDS_PER_KIND))
+    };
+    html! {
+        <>
+            { for props.findings.iter().take(*shown).map(|f| html! { <FindingCard finding={f.clone()} /> }) }
+            if total > *shown {
+                <p class="muted finding-overflow" data-more-findings={props.findings[0].id}>
+                    { format!("{} more findings of this kind ({}) — {} of {total} shown. ", total - *shown, props.findings[0].id, *shown) }
+                    <button type="button" class="link-button" onclick={more}>{ format!("Show {} more", (5 * CARDS_PER_KIND).min(total - *shown)) }</button>
+                </p>
+            }
+        </>
+    }
+}
+
 fn plural(n: usize, word: &str) -> String {
     format!("{n} {word}{}", if n == 1 { "" } else { "s" })
 }
@@ -82,7 +139,7 @@ pub fn report_view(props: &ReportViewProps) -> Html {
                     if r.findings.is_empty() {
                         <p class="notice notice-ok" data-clean="">{ format!("Nothing in this package stops it starting on {}.", r.platform_name) }</p>
                     }
-                    { for r.findings.iter().map(|f| html! { <FindingCard finding={Rc::new(f.clone())} /> }) }
+                    <FindingList report={r.clone()} />
                 </section>
             }
             if let Some(d) = &r.error {

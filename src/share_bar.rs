@@ -5,22 +5,14 @@
 use std::rc::Rc;
 
 use bootdoctor_core::export;
-use bootdoctor_core::repair::{repair, Repaired, REPAIRS};
+use bootdoctor_core::repair::REPAIRS;
 use bootdoctor_core::report::{Report, Request};
 use bootdoctor_core::share::Omission;
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
 use crate::copy_button::CopyButton;
-
-/// The package as the page holds it.
-#[derive(Clone, PartialEq)]
-pub struct PackageBytes {
-    /// File name.
-    pub name: String,
-    /// The zip.
-    pub bytes: Rc<Vec<u8>>,
-}
+use crate::diagnosis::RepairedPackage;
 
 /// Props for [`ShareBar`].
 #[derive(Properties, PartialEq)]
@@ -42,17 +34,27 @@ pub struct ShareBarProps {
     pub paste: AttrValue,
     /// Toggles [`ShareBarProps::share_paste`].
     pub on_share_paste: Callback<bool>,
-    /// The package, when one is loaded (for the repair).
-    pub package: Option<PackageBytes>,
-    /// The request the report was made with (for the repair).
+    /// The name of the package, when one is held (the repair is offered then).
+    pub package: Option<String>,
+    /// The request the report was made with.
     pub request: Rc<Request>,
-    /// Called with the repaired package when the user wants it checked in the page.
-    pub on_check_repaired: Callback<PackageBytes>,
+    /// A repair is under way in the worker.
+    pub repairing: bool,
+    /// The latest repair's result.
+    pub repaired: Option<Result<Rc<RepairedPackage>, String>>,
+    /// Asks the worker for a repair.
+    pub on_repair: Callback<()>,
+    /// Called with the repaired package (name, zip) when the user wants it checked in the page.
+    pub on_check_repaired: Callback<(String, web_sys::Blob)>,
 }
 
 /// Starts a download of `bytes` as `name` through a temporary object URL.
 fn download(name: &str, mime: &str, bytes: &[u8]) {
-    let blob = gloo_file::Blob::new_with_options(bytes, Some(mime));
+    download_blob(name, gloo_file::Blob::new_with_options(bytes, Some(mime)));
+}
+
+/// Starts a download of `blob` as `name`.
+fn download_blob(name: &str, blob: gloo_file::Blob) {
     let url = gloo_file::ObjectUrl::from(blob);
     let Some(document) = web_sys::window().and_then(|w| w.document()) else { return };
     let Ok(anchor) = document.create_element("a") else { return };
@@ -90,12 +92,14 @@ fn stem(report: &Report) -> String {
 /// The toolbar under the verdict.
 #[function_component(ShareBar)]
 pub fn share_bar(props: &ShareBarProps) -> Html {
-    let repaired = use_state(|| None::<Result<Rc<Repaired>, String>>);
     {
-        // A new package or request makes an old repair result stale.
-        let repaired = repaired.clone();
-        use_effect_with((props.package.clone(), props.request.clone()), move |_| {
-            repaired.set(None);
+        // Each new repaired package is downloaded once, when it arrives from the worker.
+        let name = repaired_name(props.package.as_deref().unwrap_or("package.zip"));
+        let arrived = props.repaired.clone().and_then(Result::ok);
+        use_effect_with(arrived.as_ref().map(|r| Rc::as_ptr(r) as usize), move |_| {
+            if let Some(r) = arrived {
+                download_blob(&name, gloo_file::Blob::from(r.blob.clone()));
+            }
         });
     }
     let report = props.report.clone();
@@ -120,19 +124,13 @@ pub fn share_bar(props: &ShareBarProps) -> Html {
         })
     };
     let on_repair = {
-        let repaired = repaired.clone();
-        let package = props.package.clone();
-        let request = props.request.clone();
-        Callback::from(move |_| {
-            let Some(p) = &package else { return };
-            let result = repair(p.bytes.as_slice(), &p.name, &request);
-            match result {
-                Ok(r) => {
-                    download(&repaired_name(&p.name), "application/zip", &r.bytes);
-                    repaired.set(Some(Ok(Rc::new(r))));
-                }
-                Err(e) => repaired.set(Some(Err(e.to_string()))),
-            }
+        let on_repair = props.on_repair.clone();
+        let repaired = props.repaired.clone();
+        let name = repaired_name(props.package.as_deref().unwrap_or("package.zip"));
+        Callback::from(move |_| match repaired.as_ref() {
+            // Already repaired for these inputs: download the same file again.
+            Some(Ok(r)) => download_blob(&name, gloo_file::Blob::from(r.blob.clone())),
+            _ => on_repair.emit(()),
         })
     };
     let on_toggle = {
@@ -151,7 +149,9 @@ pub fn share_bar(props: &ShareBarProps) -> Html {
                 <button type="button" class="copy" onclick={on_json}>{ "Download JSON" }</button>
                 <button type="button" class="copy" onclick={on_sarif}>{ "Download SARIF" }</button>
                 if repairable {
-                    <button type="button" class="copy primary" onclick={on_repair} data-action="repair">{ "Download repaired package" }</button>
+                    <button type="button" class="copy primary" onclick={on_repair} data-action="repair" disabled={props.repairing}>
+                        { if props.repairing { "Repairing…" } else { "Download repaired package" } }
+                    </button>
                 }
             </div>
             if props.has_paste {
@@ -165,7 +165,7 @@ pub fn share_bar(props: &ShareBarProps) -> Html {
                 if props.share_paste {
                     <details class="shared-paste">
                         <summary>{ "What the link carries of your error" }</summary>
-                        <pre data-shared-paste="">{ bootdoctor_core::share::redact(&props.paste).0.chars().take(bootdoctor_core::share::MAX_SHARED_PASTE_CHARS).collect::<String>() }</pre>
+                        <pre data-shared-paste="">{ bootdoctor_core::share::carried_paste(&props.paste).0 }</pre>
                     </details>
                 }
             }
@@ -175,10 +175,10 @@ pub fn share_bar(props: &ShareBarProps) -> Html {
                     { format!("To keep it short it leaves out {}.", props.omitted.iter().map(|o| o.describe()).collect::<Vec<_>>().join("; ")) }
                 }
             </p>
-            { match &*repaired {
+            { match &props.repaired {
                 None => Html::default(),
                 Some(Err(message)) => html! { <p class="notice notice-error" role="alert">{ message.clone() }</p> },
-                Some(Ok(r)) => html! { <RepairSummary repaired={r.clone()} on_check={props.on_check_repaired.clone()} name={repaired_name(&props.package.as_ref().map(|p| p.name.clone()).unwrap_or_default())} /> },
+                Some(Ok(r)) => html! { <RepairSummary repaired={r.clone()} on_check={props.on_check_repaired.clone()} name={repaired_name(props.package.as_deref().unwrap_or_default())} /> },
             } }
         </div>
     }
@@ -186,9 +186,9 @@ pub fn share_bar(props: &ShareBarProps) -> Html {
 
 #[derive(Properties, PartialEq)]
 struct RepairSummaryProps {
-    repaired: Rc<Repaired>,
+    repaired: Rc<RepairedPackage>,
     name: String,
-    on_check: Callback<PackageBytes>,
+    on_check: Callback<(String, web_sys::Blob)>,
 }
 
 fn plural(n: usize, word: &str) -> String {
@@ -198,7 +198,7 @@ fn plural(n: usize, word: &str) -> String {
 /// Before and after: what the repair changed, what it fixed, what is left with its manual fix.
 #[function_component(RepairSummary)]
 fn repair_summary(props: &RepairSummaryProps) -> Html {
-    let r = &props.repaired;
+    let r = &props.repaired.repaired;
     let count = |report: &Report, sev: bootdoctor_core::checks::Severity| {
         report.findings.iter().filter(|f| f.severity == sev).count()
     };
@@ -207,9 +207,9 @@ fn repair_summary(props: &RepairSummaryProps) -> Html {
         r.after.findings.iter().filter(|f| f.severity != bootdoctor_core::checks::Severity::Info).collect();
     let on_check = {
         let cb = props.on_check.clone();
-        let bytes = Rc::new(r.bytes.clone());
+        let blob = props.repaired.blob.clone();
         let name = props.name.clone();
-        Callback::from(move |_| cb.emit(PackageBytes { name: name.clone(), bytes: bytes.clone() }))
+        Callback::from(move |_| cb.emit((name.clone(), blob.clone())))
     };
     html! {
         <section class="repair card" data-repair="" aria-label="Repaired package">

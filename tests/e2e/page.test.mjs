@@ -1,82 +1,12 @@
 // End-to-end: the built page (dist/) in Debian's headless Chromium, driven by playwright-core.
 // Picks and drops real zips, pastes every seed error, and reads the page through its stable hooks
 // (data-finding-id, data-cause-id). Screenshots go to tests/e2e/screenshots/ for a human to look at.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
-import { serve } from '../../scripts/static-server.mjs';
-
-const here = dirname(fileURLToPath(import.meta.url));
-const root = join(here, '..', '..');
-const dist = join(root, 'dist');
-const shots = join(here, 'screenshots');
-const fixtures = join(tmpdir(), `bootdoctor-e2e-${process.pid}`);
-const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
-
-let server;
-let browser;
-let base;
-
-before(async () => {
-  assert.ok(existsSync(join(dist, 'index.html')), 'dist/ is missing: run scripts/build first');
-  mkdirSync(shots, { recursive: true });
-  execFileSync('python3', [join(here, 'make_fixtures.py'), fixtures]);
-  server = await serve(dist, 0);
-  base = `http://127.0.0.1:${server.address().port}/`;
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-      '--disable-component-update', '--disable-sync'],
-  });
-});
-
-after(async () => {
-  await browser?.close();
-  server?.close();
-});
-
-/** A fresh page with the app started; records every request and page error. */
-async function open(viewport = { width: 1280, height: 900 }, url = base, options = {}) {
-  const context = await browser.newContext({ viewport, ...options });
-  const page = await context.newPage();
-  const requests = [];
-  const errors = [];
-  page.on('request', (r) => requests.push(r.url()));
-  page.on('pageerror', (e) => errors.push(String(e)));
-  page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
-  await page.goto(url);
-  await page.waitForSelector('select[name=platform] option[value="aliyun-fc"]', { state: 'attached' });
-  return { page, context, requests, errors };
-}
-
-async function pick(page, name) {
-  await page.setInputFiles('input[type=file]', join(fixtures, name));
-}
-
-/** Drops a file on the page the way a browser does: a DataTransfer carrying a File. */
-async function drop(page, name) {
-  const bytes = [...readFileSync(join(fixtures, name))];
-  await page.evaluate(({ bytes, name }) => {
-    const dt = new DataTransfer();
-    dt.items.add(new File([new Uint8Array(bytes)], name, { type: 'application/zip' }));
-    const target = document.querySelector('.page');
-    target.dispatchEvent(new DragEvent('dragover', { dataTransfer: dt, bubbles: true, cancelable: true }));
-    target.dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
-  }, { bytes, name });
-}
-
-async function findingIds(page) {
-  return page.$$eval('[data-finding-id]', (els) => els.map((e) => e.dataset.findingId));
-}
-
-async function causeIds(page) {
-  return page.$$eval('[data-cause-id]', (els) => els.map((e) => e.dataset.causeId));
-}
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { base, causeIds, drop, findingIds, fixtures, open, paste, pick, root, shots } from './harness.mjs';
 
 test('the page loads offline-ready with every platform and the inputs', async () => {
   const { page, context, errors } = await open();
@@ -129,7 +59,7 @@ test('server code is read: a Flask app on its default 127.0.0.1 is found', async
   const text = await page.textContent('[data-finding-id="listen-localhost"]');
   assert.match(text, /app\.py:3: app\.run\(port=9000\)/);
   assert.match(text, /health check failed on port 9000/);
-  await page.fill('textarea[name=error]', 'Function instance health check failed on port 9000 in 120 seconds.\nLogs:');
+  await paste(page, 'Function instance health check failed on port 9000 in 120 seconds.\nLogs:');
   await page.waitForSelector('[data-cause-id="listen-localhost"]');
   const first = await page.$eval('[data-cause-id]', (e) => ({ id: e.dataset.causeId, text: e.textContent }));
   assert.equal(first.id, 'listen-localhost');
@@ -183,13 +113,13 @@ test('every seed example pasted shows its documented cause', async () => {
   const { page, context, errors } = await open();
   let n = 0;
   for (const [text, cause, within] of SEEDS) {
-    await page.fill('textarea[name=error]', text);
+    await paste(page, text);
     await page.waitForSelector('[data-cause-id]');
     const causes = await causeIds(page);
     assert.ok(causes.slice(0, within).includes(cause), `${text}\n→ ${causes.join(', ')} (expected ${cause} in top ${within})`);
     n += 1;
   }
-  await page.fill('textarea[name=error]', SEEDS[7][0]);
+  await paste(page, SEEDS[7][0]);
   await page.waitForSelector('[data-cause-id="entry-missing"]');
   const reading = await page.textContent('.code-reading');
   assert.match(reading, /not an error description/);
@@ -205,7 +135,7 @@ test('package and error together: the package confirms the cause', async () => {
   const { page, context } = await open();
   await pick(page, 'windows.zip');
   await page.waitForSelector('[data-finding-id="exec-bit-missing"]');
-  await page.fill('textarea[name=error]', "Function instance exited unexpectedly(code 13, message:permission denied) with start command '/code/bootstrap '.");
+  await paste(page, "Function instance exited unexpectedly(code 13, message:permission denied) with start command '/code/bootstrap '.");
   await page.waitForSelector('[data-cause-id]');
   const first = await page.$eval('[data-cause-id]', (e) => ({ id: e.dataset.causeId, text: e.textContent }));
   assert.equal(first.id, 'exec-bit-missing');
@@ -223,7 +153,7 @@ test('corpus: a Go binary built for macOS, with the error FC printed', { skip: C
   const { page, context, errors } = await open();
   await page.setInputFiles('input[type=file]', join(CORPUS, 'packages', 'p10-macho-go.zip'));
   await page.waitForSelector('[data-finding-id="binary-not-linux"]');
-  await page.fill('textarea[name=error]', "Function instance exited unexpectedly(code 8, message:exec format error) with start command '/code/bootstrap '.\nLogs:");
+  await paste(page, "Function instance exited unexpectedly(code 8, message:exec format error) with start command '/code/bootstrap '.\nLogs:");
   await page.waitForSelector('[data-cause-id]');
   const first = await page.$eval('[data-cause-id]', (e) => ({ id: e.dataset.causeId, text: e.textContent }));
   assert.equal(first.id, 'binary-not-linux');
@@ -232,7 +162,7 @@ test('corpus: a Go binary built for macOS, with the error FC printed', { skip: C
   await page.screenshot({ path: join(shots, '08-corpus-macho-go.png'), fullPage: true });
   await page.setInputFiles('input[type=file]', join(CORPUS, 'packages', 'p16-relr.zip'));
   await page.selectOption('select[name=platform]', 'aws-lambda-al2023');
-  await page.fill('textarea[name=error]', "/var/task/bootstrap: /lib64/libc.so.6: version `GLIBC_ABI_DT_RELR' not found (required by /var/task/bootstrap)");
+  await paste(page, "/var/task/bootstrap: /lib64/libc.so.6: version `GLIBC_ABI_DT_RELR' not found (required by /var/task/bootstrap)");
   await page.waitForSelector('[data-finding-id="glibc-too-new"]');
   assert.match(await page.textContent('[data-finding-id="glibc-too-new"]'), /GLIBC_ABI_DT_RELR/);
   await page.click('.platform-details summary');
@@ -269,7 +199,7 @@ test('cause pages: linked from findings, reachable by URL, unknown ids show the 
 test('real pastes: ambiguity explained, Chinese console text, nested envelopes, values read out', async () => {
   const { page, context, errors } = await open();
   // Cloud Run's port message has several plausible causes: each close one says how to tell.
-  await page.fill('textarea[name=error]', "ERROR: (gcloud.run.deploy) Revision 'hello-00001-abc' is not ready and cannot serve traffic. The user-provided container failed to start and listen on the port defined provided by the PORT=8080 environment variable within the allocated timeout.");
+  await paste(page, "ERROR: (gcloud.run.deploy) Revision 'hello-00001-abc' is not ready and cannot serve traffic. The user-provided container failed to start and listen on the port defined provided by the PORT=8080 environment variable within the allocated timeout.");
   await page.waitForSelector('[data-cause-id] .how-to-tell');
   const tells = await page.$$eval('[data-cause-id]', (hs) => hs.map((h) => [h.dataset.causeId, h.querySelector('.how-to-tell')?.textContent || '']));
   // The two most frequent causes are level; either may lead, and the CPU one says how to check it.
@@ -279,16 +209,16 @@ test('real pastes: ambiguity explained, Chinese console text, nested envelopes, 
   assert.ok(tells.filter(([, t]) => t).length >= 3, JSON.stringify(tells));
   await page.screenshot({ path: join(shots, '11-ambiguous-cloud-run.png'), fullPage: true });
   // SCF's Chinese status description.
-  await page.fill('textarea[name=error]', '调用失败 446 PortBindingFailed 端口监听失败。请检查您的监听端口是否为9000');
+  await paste(page, '调用失败 446 PortBindingFailed 端口监听失败。请检查您的监听端口是否为9000');
   await page.waitForSelector('[data-cause-id="listen-wrong-port"]');
   assert.equal((await causeIds(page))[0], 'listen-wrong-port');
   assert.match(await page.textContent('.variables'), /tencent/);
   // Step Functions wrapping a Lambda error as a JSON string.
-  await page.fill('textarea[name=error]', '{"error": "Runtime.ExitError","cause": "{\\"errorMessage\\":\\"RequestId: 1 Error: Runtime exited with error: signal: killed\\",\\"errorType\\":\\"Runtime.ExitError\\"}"}');
+  await paste(page, '{"error": "Runtime.ExitError","cause": "{\\"errorMessage\\":\\"RequestId: 1 Error: Runtime exited with error: signal: killed\\",\\"errorType\\":\\"Runtime.ExitError\\"}"}');
   await page.waitForSelector('[data-cause-id="out-of-memory"]');
   assert.equal((await causeIds(page))[0], 'out-of-memory');
   // A value a pattern reads out is shown with the other variables.
-  await page.fill('textarea[name=error]', 'npm ERR! Missing script: "start"');
+  await paste(page, 'npm ERR! Missing script: "start"');
   await page.waitForSelector('[data-cause-id="entry-missing"]');
   assert.match(await page.textContent('.variables'), /script\s*start/);
   assert.deepEqual(errors, []);
@@ -299,8 +229,8 @@ test('share link: the address follows the diagnosis and opens the same report el
   const { page, context, errors } = await open();
   await pick(page, 'windows.zip');
   await page.waitForSelector('[data-finding-id="exec-bit-missing"]');
-  const paste = "2024-05-12 RequestId: 1-6640a0c1-1f2e3d4c5b6a Function instance exited unexpectedly(code 13, message:permission denied) with start command '/code/bootstrap '.";
-  await page.fill('textarea[name=error]', paste);
+  const error = "2024-05-12 RequestId: 1-6640a0c1-1f2e3d4c5b6a Function instance exited unexpectedly(code 13, message:permission denied) with start command '/code/bootstrap '.";
+  await paste(page, error);
   await page.waitForSelector('[data-cause-id="exec-bit-missing"]');
   await page.waitForFunction(() => location.hash.startsWith('#/r/1.'));
   const historyLength = await page.evaluate(() => history.length);
@@ -424,7 +354,7 @@ test('repair: the download is re-read and is clean of what was repaired', async 
 
 test('unmatched text says so instead of guessing', async () => {
   const { page, context } = await open();
-  await page.fill('textarea[name=error]', 'my function is sad today');
+  await paste(page, 'my function is sad today');
   await page.waitForSelector('.decode-summary');
   assert.match(await page.textContent('.decode-summary'), /Nothing in this text matches/);
   assert.deepEqual(await causeIds(page), []);
@@ -433,7 +363,7 @@ test('unmatched text says so instead of guessing', async () => {
 
 test('a failure no rule reads gets leads labelled as resemblance; a long log is read for its error lines', async () => {
   const { page, context, errors } = await open();
-  await page.fill('textarea[name=error]', 'the worker process returned exit code 42 and stopped');
+  await paste(page, 'the worker process returned exit code 42 and stopped');
   await page.waitForSelector('[data-cause-id] [data-basis="resemblance"]');
   assert.match(await page.textContent('.decode-summary'), /No rule reads this error with confidence/);
   assert.match(await page.textContent('.decode-summary'), /exit code 42/);
@@ -468,7 +398,7 @@ test('hostile input: not a zip, truncated, markup in names — messages, never m
   assert.equal(await page.$('img[src=x]'), null);
   const names = await page.$$eval('tr[data-path]', (rows) => rows.map((r) => r.dataset.path));
   assert.ok(names.some((n) => n.includes('<img')), 'the hostile name is shown as text');
-  await page.fill('textarea[name=error]', '<script>window.__pwned=2</script>'.repeat(2000));
+  await paste(page, '<script>window.__pwned=2</script>'.repeat(2000));
   await page.waitForSelector('.decode-summary');
   assert.equal(await page.evaluate(() => window.__pwned), undefined);
   assert.deepEqual(errors, []);
@@ -478,7 +408,7 @@ test('hostile input: not a zip, truncated, markup in names — messages, never m
 test('no request leaves the page origin, and the page works on a phone', async () => {
   const { page, context, requests } = await open({ width: 390, height: 844 });
   await pick(page, 'windows.zip');
-  await page.fill('textarea[name=error]', "Function instance exited unexpectedly(code 13, message:permission denied) with start command '/code/bootstrap '.");
+  await paste(page, "Function instance exited unexpectedly(code 13, message:permission denied) with start command '/code/bootstrap '.");
   await page.waitForSelector('[data-cause-id="exec-bit-missing"]');
   const foreign = requests.filter((u) => !u.startsWith(base) && !u.startsWith('data:') && !u.startsWith('blob:'));
   assert.deepEqual(foreign, []);

@@ -5,13 +5,14 @@
 //! character from its input. The figures (time, peak memory) are printed for every case; the
 //! budgets are limits against runaway costs, far above what a case should take.
 
-use std::io::Write;
 use std::os::unix::process::ExitStatusExt;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use bootdoctor_core::synth::{deflate_of_zeros, elf, ZipBuilder};
+mod hostile_cases;
+
+use hostile_cases::{pastes, zips};
 
 /// Peak resident memory any case may reach.
 const MEMORY_BUDGET_KIB: i64 = 256 << 10;
@@ -106,164 +107,14 @@ fn judge(case: &str, args: &[&str], r: &Run) {
     assert!(r.stdout.len() < 16 << 20, "{case}: {} bytes of output", r.stdout.len());
 }
 
-/// A small dynamically linked x86_64 executable's bytes.
-fn small_elf() -> Vec<u8> {
-    elf(Some("/lib64/ld-linux-x86-64.so.2"), &["libc.so.6"], None, &[("libc.so.6", &["GLIBC_2.17"])], 2)
-}
-
-/// A zip whose central directory lists `copies` more entries pointing at the first entry's bytes.
-fn with_overlapping_copies(zip: Vec<u8>, copies: usize) -> Vec<u8> {
-    let end = zip.windows(4).rposition(|w| w == b"PK\x05\x06").unwrap();
-    let cd_size = u32::from_le_bytes(zip[end + 12..end + 16].try_into().unwrap()) as usize;
-    let cd_offset = u32::from_le_bytes(zip[end + 16..end + 20].try_into().unwrap()) as usize;
-    let first = zip[cd_offset..cd_offset + cd_size].to_vec();
-    let mut out = zip[..cd_offset + cd_size].to_vec();
-    for i in 0..copies {
-        let name = format!("copy{i:05}");
-        let mut record = first[..46].to_vec();
-        record[28..30].copy_from_slice(&(name.len() as u16).to_le_bytes());
-        record.extend_from_slice(name.as_bytes());
-        out.extend_from_slice(&record);
-    }
-    let new_cd_size = out.len() - cd_offset;
-    let count = (1 + copies) as u16;
-    out.extend_from_slice(b"PK\x05\x06\0\0\0\0");
-    out.extend_from_slice(&count.to_le_bytes());
-    out.extend_from_slice(&count.to_le_bytes());
-    out.extend_from_slice(&(new_cd_size as u32).to_le_bytes());
-    out.extend_from_slice(&(cd_offset as u32).to_le_bytes());
-    out.extend_from_slice(&0u16.to_le_bytes());
-    out
-}
-
-/// Cases written to disk as they are built, so at most one input is in memory at a time.
-#[derive(Default)]
-struct Cases(Vec<(&'static str, PathBuf)>);
-
-impl Cases {
-    fn push(&mut self, (case, bytes): (&'static str, Vec<u8>)) {
-        let path = dir().join(case.replace(|c: char| !c.is_ascii_alphanumeric(), "-"));
-        std::fs::write(&path, bytes).unwrap();
-        self.0.push((case, path));
-    }
-}
-
 /// The runs of one test at a time: a forked child's peak memory starts from this process's size,
 /// which another test's inputs would swell.
 static ONE_AT_A_TIME: std::sync::Mutex<()> = std::sync::Mutex::new(());
 
-/// The hostile zips, by name, on disk.
-fn zips() -> Vec<(&'static str, PathBuf)> {
-    let script = b"#!/bin/sh\nexec ./server\n";
-    let mut cases = Cases::default();
-    cases.push((
-        "deflate bomb 1 GiB",
-        ZipBuilder::new()
-            .precompressed("bootstrap", 0o755, deflate_of_zeros(b"#!/bin/sh\n", 1 << 30), (1 << 30) + 10, 0)
-            .finish(),
-    ));
-    cases.push((
-        "4 KB claiming 4 GiB",
-        ZipBuilder::new()
-            .unix_file("bootstrap", 0o755, script)
-            .precompressed("server", 0o755, deflate_of_zeros(&small_elf(), 100), u64::from(u32::MAX), 0)
-            .finish(),
-    ));
-    let bomb = ZipBuilder::new()
-        .precompressed("bootstrap", 0o755, deflate_of_zeros(b"#!/bin/sh\n", 64 << 20), (64 << 20) + 10, 0)
-        .finish();
-    cases.push(("overlapping entries x2000", with_overlapping_copies(bomb, 2000)));
-    let long = "x".repeat(4 << 20);
-    let needed: Vec<&str> = std::iter::repeat_n(long.as_str(), 3000).collect();
-    cases.push((
-        "DT_NEEDED amplification",
-        ZipBuilder::new()
-            .precompressed(
-                "bootstrap",
-                0o755,
-                compress(&elf(Some("/lib64/ld-linux-x86-64.so.2"), &needed, None, &[], 2)),
-                0,
-                0,
-            )
-            .finish(),
-    ));
-    let versions: Vec<&str> = std::iter::repeat_n(long.as_str(), 256).collect();
-    let libraries: Vec<(&str, &[&str])> = (0..256).map(|_| (long.as_str(), versions.as_slice())).collect();
-    cases.push((
-        "verneed 256x256",
-        ZipBuilder::new()
-            .precompressed(
-                "bootstrap",
-                0o755,
-                compress(&elf(Some("/lib64/ld-linux-x86-64.so.2"), &["libc.so.6"], None, &libraries, 2)),
-                0,
-                0,
-            )
-            .finish(),
-    ));
-    let mut fan_out = String::from("#!/bin/sh\n");
-    let mut builder = ZipBuilder::new();
-    for i in 0..31 {
-        fan_out.push_str(&format!("./bin{i} &\n"));
-        builder = builder.precompressed(
-            &format!("bin{i}"),
-            0o755,
-            deflate_of_zeros(&small_elf(), 100 << 20),
-            (100 << 20) + 1000,
-            0,
-        );
-    }
-    cases.push(("script runs 31 ELFs of 100 MiB", builder.unix_file("bootstrap", 0o755, fan_out.as_bytes()).finish()));
-    let mut many = ZipBuilder::new().unix_file("bootstrap", 0o755, script);
-    // 200,000 entries in all: the most a package may list (`Limits::max_entries`), reported on.
-    for i in 0..199_999 {
-        many = many.unix_file(&format!("node_modules/p{}/f{i}.js", i % 997), 0o644, b"");
-    }
-    cases.push(("200,000 entries", many.finish()));
-    cases.push((
-        "names that escape or drive a terminal",
-        ZipBuilder::new()
-            .unix_file("bootstrap", 0o755, script)
-            .unix_file("../../etc/passwd", 0o644, b"x")
-            .unix_file("/abs", 0o644, b"x")
-            .dos_file("C:\\Windows\\x", b"x")
-            .dos_file("\\\\server\\share\\x", b"x")
-            .raw_entry(b"nul\0byte", b"x", 3, 0o100644 << 16, 0, 0)
-            .unix_file("\x1b[31mred\x1b]0;title\x07", 0o644, b"x")
-            .unix_file("evil\u{202e}txt.exe", 0o644, b"x")
-            .unix_file("<script>alert(1)</script>", 0o644, b"x")
-            .finish(),
-    ));
-    let good =
-        ZipBuilder::new().unix_file("bootstrap", 0o755, script).unix_file("server", 0o755, &small_elf()).finish();
-    cases.push(("truncated in half", good[..good.len() / 2].to_vec()));
-    let mut lying = good.clone();
-    let end = lying.len() - 22;
-    lying[end + 10..end + 12].copy_from_slice(&u16::MAX.to_le_bytes());
-    lying[end + 16..end + 20].copy_from_slice(&u32::MAX.to_le_bytes());
-    cases.push(("end record lies", lying));
-    let mut noise = Vec::with_capacity(2 << 20);
-    let mut x = 0x2545_f491_4f6c_dd1du64;
-    while noise.len() < 2 << 20 {
-        x ^= x << 13;
-        x ^= x >> 7;
-        x ^= x << 17;
-        noise.extend_from_slice(&x.to_le_bytes());
-    }
-    cases.push(("2 MiB of noise", noise));
-    cases.0
-}
-
-fn compress(data: &[u8]) -> Vec<u8> {
-    let mut e = flate2::write::DeflateEncoder::new(Vec::new(), flate2::Compression::fast());
-    e.write_all(data).unwrap();
-    e.finish().unwrap()
-}
-
 #[test]
 fn hostile_packages_get_a_report_or_a_sentence_within_budget() {
     let _alone = ONE_AT_A_TIME.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-    for (case, path) in zips() {
+    for (case, path) in zips(&dir()) {
         let zip = path.to_str().unwrap();
         let output = dir().join("fixed.zip");
         let fixed = output.to_str().unwrap();
@@ -298,31 +149,10 @@ fn assert_fixed_zip_is_safe(case: &str, output: &Path) {
     let _ = std::fs::remove_file(output);
 }
 
-/// The hostile pastes, by name, on disk.
-fn pastes() -> Vec<(&'static str, PathBuf)> {
-    let line = "2024-05-01T10:00:00Z INFO request handled in 12 ms, nothing to see here\n";
-    let mut ten = line.repeat((10 << 20) / line.len()).into_bytes();
-    ten.extend_from_slice(b"Function instance exited unexpectedly(code 13, message:permission denied)\n");
-    let mut cases = Cases::default();
-    for case in [
-        ("10 MiB log", ten),
-        ("1 MiB of CR-only line ends", "error\r".repeat((1 << 20) / 6).into_bytes()),
-        ("1,000,000 lines", "x\n".repeat(1_000_000).into_bytes()),
-        ("20 MiB on one line", "a".repeat(20 << 20).into_bytes()),
-        (
-            "NUL, ANSI and bad UTF-8",
-            b"\x1b[2J\x1b]0;owned\x07exec format error\0\xff\xfe\r\x1b[1A\xe2\x80\xaeGLIBC_2.34 not found".to_vec(),
-        ),
-    ] {
-        cases.push(case);
-    }
-    cases.0
-}
-
 #[test]
 fn hostile_pastes_get_a_report_or_a_sentence_within_budget() {
     let _alone = ONE_AT_A_TIME.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-    for (case, path) in pastes() {
+    for (case, path) in pastes(&dir()) {
         for args in [
             vec!["explain", "-", "--format", "json"],
             vec!["explain", "-"],
@@ -342,4 +172,18 @@ fn the_memory_figure_is_the_child_s_own() {
     // nothing (a child's peak starts from its parent's when the parent is large).
     let r = run(&["platforms"], None);
     assert!(r.max_rss_kib < 64 << 10, "{} MiB for `platforms`", r.max_rss_kib >> 10);
+}
+
+#[test]
+fn the_sparse_package_is_a_valid_zip() {
+    // Checked at 10 MB, read whole (CRC included) by another reader; the tier uses 2.5 GB.
+    let path = dir().join("sparse-check.zip");
+    hostile_cases::write_sparse_package(&path, 10_000_000).unwrap();
+    let mut archive = zip::ZipArchive::new(std::fs::File::open(&path).unwrap()).unwrap();
+    let mut data = archive.by_name("data.bin").unwrap();
+    let copied = std::io::copy(&mut data, &mut std::io::sink()).unwrap();
+    assert!(copied > 9_000_000 && copied < 10_000_000, "{copied}");
+    drop(data);
+    assert!(std::fs::metadata(&path).unwrap().len().abs_diff(10_000_000) < 256);
+    let _ = std::fs::remove_file(&path);
 }

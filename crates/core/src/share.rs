@@ -42,6 +42,9 @@ pub const MAX_STATE_BYTES: usize = 256 * 1024;
 /// The longest paste a link carries.
 pub const MAX_SHARED_PASTE_CHARS: usize = 4000;
 
+/// Characters past [`MAX_SHARED_PASTE_CHARS`] that are redacted too before the cut.
+const REDACTION_MARGIN_CHARS: usize = 4096;
+
 /// A diagnosis as a link carries it (version 1).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SharedDiagnosis {
@@ -223,13 +226,24 @@ impl std::fmt::Display for LinkError {
 
 impl std::error::Error for LinkError {}
 
+/// The paste as a link carries it: redacted, then cut to [`MAX_SHARED_PASTE_CHARS`]; with the
+/// number of identifiers removed. Only the part a link can carry is redacted, so a 10 MiB paste
+/// costs no more than a short one; the margin keeps a token that straddles the cut whole enough to
+/// be recognised.
+pub fn carried_paste(paste: &str) -> (String, usize) {
+    let end =
+        paste.char_indices().nth(MAX_SHARED_PASTE_CHARS + REDACTION_MARGIN_CHARS).map_or(paste.len(), |(at, _)| at);
+    let (text, n) = redact(&paste[..end]);
+    (text.chars().take(MAX_SHARED_PASTE_CHARS).collect(), n)
+}
+
 /// The state a report shares. `paste` is the error as typed; it is included (redacted) only when
 /// `include_paste` is true.
 pub fn shared_state(report: &Report, paste: Option<&str>, include_paste: bool) -> (SharedDiagnosis, usize) {
     let (paste, redactions) = match paste.filter(|p| include_paste && !p.trim().is_empty()) {
         Some(p) => {
-            let (text, n) = redact(p);
-            (Some(text.chars().take(MAX_SHARED_PASTE_CHARS).collect::<String>()), n)
+            let (text, n) = carried_paste(p);
+            (Some(text), n)
         }
         None => (None, 0),
     };

@@ -267,3 +267,18 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn a_huge_paste_is_redacted_only_as_far_as_the_link_carries_it() {
+    // A key straddling the cut is still recognised and removed; the text past the link's
+    // length is never scanned (10 MiB costs what 8 KiB costs).
+    let mut paste = "x ".repeat((MAX_SHARED_PASTE_CHARS - 10) / 2);
+    paste.push_str("key AKIAIOSFODNN7EXAMPLE end\n");
+    paste.push_str(&"filler line\n".repeat(1 << 20));
+    let (carried, removed) = carried_paste(&paste);
+    assert!(!carried.contains("AKIAIOSF"), "{}", &carried[carried.len() - 40..]);
+    assert_eq!(removed, 1);
+    assert_eq!(carried.chars().count(), MAX_SHARED_PASTE_CHARS);
+    let short = carried_paste("Runtime.ExitError");
+    assert_eq!(short, ("Runtime.ExitError".to_string(), 0));
+}

@@ -1,0 +1,242 @@
+//! `Read + Seek` over a file the page was given, without copying the file: each read asks the
+//! browser for one slice (`Blob.slice` + `FileReaderSync`, which only a worker may use). The engine
+//! reads the zip's directory, the prefixes it sniffs and the entries its checks open, so a 2.5 GB
+//! package costs what those reads cost, not 2.5 GB.
+//!
+//! The reading logic — a small read-ahead window, bounded reads, seeks checked against the size —
+//! is [`RangeReader`] over any [`RangeSource`], tested natively over memory; [`BlobSource`] is the
+//! browser's side.
+
+use std::io::{self, Read, Seek, SeekFrom};
+
+/// Small reads (zip headers, a 4-byte signature) are served from a window of this many bytes
+/// read at once, so that the directory is not fetched 46 bytes per browser call.
+pub const READ_AHEAD: usize = 64 << 10;
+
+/// The most one read asks the source for: a caller's huge buffer is filled in parts.
+pub const MAX_READ: usize = 8 << 20;
+
+/// Something that can hand out byte ranges of a fixed-size file.
+pub trait RangeSource {
+    /// The size in bytes.
+    fn size(&self) -> u64;
+    /// Fills `dest` with the bytes at `offset..offset + dest.len()` (within [`RangeSource::size`]).
+    fn read_at(&mut self, offset: u64, dest: &mut [u8]) -> io::Result<()>;
+}
+
+/// What a reader has fetched from its source so far.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ReadStats {
+    /// Bytes fetched (read-ahead included).
+    pub bytes: u64,
+    /// Calls made to the source.
+    pub reads: u64,
+}
+
+/// `Read + Seek` over a [`RangeSource`], calling `on_read` after each fetch (for progress).
+pub struct RangeReader<S, F> {
+    source: S,
+    pos: u64,
+    window: Vec<u8>,
+    window_start: u64,
+    stats: ReadStats,
+    on_read: F,
+}
+
+impl<S: RangeSource, F: FnMut(ReadStats)> RangeReader<S, F> {
+    /// A reader at offset 0.
+    pub fn new(source: S, on_read: F) -> Self {
+        RangeReader { source, pos: 0, window: Vec::new(), window_start: 0, stats: ReadStats::default(), on_read }
+    }
+
+    /// What has been fetched so far.
+    pub fn stats(&self) -> ReadStats {
+        self.stats
+    }
+
+    fn fetch(&mut self, offset: u64, dest: &mut [u8]) -> io::Result<()> {
+        self.source.read_at(offset, dest)?;
+        self.stats.bytes += dest.len() as u64;
+        self.stats.reads += 1;
+        (self.on_read)(self.stats);
+        Ok(())
+    }
+
+    /// Copies what the window holds at the current position, if it holds any.
+    fn copy_from_window(&mut self, buf: &mut [u8]) -> Option<usize> {
+        let start = self.pos.checked_sub(self.window_start)?;
+        let start = usize::try_from(start).ok().filter(|&s| s < self.window.len())?;
+        let n = buf.len().min(self.window.len() - start);
+        buf[..n].copy_from_slice(&self.window[start..start + n]);
+        Some(n)
+    }
+}
+
+impl<S: RangeSource, F: FnMut(ReadStats)> Read for RangeReader<S, F> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let remaining = self.source.size().saturating_sub(self.pos);
+        if buf.is_empty() || remaining == 0 {
+            return Ok(0);
+        }
+        let n = if let Some(n) = self.copy_from_window(buf) {
+            n
+        } else if buf.len() >= READ_AHEAD {
+            // Large reads go straight into the caller's buffer, at most MAX_READ at a time.
+            let n = buf.len().min(MAX_READ).min(usize::try_from(remaining).unwrap_or(usize::MAX));
+            self.fetch(self.pos, &mut buf[..n])?;
+            n
+        } else {
+            let len = READ_AHEAD.min(usize::try_from(remaining).unwrap_or(usize::MAX));
+            let mut window = std::mem::take(&mut self.window);
+            window.resize(len, 0);
+            let fetched = self.fetch(self.pos, &mut window);
+            self.window = window;
+            if let Err(e) = fetched {
+                self.window.clear();
+                return Err(e);
+            }
+            self.window_start = self.pos;
+            self.copy_from_window(buf).unwrap_or(0)
+        };
+        self.pos += n as u64;
+        Ok(n)
+    }
+}
+
+impl<S: RangeSource, F: FnMut(ReadStats)> Seek for RangeReader<S, F> {
+    fn seek(&mut self, to: SeekFrom) -> io::Result<u64> {
+        let target = match to {
+            SeekFrom::Start(n) => Some(n),
+            SeekFrom::End(d) => self.source.size().checked_add_signed(d),
+            SeekFrom::Current(d) => self.pos.checked_add_signed(d),
+        };
+        let target =
+            target.ok_or_else(|| io::Error::new(io::ErrorKind::InvalidInput, "seek before the start of the file"))?;
+        self.pos = target;
+        Ok(target)
+    }
+}
+
+/// The browser's file, read slice by slice with `FileReaderSync` (available in workers only).
+pub struct BlobSource {
+    blob: web_sys::Blob,
+    size: u64,
+    reader: web_sys::FileReaderSync,
+}
+
+impl BlobSource {
+    /// A source over `blob`; fails outside a worker, where `FileReaderSync` does not exist.
+    pub fn new(blob: web_sys::Blob) -> io::Result<Self> {
+        let reader = web_sys::FileReaderSync::new().map_err(js_error)?;
+        let size = blob.size() as u64;
+        Ok(BlobSource { blob, size, reader })
+    }
+}
+
+/// A browser exception as an I/O error, with its message (`NotReadableError: …` when the file
+/// was moved or changed after it was dropped).
+fn js_error(e: wasm_bindgen::JsValue) -> io::Error {
+    let message = js_sys::Reflect::get(&e, &"message".into())
+        .ok()
+        .and_then(|m| m.as_string())
+        .or_else(|| e.as_string())
+        .unwrap_or_else(|| "the browser could not read the file".to_string());
+    io::Error::other(message)
+}
+
+impl RangeSource for BlobSource {
+    fn size(&self) -> u64 {
+        self.size
+    }
+
+    fn read_at(&mut self, offset: u64, dest: &mut [u8]) -> io::Result<()> {
+        let end = offset + dest.len() as u64;
+        let slice = self.blob.slice_with_f64_and_f64(offset as f64, end as f64).map_err(js_error)?;
+        let buffer = self.reader.read_as_array_buffer(&slice).map_err(js_error)?;
+        let bytes = js_sys::Uint8Array::new(&buffer);
+        if bytes.length() as usize != dest.len() {
+            return Err(io::Error::new(
+                io::ErrorKind::UnexpectedEof,
+                "the file is shorter than when it was dropped (was it changed?)",
+            ));
+        }
+        bytes.copy_to(dest);
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Memory as a source, recording each range asked for.
+    struct Memory {
+        bytes: Vec<u8>,
+        asked: Vec<(u64, usize)>,
+    }
+
+    impl RangeSource for Memory {
+        fn size(&self) -> u64 {
+            self.bytes.len() as u64
+        }
+        fn read_at(&mut self, offset: u64, dest: &mut [u8]) -> io::Result<()> {
+            self.asked.push((offset, dest.len()));
+            let start = offset as usize;
+            dest.copy_from_slice(&self.bytes[start..start + dest.len()]);
+            Ok(())
+        }
+    }
+
+    fn reader(len: usize) -> RangeReader<Memory, impl FnMut(ReadStats)> {
+        let bytes = (0..len).map(|i| (i % 251) as u8).collect();
+        RangeReader::new(Memory { bytes, asked: Vec::new() }, |_| {})
+    }
+
+    #[test]
+    fn reads_what_a_cursor_reads_at_every_seek() {
+        let mut r = reader(300_000);
+        let expected: Vec<u8> = (0..300_000).map(|i| (i % 251) as u8).collect();
+        for (at, len) in [(0u64, 4usize), (299_990, 100), (123_456, 70_000), (5, 1), (65_530, 20)] {
+            r.seek(SeekFrom::Start(at)).unwrap();
+            let mut got = Vec::new();
+            r.by_ref().take(len as u64).read_to_end(&mut got).unwrap();
+            let end = (at as usize + len).min(expected.len());
+            assert_eq!(got, expected[at as usize..end], "at {at} len {len}");
+        }
+        assert_eq!(r.seek(SeekFrom::End(-10)).unwrap(), 299_990);
+        assert!(r.seek(SeekFrom::Current(-300_000)).is_err(), "before the start");
+        r.seek(SeekFrom::Start(1 << 40)).unwrap();
+        assert_eq!(r.read(&mut [0; 16]).unwrap(), 0, "past the end reads nothing");
+    }
+
+    #[test]
+    fn small_reads_share_one_window_and_large_ones_are_bounded() {
+        let mut r = reader(40 << 20);
+        let mut header = [0u8; 30];
+        for _ in 0..100 {
+            r.read_exact(&mut header).unwrap();
+        }
+        assert_eq!(r.source.asked.len(), 1, "3,000 bytes of small reads: one fetch");
+        let mut big = vec![0u8; 20 << 20];
+        // What the window still holds comes first (a short read), then the source is asked
+        // directly, at most MAX_READ at a time.
+        assert_eq!(r.read(&mut big).unwrap(), READ_AHEAD - 3000);
+        assert_eq!(r.read(&mut big).unwrap(), MAX_READ);
+        assert!(r.source.asked.iter().all(|&(_, len)| len <= MAX_READ));
+        assert_eq!(r.stats().bytes, (READ_AHEAD + MAX_READ) as u64);
+    }
+
+    #[test]
+    fn a_zip_reads_through_it_as_from_memory() {
+        let zip = bootdoctor_core::synth::ZipBuilder::new()
+            .dos_file("bootstrap", b"#!/bin/bash\r\necho hi\r\n")
+            .unix_file("lib/a.txt", 0o644, &vec![b'x'; 200_000])
+            .finish();
+        let request = bootdoctor_core::report::Request::default();
+        let from_memory = bootdoctor_core::report::diagnose(Some(("f.zip", io::Cursor::new(&zip))), &request);
+        let source = Memory { bytes: zip.clone(), asked: Vec::new() };
+        let lazily = RangeReader::new(source, |_| {});
+        let through = bootdoctor_core::report::diagnose(Some(("f.zip", lazily)), &request);
+        assert_eq!(through.unwrap(), from_memory.unwrap());
+    }
+}

@@ -1,0 +1,61 @@
+//! What the page and its Web Worker say to each other. Each message is a plain JS object
+//! `{ id, json, paste?, blob?, bytes? }`: `json` is a [`Job`] or a [`Reply`] as JSON; the pasted
+//! error travels beside it as the page's JS string (the job's `request.error_text` is then
+//! replaced by it), the package as the dropped `Blob` (structured clone: a handle, never a copy of
+//! the file), and a repaired zip comes back as a transferred `Uint8Array`.
+
+use bootdoctor_core::repair::Repaired;
+use bootdoctor_core::report::{Report, Request};
+use serde::{Deserialize, Serialize};
+
+/// A package as the page names it to the worker; its bytes are the message's `blob`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PackageRef {
+    /// The file name as dropped.
+    pub name: String,
+    /// Its size in bytes, as the browser reports it.
+    pub size: u64,
+    /// Changes whenever the page holds a different file: the worker keeps one inspection per
+    /// (generation, platform, start command) and reuses it while only the paste changes.
+    pub generation: u64,
+}
+
+/// Work for the worker.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "kebab-case")]
+pub enum Job {
+    /// Diagnose the paste and, when given, the package.
+    Diagnose { request: Request, package: Option<PackageRef> },
+    /// Repair the package and diagnose the result.
+    Repair { request: Request, package: PackageRef },
+}
+
+/// How far a job has got, sent while it runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct Progress {
+    /// Bytes of the package read so far (the directory, sniffed prefixes, entries opened).
+    pub bytes_read: u64,
+    /// Reads made from the file.
+    pub reads: u64,
+    /// The worker's WebAssembly memory, in bytes.
+    pub memory: u64,
+}
+
+/// What the worker sends back. Every reply carries the id of the job it answers.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "kebab-case")]
+pub enum Reply {
+    /// The worker has started and takes jobs (messages sent earlier would be lost).
+    Ready,
+    /// A job is under way.
+    Progress(Progress),
+    /// The diagnosis, with what the package part cost.
+    Diagnosed { report: Box<Report>, progress: Progress, reused_inspection: bool },
+    /// The repaired package (its bytes are the message's `bytes`) and its before/after diagnosis.
+    Repaired { repaired: Box<Repaired> },
+    /// The job could not be done: one sentence for the user.
+    Failed { message: String },
+}
+
+/// The worker's script, written by Trunk beside the page (`data-type="worker"`, `data-loader-shim`).
+pub const WORKER_SCRIPT: &str = "./bootdoctor-worker_loader.js";

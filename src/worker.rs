@@ -1,0 +1,219 @@
+//! The Web Worker side: runs the engine on the jobs the page sends (see [`crate::protocol`]) and
+//! answers each. It reads the dropped file lazily through [`crate::blob_reader`], keeps the last
+//! package inspection while only the paste changes, and reports progress while it reads.
+//!
+//! Invariant: the worker never blocks the page — it is the only place the engine runs on a
+//! package — and a job it cannot finish ends in a [`Reply::Failed`] or, if the worker itself dies
+//! (a trap, memory exhausted), in the page's watchdog restarting it.
+
+use std::cell::RefCell;
+
+use bootdoctor_core::entry::StartSpec;
+use bootdoctor_core::repair::repair;
+use bootdoctor_core::report::{PackagePart, Plan, Request};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+use web_sys::{Blob, DedicatedWorkerGlobalScope, MessageEvent};
+
+use crate::blob_reader::{BlobSource, RangeReader, ReadStats};
+use crate::protocol::{Job, PackageRef, Progress, Reply};
+
+/// Largest package the page repairs: the repair holds the zip and its result in the worker's
+/// memory (at most 4 GiB in a browser); the CLI's `fix` goes to 1 GiB.
+pub const MAX_PAGE_REPAIR_BYTES: u64 = 512 << 20;
+
+/// Progress is posted at most this often (milliseconds).
+const PROGRESS_EVERY_MS: f64 = 100.0;
+
+/// The inspection kept from the last package job.
+struct Kept {
+    generation: u64,
+    platform: &'static str,
+    start: StartSpec,
+    part: PackagePart,
+}
+
+thread_local! {
+    static KEPT: RefCell<Option<Kept>> = const { RefCell::new(None) };
+}
+
+fn scope() -> DedicatedWorkerGlobalScope {
+    js_sys::global().unchecked_into()
+}
+
+/// Starts answering jobs and tells the page so.
+pub fn start() {
+    let onmessage = Closure::<dyn FnMut(MessageEvent)>::new(handle);
+    scope().set_onmessage(Some(onmessage.as_ref().unchecked_ref()));
+    onmessage.forget();
+    post(0.0, &Reply::Ready, None);
+}
+
+/// The worker's WebAssembly memory in bytes.
+fn memory_bytes() -> u64 {
+    #[cfg(target_arch = "wasm32")]
+    {
+        core::arch::wasm32::memory_size(0) as u64 * 65_536
+    }
+    #[cfg(not(target_arch = "wasm32"))]
+    {
+        0
+    }
+}
+
+fn field(data: &JsValue, name: &str) -> JsValue {
+    js_sys::Reflect::get(data, &name.into()).unwrap_or(JsValue::UNDEFINED)
+}
+
+/// Sends `reply` for job `id`, with `bytes` transferred (not copied) when given.
+fn post(id: f64, reply: &Reply, bytes: Option<js_sys::Uint8Array>) {
+    let message = js_sys::Object::new();
+    let json = serde_json::to_string(reply).unwrap_or_else(|e| {
+        serde_json::to_string(&Reply::Failed { message: format!("The worker could not send its answer: {e}") })
+            .unwrap_or_default()
+    });
+    let _ = js_sys::Reflect::set(&message, &"id".into(), &id.into());
+    let _ = js_sys::Reflect::set(&message, &"json".into(), &json.into());
+    let sent = match bytes {
+        Some(bytes) => {
+            let _ = js_sys::Reflect::set(&message, &"bytes".into(), &bytes);
+            scope().post_message_with_transfer(&message, &js_sys::Array::of1(&bytes.buffer()))
+        }
+        None => scope().post_message(&message),
+    };
+    if sent.is_err() {
+        web_sys::console::error_1(&"bootdoctor worker: a reply could not be posted".into());
+    }
+}
+
+fn handle(event: MessageEvent) {
+    let data = event.data();
+    let id = field(&data, "id").as_f64().unwrap_or(0.0);
+    let json = field(&data, "json").as_string().unwrap_or_default();
+    let blob = field(&data, "blob").dyn_into::<Blob>().ok();
+    // The paste travels beside the JSON, as the page's JS string: read into Rust only here.
+    let paste = field(&data, "paste").as_string();
+    let with_paste = |mut request: Request| {
+        if paste.is_some() {
+            request.error_text = paste.clone();
+        }
+        request
+    };
+    match serde_json::from_str::<Job>(&json) {
+        Ok(Job::Diagnose { request, package }) => {
+            let request = with_paste(request);
+            let reply = diagnose(id, &request, package.zip(blob));
+            post(id, &reply, None);
+        }
+        Ok(Job::Repair { request, package }) => match blob {
+            Some(blob) => {
+                let request = with_paste(request);
+                let (reply, bytes) = repair_package(&request, &package, &blob);
+                post(id, &reply, bytes);
+            }
+            None => {
+                post(id, &Reply::Failed { message: "The package to repair did not reach the worker.".into() }, None)
+            }
+        },
+        Err(e) => {
+            let message = format!("The page and its worker do not understand each other ({e}); reload the page.");
+            post(id, &Reply::Failed { message }, None);
+        }
+    }
+}
+
+/// Diagnoses the paste and the package, reusing the kept inspection when the package, platform
+/// and start spec are those it was made for.
+fn diagnose(id: f64, request: &Request, package: Option<(PackageRef, Blob)>) -> Reply {
+    let plan = match Plan::new(request, package.is_some()) {
+        Ok(plan) => plan,
+        Err(e) => return Reply::Failed { message: capitalised(&e.to_string()) },
+    };
+    let mut progress = Progress::default();
+    let mut reused_inspection = false;
+    let part = package.map(|(package, blob)| {
+        let (platform, start) = plan.package_key();
+        let kept = KEPT.with(|k| {
+            k.borrow()
+                .as_ref()
+                .filter(|k| k.generation == package.generation && k.platform == platform && &k.start == start)
+                .map(|k| k.part.clone())
+        });
+        if let Some(part) = kept {
+            reused_inspection = true;
+            return part;
+        }
+        let (part, stats) = inspect_blob(id, &plan, &package, blob);
+        progress.bytes_read = stats.bytes;
+        progress.reads = stats.reads;
+        let start = start.clone();
+        KEPT.with(|k| {
+            *k.borrow_mut() = Some(Kept { generation: package.generation, platform, start, part: part.clone() })
+        });
+        part
+    });
+    progress.memory = memory_bytes();
+    Reply::Diagnosed { report: Box::new(plan.assemble(part)), progress, reused_inspection }
+}
+
+/// Inspects the dropped file through a lazy reader, posting progress as it reads.
+fn inspect_blob(id: f64, plan: &Plan, package: &PackageRef, blob: Blob) -> (PackagePart, ReadStats) {
+    let source = match BlobSource::new(blob) {
+        Ok(source) => source,
+        Err(e) => {
+            let message = format!("The browser could not read {}: {e}", package.name);
+            return (PackagePart::Unreadable { message }, ReadStats::default());
+        }
+    };
+    let mut last_post = js_sys::Date::now();
+    let mut reader = RangeReader::new(source, move |stats: ReadStats| {
+        let now = js_sys::Date::now();
+        if now - last_post >= PROGRESS_EVERY_MS {
+            last_post = now;
+            let progress = Progress { bytes_read: stats.bytes, reads: stats.reads, memory: memory_bytes() };
+            post(id, &Reply::Progress(progress), None);
+        }
+    });
+    let part = plan.inspect(&package.name, &mut reader);
+    (part, reader.stats())
+}
+
+/// Repairs the package held in memory (bounded by [`MAX_PAGE_REPAIR_BYTES`]) and hands back the
+/// repaired zip's bytes beside the before/after report.
+fn repair_package(request: &Request, package: &PackageRef, blob: &Blob) -> (Reply, Option<js_sys::Uint8Array>) {
+    if package.size > MAX_PAGE_REPAIR_BYTES {
+        let message = format!(
+            "{} is {} MiB; the page repairs packages up to {} MiB (it holds the zip and the repaired copy in memory). \
+             The command line repairs up to 1 GiB: bootdoctor fix {} -o fixed.zip",
+            package.name,
+            package.size >> 20,
+            MAX_PAGE_REPAIR_BYTES >> 20,
+            package.name
+        );
+        return (Reply::Failed { message }, None);
+    }
+    let bytes = match web_sys::FileReaderSync::new().and_then(|r| r.read_as_array_buffer(blob)) {
+        Ok(buffer) => js_sys::Uint8Array::new(&buffer).to_vec(),
+        Err(_) => {
+            let message = format!("The browser could not read {} (was it moved or changed?).", package.name);
+            return (Reply::Failed { message }, None);
+        }
+    };
+    match repair(&bytes, &package.name, request) {
+        Ok(mut repaired) => {
+            let out = js_sys::Uint8Array::from(repaired.bytes.as_slice());
+            repaired.bytes = Vec::new();
+            (Reply::Repaired { repaired: Box::new(repaired) }, Some(out))
+        }
+        Err(e) => (Reply::Failed { message: capitalised(&e.to_string()) }, None),
+    }
+}
+
+/// `unknown platform …` → `Unknown platform …`: engine messages start lower-case for the CLI.
+fn capitalised(s: &str) -> String {
+    let mut chars = s.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}
