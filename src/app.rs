@@ -5,7 +5,7 @@ use std::rc::Rc;
 use bootdoctor_core::entry::StartSpec;
 use bootdoctor_core::profiles::{DEFAULT_PROFILE, PROFILES};
 use bootdoctor_core::report::Request;
-use bootdoctor_core::share::{decode_link, make_link, ShareLink, ROUTE};
+use bootdoctor_core::share::{decode_link, ShareLink, ROUTE};
 use gloo_timers::callback::Timeout;
 use wasm_bindgen::JsCast;
 use web_sys::{DragEvent, HtmlInputElement, HtmlSelectElement, HtmlTextAreaElement};
@@ -201,10 +201,12 @@ pub fn app() -> Html {
 
     let report = state.report.clone();
     // The share link of the live diagnosis; the address bar follows it.
-    let link: Rc<Option<ShareLink>> =
-        use_memo((report.clone(), state.report_paste.clone(), page.share_paste), |(report, paste, include)| {
-            report.as_ref().map(|r| make_link(r, Some(paste.as_str()), *include))
-        });
+    let link: Rc<Option<ShareLink>> = use_memo((state.links.clone(), page.share_paste), |(links, include)| {
+        links.as_ref().map(|l| match (&l.with_paste, *include) {
+            (Some(with_paste), true) => with_paste.clone(),
+            _ => l.plain.clone(),
+        })
+    });
     // The last fragment the page wrote for a live diagnosis, to tell it from a link someone opened.
     let live_link = use_mut_ref(|| None::<String>);
     {
@@ -405,7 +407,7 @@ fn drop_zone(props: &DropZoneProps) -> Html {
             <p class="file-status" role="status">
                 <strong>{ p.name.clone() }</strong>{ format!(" — {}", human_size(p.size)) }
                 if let Some(cost) = state.cost.filter(|c| c.bytes_read > 0) {
-                    <span class="muted" data-bytes-read={cost.bytes_read.to_string()}>{ format!(" · {} read to check it", human_size(cost.bytes_read as f64)) }</span>
+                    <span class="muted" data-bytes-read={cost.bytes_read.to_string()} data-worker-memory={cost.memory.to_string()} data-worker-ms={(cost.inspect_ms + cost.assemble_ms).to_string()} data-reads={cost.reads.to_string()} data-read-ms={cost.read_ms.to_string()}>{ format!(" · {} read to check it", human_size(cost.bytes_read as f64)) }</span>
                 }
                 <button type="button" class="link-button" onclick={on_remove}>{ "Remove" }</button>
             </p>

@@ -6,7 +6,12 @@ use yew::prelude::*;
 #[derive(Properties, PartialEq)]
 pub struct CopyButtonProps {
     /// Copied verbatim.
+    #[prop_or_default]
     pub text: AttrValue,
+    /// Makes the text when the button is pressed, instead of [`CopyButtonProps::text`]: for
+    /// texts too costly to make on every render (the report as Markdown).
+    #[prop_or_default]
+    pub make: Option<Callback<(), String>>,
     /// "fix", "command" …
     #[prop_or(AttrValue::Static("fix"))]
     pub what: AttrValue,
@@ -22,8 +27,10 @@ pub fn copy_button(props: &CopyButtonProps) -> Html {
     let onclick = {
         let state = state.clone();
         let text = props.text.clone();
+        let make = props.make.clone();
         Callback::from(move |_| {
             let state = state.clone();
+            let text = make.as_ref().map_or_else(|| text.to_string(), |m| m.emit(()));
             let Some(window) = web_sys::window() else { return };
             let promise = window.navigator().clipboard().write_text(&text);
             wasm_bindgen_futures::spawn_local(async move {

@@ -22,7 +22,7 @@ use wasm_bindgen::JsCast;
 use web_sys::{Blob, ErrorEvent, MessageEvent, Worker};
 use yew::prelude::*;
 
-use bootdoctor_web::protocol::{Job, PackageRef, Progress, Reply, WORKER_SCRIPT};
+use bootdoctor_web::protocol::{Job, Links, PackageRef, Progress, Reply, WORKER_SCRIPT};
 
 use crate::paste::Paste;
 
@@ -91,8 +91,10 @@ pub struct DiagnosisState {
     pub progress: Option<Progress>,
     /// The latest report, with the paste it was made from.
     pub report: Option<Rc<Report>>,
-    /// The paste the report was made from.
+    /// The head of the paste the report was made from.
     pub report_paste: AttrValue,
+    /// The report's share links.
+    pub links: Option<Rc<Links>>,
     /// What reading the package cost for the shown report.
     pub cost: Option<Progress>,
     /// The request could not be diagnosed at all (unknown platform …).
@@ -118,7 +120,7 @@ pub enum Action {
     /// The worker reported progress on job `id`.
     Progressed { id: u64, progress: Progress },
     /// Job `id` produced a report; `paste` is the head of the paste it was made from.
-    Diagnosed { id: u64, report: Rc<Report>, paste: AttrValue, cost: Progress },
+    Diagnosed { id: u64, report: Rc<Report>, links: Rc<Links>, paste: AttrValue, cost: Progress },
     /// Job `id` could not be done.
     Failed { id: u64, message: String },
     /// The worker was stopped; the running jobs are gone.
@@ -152,14 +154,16 @@ impl Reducible for DiagnosisState {
                 s.latest += 1;
                 s.working = false;
                 s.report = None;
+                s.links = None;
                 s.failure = None;
                 s.stopped = None;
                 s.cost = None;
             }
             Action::Progressed { id, progress } if id == s.latest => s.progress = Some(progress),
-            Action::Diagnosed { id, report, paste, cost } if id == s.latest => {
+            Action::Diagnosed { id, report, links, paste, cost } if id == s.latest => {
                 s.working = false;
                 s.report = Some(report);
+                s.links = Some(links);
                 s.report_paste = paste;
                 s.cost = Some(cost);
                 s.failure = None;
@@ -167,6 +171,7 @@ impl Reducible for DiagnosisState {
             Action::Failed { id, message } if id == s.latest => {
                 s.working = false;
                 s.report = None;
+                s.links = None;
                 s.failure = Some(message);
             }
             Action::Stopped(stopped) => {
@@ -345,8 +350,14 @@ impl Bridge {
                     bridge.arm();
                 }
                 let action = match (final_reply, sent) {
-                    (Reply::Diagnosed { report, progress, .. }, Sent::Diagnose { paste, .. }) => {
-                        Action::Diagnosed { id, report: Rc::new(*report), paste: paste.head(), cost: progress }
+                    (Reply::Diagnosed { report, links, progress, .. }, Sent::Diagnose { paste, .. }) => {
+                        Action::Diagnosed {
+                            id,
+                            report: Rc::new(*report),
+                            links: Rc::new(links),
+                            paste: paste.head(),
+                            cost: progress,
+                        }
                     }
                     (Reply::Repaired { repaired }, Sent::Repair) => {
                         let bytes = field(&data, "bytes");

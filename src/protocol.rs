@@ -6,6 +6,7 @@
 
 use bootdoctor_core::repair::Repaired;
 use bootdoctor_core::report::{Report, Request};
+use bootdoctor_core::share::ShareLink;
 use serde::{Deserialize, Serialize};
 
 /// A package as the page names it to the worker; its bytes are the message's `blob`.
@@ -37,8 +38,23 @@ pub struct Progress {
     pub bytes_read: u64,
     /// Reads made from the file.
     pub reads: u64,
+    /// Milliseconds those reads took.
+    pub read_ms: u32,
     /// The worker's WebAssembly memory, in bytes.
     pub memory: u64,
+    /// Milliseconds the worker has spent on the job: inspecting (or reusing) the package.
+    pub inspect_ms: u32,
+    /// … and then joining the paste, making the report and its share links.
+    pub assemble_ms: u32,
+}
+
+/// The share links of a diagnosis: without the paste, and with it (redacted) when there is one.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Links {
+    /// The link without the paste.
+    pub plain: ShareLink,
+    /// The link carrying the redacted paste, when one was given.
+    pub with_paste: Option<ShareLink>,
 }
 
 /// What the worker sends back. Every reply carries the id of the job it answers.
@@ -49,8 +65,9 @@ pub enum Reply {
     Ready,
     /// A job is under way.
     Progress(Progress),
-    /// The diagnosis, with what the package part cost.
-    Diagnosed { report: Box<Report>, progress: Progress, reused_inspection: bool },
+    /// The diagnosis, with what the package part cost and its share links (made here: encoding a
+    /// large report takes the time the page must not block for).
+    Diagnosed { report: Box<Report>, links: Links, progress: Progress, reused_inspection: bool },
     /// The repaired package (its bytes are the message's `bytes`) and its before/after diagnosis.
     Repaired { repaired: Box<Repaired> },
     /// The job could not be done: one sentence for the user.

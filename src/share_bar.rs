@@ -104,8 +104,13 @@ pub fn share_bar(props: &ShareBarProps) -> Html {
     }
     let report = props.report.clone();
     let url = props.url.to_string();
-    // Re-rendered only when the report or its link changes, not on every keystroke elsewhere.
-    let markdown = use_memo((report.clone(), url.clone()), |(report, url)| export::markdown(report, Some(url)));
+    // Made when copied: a large report's Markdown takes long enough to make that it is not made
+    // on every render.
+    let markdown = {
+        let report = report.clone();
+        let url = url.clone();
+        Callback::from(move |()| export::markdown(&report, Some(&url)))
+    };
     let base = url.split('#').next().unwrap_or("").to_string();
     let on_json = {
         let report = report.clone();
@@ -145,7 +150,7 @@ pub fn share_bar(props: &ShareBarProps) -> Html {
         <div class="share-bar" aria-label="Share and export">
             <div class="share-row">
                 <CopyButton text={props.url.clone()} what="link" label="Copy link" />
-                <CopyButton text={(*markdown).clone()} what="Markdown" label="Copy as Markdown" />
+                <CopyButton make={markdown} what="Markdown" label="Copy as Markdown" />
                 <button type="button" class="copy" onclick={on_json}>{ "Download JSON" }</button>
                 <button type="button" class="copy" onclick={on_sarif}>{ "Download SARIF" }</button>
                 if repairable {

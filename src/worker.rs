@@ -11,12 +11,13 @@ use std::cell::RefCell;
 use bootdoctor_core::entry::StartSpec;
 use bootdoctor_core::repair::repair;
 use bootdoctor_core::report::{PackagePart, Plan, Request};
+use bootdoctor_core::share::make_link;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::{Blob, DedicatedWorkerGlobalScope, MessageEvent};
 
 use crate::blob_reader::{BlobSource, RangeReader, ReadStats};
-use crate::protocol::{Job, PackageRef, Progress, Reply};
+use crate::protocol::{Job, Links, PackageRef, Progress, Reply};
 
 /// Largest package the page repairs: the repair holds the zip and its result in the worker's
 /// memory (at most 4 GiB in a browser); the CLI's `fix` goes to 1 GiB.
@@ -131,6 +132,7 @@ fn diagnose(id: f64, request: &Request, package: Option<(PackageRef, Blob)>) -> 
     };
     let mut progress = Progress::default();
     let mut reused_inspection = false;
+    let started = js_sys::Date::now();
     let part = package.map(|(package, blob)| {
         let (platform, start) = plan.package_key();
         let kept = KEPT.with(|k| {
@@ -146,14 +148,22 @@ fn diagnose(id: f64, request: &Request, package: Option<(PackageRef, Blob)>) -> 
         let (part, stats) = inspect_blob(id, &plan, &package, blob);
         progress.bytes_read = stats.bytes;
         progress.reads = stats.reads;
+        progress.read_ms = stats.read_ms as u32;
         let start = start.clone();
         KEPT.with(|k| {
             *k.borrow_mut() = Some(Kept { generation: package.generation, platform, start, part: part.clone() })
         });
         part
     });
+    let inspected = js_sys::Date::now();
+    let report = plan.assemble(part);
+    let paste = request.error_text.as_deref().filter(|p| !p.trim().is_empty());
+    let links =
+        Links { plain: make_link(&report, paste, false), with_paste: paste.map(|p| make_link(&report, Some(p), true)) };
     progress.memory = memory_bytes();
-    Reply::Diagnosed { report: Box::new(plan.assemble(part)), progress, reused_inspection }
+    progress.inspect_ms = (inspected - started) as u32;
+    progress.assemble_ms = (js_sys::Date::now() - inspected) as u32;
+    Reply::Diagnosed { report: Box::new(report), links, progress, reused_inspection }
 }
 
 /// Inspects the dropped file through a lazy reader, posting progress as it reads.
@@ -170,7 +180,8 @@ fn inspect_blob(id: f64, plan: &Plan, package: &PackageRef, blob: Blob) -> (Pack
         let now = js_sys::Date::now();
         if now - last_post >= PROGRESS_EVERY_MS {
             last_post = now;
-            let progress = Progress { bytes_read: stats.bytes, reads: stats.reads, memory: memory_bytes() };
+            let progress =
+                Progress { bytes_read: stats.bytes, reads: stats.reads, memory: memory_bytes(), ..Progress::default() };
             post(id, &Reply::Progress(progress), None);
         }
     });

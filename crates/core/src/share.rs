@@ -179,7 +179,7 @@ pub const OMISSION_ORDER: &[Omission] = &[
 ];
 
 /// A link made for a report.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ShareLink {
     /// The fragment without `#`, e.g. `/r/1.…`.
     pub fragment: String,

@@ -1,0 +1,86 @@
+// bench/browser: the page in headless Chromium on the benchmark package (bench/make_large_package.py,
+// ~490 MB) and a 2.5 GB sparse package, beside the native CLI on the same files. Prints, per
+// package: drop → report time, the longest main-thread task while it ran, keystroke → paint
+// (p50/p90 over 30 keystrokes in the error box with the package loaded), bytes the worker read,
+// the worker's memory, and the CLI's time. Figures, not assertions.
+// Usage: node bench/browser.mjs LARGE.zip SPARSE.zip   (bench/browser builds both and runs this)
+import { execFileSync } from 'node:child_process';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from '../tests/e2e/node_modules/playwright-core/index.mjs';
+import { serve } from '../scripts/static-server.mjs';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const packages = process.argv.slice(2);
+const server = await serve(join(root, 'dist'), 0);
+const base = `http://127.0.0.1:${server.address().port}/`;
+const browser = await chromium.launch({ executablePath: process.env.CHROMIUM || '/usr/bin/chromium', args: ['--no-sandbox', '--disable-gpu'] });
+
+function percentile(values, p) {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+}
+
+function cliSeconds(file) {
+  const bin = join(root, 'target', 'release', 'bootdoctor');
+  const runs = [];
+  for (let i = 0; i < 3; i += 1) {
+    const t0 = process.hrtime.bigint();
+    try { execFileSync(bin, ['check', file, '--platform', 'aliyun-fc'], { stdio: 'ignore' }); } catch { /* exit 1: findings */ }
+    runs.push(Number(process.hrtime.bigint() - t0) / 1e6);
+  }
+  return percentile(runs, 50);
+}
+
+const rows = [];
+for (const file of packages) {
+  const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  await page.goto(base);
+  await page.waitForSelector('select[name=platform] option[value="aliyun-fc"]', { state: 'attached' });
+  await page.selectOption('select[name=platform]', 'aliyun-fc');
+  await page.evaluate(() => {
+    window.__longest = 0;
+    new PerformanceObserver((list) => {
+      for (const e of list.getEntries()) window.__longest = Math.max(window.__longest, e.duration);
+    }).observe({ type: 'longtask' });
+  });
+  const t0 = Date.now();
+  await page.setInputFiles('input[type=file]', file);
+  await page.waitForSelector('[data-bytes-read]', { timeout: 120000 });
+  const dropToReport = Date.now() - t0;
+  const longest = await page.evaluate(() => window.__longest);
+  const [bytesRead, memory, workerMs, reads, readMs] = await page.$eval('[data-bytes-read]',
+    (e) => [Number(e.dataset.bytesRead), Number(e.dataset.workerMemory), Number(e.dataset.workerMs), Number(e.dataset.reads), Number(e.dataset.readMs)]);
+  // Keystroke → paint: from the input event to the end of the frame that follows it.
+  await page.evaluate(() => {
+    window.__paint = [];
+    document.querySelector('textarea[name=error]').addEventListener('input', (e) => {
+      const start = e.timeStamp;
+      requestAnimationFrame(() => setTimeout(() => window.__paint.push(performance.now() - start), 0));
+    });
+  });
+  await page.focus('textarea[name=error]');
+  for (const ch of 'exited unexpectedly(code 13) x') {
+    await page.keyboard.type(ch);
+    await page.waitForTimeout(40);
+  }
+  await page.waitForTimeout(500);
+  const paints = await page.evaluate(() => window.__paint);
+  rows.push({
+    package: file.split('/').pop(),
+    'drop → report ms': dropToReport,
+    'of which in the worker ms': workerMs,
+    'of which reading the file ms': readMs,
+    'longest main-thread task ms': Math.round(longest),
+    'keystroke → paint p50 ms': Math.round(percentile(paints, 50)),
+    'keystroke → paint p90 ms': Math.round(percentile(paints, 90)),
+    'bytes read': bytesRead,
+    'file reads': reads,
+    'worker memory MiB': Math.round(memory / 1048576),
+    'CLI check ms (baseline)': Math.round(cliSeconds(file)),
+  });
+  await page.close();
+}
+console.table(rows);
+await browser.close();
+server.close();
