@@ -239,58 +239,47 @@ pub fn app() -> Html {
         })
     });
 
-    let on_file = {
-        let page = page.clone();
-        let diagnosis = diagnosis.clone();
-        Callback::from(move |(name, blob): (String, web_sys::Blob)| {
-            // A file dropped again is checked again, even one that was stopped before.
-            if let Some(p) = page.package.as_ref() {
-                diagnosis.allow(p.generation);
-            }
-            page.dispatch(PageAction::Package { name, blob });
-        })
-    };
-    let ondragover = {
-        let page = page.clone();
-        Callback::from(move |e: DragEvent| {
-            e.prevent_default();
-            page.dispatch(PageAction::Dragging(true));
-        })
-    };
-    let ondragleave = {
-        let page = page.clone();
-        Callback::from(move |e: DragEvent| {
-            if e.related_target().is_none() {
-                page.dispatch(PageAction::Dragging(false));
-            }
-        })
-    };
-    let ondrop = {
-        let page = page.clone();
-        let on_file = on_file.clone();
-        Callback::from(move |e: DragEvent| {
-            e.prevent_default();
-            page.dispatch(PageAction::Dragging(false));
-            if let Some(file) = e.data_transfer().and_then(|dt| dt.files()).and_then(|files| files.get(0)) {
-                on_file.emit((file.name(), file.into()));
-            }
-        })
-    };
+    // Callbacks that keep their identity across renders, so that a keystroke in the error box
+    // does not re-render the report, the share bar or the drop zone (keystroke → paint).
+    let dispatch = page.dispatcher();
+    // A file dropped again is a new generation: checked again, even one that was stopped before.
+    let on_file = use_callback(dispatch.clone(), |(name, blob): (String, web_sys::Blob), d| {
+        d.dispatch(PageAction::Package { name, blob })
+    });
+    let on_remove = use_callback(dispatch.clone(), |(), d| d.dispatch(PageAction::RemovePackage));
+    let on_action = use_callback(dispatch.clone(), |action: PageAction, d| d.dispatch(action));
+    let on_share_paste = use_callback(dispatch.clone(), |v: bool, d| d.dispatch(PageAction::SharePaste(v)));
+    let ondragover = use_callback(dispatch.clone(), |e: DragEvent, d| {
+        e.prevent_default();
+        d.dispatch(PageAction::Dragging(true));
+    });
+    let ondragleave = use_callback(dispatch.clone(), |e: DragEvent, d| {
+        if e.related_target().is_none() {
+            d.dispatch(PageAction::Dragging(false));
+        }
+    });
+    let ondrop = use_callback(on_file.clone(), move |e: DragEvent, on_file| {
+        e.prevent_default();
+        dispatch.dispatch(PageAction::Dragging(false));
+        if let Some(file) = e.data_transfer().and_then(|dt| dt.files()).and_then(|files| files.get(0)) {
+            on_file.emit((file.name(), file.into()));
+        }
+    });
 
-    let request = Rc::new(page.request());
-    let on_check_repaired = {
-        let on_file = on_file.clone();
-        Callback::from(move |(name, blob): (String, web_sys::Blob)| on_file.emit((name, blob)))
-    };
-    let on_repair = {
-        let diagnosis = diagnosis.clone();
-        let page = page.clone();
-        Callback::from(move |_| {
-            if let Some(p) = page.package.as_ref() {
-                diagnosis.repair(page.request(), page.paste.clone(), p);
-            }
-        })
-    };
+    let request = use_memo((page.platform.clone(), page.start.clone()), |(platform, start)| Request {
+        platform: (!platform.is_empty()).then(|| platform.clone()),
+        start: StartSpec::from_user_text(start),
+        error_text: None,
+    });
+    // The inputs as they are now, read when the repair is asked for (not a dependency of it).
+    let current = use_mut_ref(PageState::default);
+    *current.borrow_mut() = (*page).clone();
+    let on_repair = use_callback(diagnosis.clone(), move |(), diagnosis| {
+        let page = current.borrow();
+        if let Some(p) = page.package.as_ref() {
+            diagnosis.repair(page.request(), page.paste.clone(), p);
+        }
+    });
 
     html! {
         <div class={classes!("page", page.dragging.then_some("dragging"))} {ondragover} {ondragleave} {ondrop}>
@@ -300,10 +289,8 @@ pub fn app() -> Html {
             </header>
             <main>
                 <section class="inputs" aria-label="Your function">
-                    <DropZone package={page.package.clone()} diagnosis={diagnosis.clone()} on_file={on_file.clone()}
-                        on_remove={{ let page = page.clone(); Callback::from(move |_| page.dispatch(PageAction::RemovePackage)) }} />
-                    <Fields platform={page.platform.clone()} start={page.start.clone()} paste={page.paste.clone()}
-                        on_action={{ let page = page.clone(); Callback::from(move |a| page.dispatch(a)) }} />
+                    <DropZone package={page.package.clone()} diagnosis={diagnosis.clone()} on_file={on_file.clone()} {on_remove} />
+                    <Fields platform={page.platform.clone()} start={page.start.clone()} paste={page.paste.clone()} {on_action} />
                 </section>
                 <section class="report" aria-live="polite" aria-label="Diagnosis" aria-busy={state.working.to_string()}>
                     { match (route.strip_prefix("#/causes/").or_else(|| (*route == "#/causes").then_some("")), &report, &state.failure) {
@@ -315,10 +302,10 @@ pub fn app() -> Html {
                                 <>
                                     <ShareBar report={report.clone()} url={format!("{}#{}", page_base(), l.fragment)} omitted={l.omitted.clone()}
                                         redactions={l.redactions} has_paste={!state.report_paste.trim().is_empty()} share_paste={page.share_paste} paste={state.report_paste.clone()}
-                                        on_share_paste={{ let page = page.clone(); Callback::from(move |v| page.dispatch(PageAction::SharePaste(v))) }}
+                                        {on_share_paste}
                                         package={page.package.as_ref().map(|p| p.name.clone())} request={request.clone()}
                                         repairing={state.repairing} repaired={state.repaired.clone()}
-                                        {on_repair} on_check_repaired={on_check_repaired} />
+                                        {on_repair} on_check_repaired={on_file.clone()} />
                                     <ReportView report={report.clone()} paste={state.report_paste.clone()} />
                                 </>
                             }

@@ -215,7 +215,8 @@ struct Bridge {
     outstanding: BTreeMap<u64, Sent>,
     last_progress: Option<Progress>,
     watchdog: Option<Timeout>,
-    /// The file generation that was stopped: not sent again.
+    /// The file generation that was stopped: not sent again (a file dropped again is a new
+    /// generation, so it is checked again).
     stopped_generation: Option<u64>,
     handlers: Option<Handlers>,
     me: Weak<RefCell<Bridge>>,
@@ -479,14 +480,6 @@ impl UseDiagnosis {
     /// Stops the running job at once (the worker is terminated and replaced).
     pub fn cancel(&self) {
         self.bridge.borrow_mut().stop("was cancelled");
-    }
-
-    /// Forgets that a file generation was stopped (it was dropped again).
-    pub fn allow(&self, generation: u64) {
-        let mut bridge = self.bridge.borrow_mut();
-        if bridge.stopped_generation == Some(generation) {
-            bridge.stopped_generation = None;
-        }
     }
 
     /// Drops the last repair result.
