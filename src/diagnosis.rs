@@ -97,6 +97,8 @@ pub struct DiagnosisState {
     pub links: Option<Rc<Links>>,
     /// What reading the package cost for the shown report.
     pub cost: Option<Progress>,
+    /// The shown report reused the worker's kept inspection (only the paste changed).
+    pub reused_inspection: bool,
     /// The request could not be diagnosed at all (unknown platform …).
     pub failure: Option<String>,
     /// The last job was stopped (Cancel, watchdog, worker died).
@@ -120,7 +122,7 @@ pub enum Action {
     /// The worker reported progress on job `id`.
     Progressed { id: u64, progress: Progress },
     /// Job `id` produced a report; `paste` is the head of the paste it was made from.
-    Diagnosed { id: u64, report: Rc<Report>, links: Rc<Links>, paste: AttrValue, cost: Progress },
+    Diagnosed { id: u64, report: Rc<Report>, links: Rc<Links>, paste: AttrValue, cost: Progress, reused: bool },
     /// Job `id` could not be done.
     Failed { id: u64, message: String },
     /// The worker was stopped; the running jobs are gone.
@@ -160,7 +162,8 @@ impl Reducible for DiagnosisState {
                 s.cost = None;
             }
             Action::Progressed { id, progress } if id == s.latest => s.progress = Some(progress),
-            Action::Diagnosed { id, report, links, paste, cost } if id == s.latest => {
+            Action::Diagnosed { id, report, links, paste, cost, reused } if id == s.latest => {
+                s.reused_inspection = reused;
                 s.working = false;
                 s.report = Some(report);
                 s.links = Some(links);
@@ -351,13 +354,14 @@ impl Bridge {
                     bridge.arm();
                 }
                 let action = match (final_reply, sent) {
-                    (Reply::Diagnosed { report, links, progress, .. }, Sent::Diagnose { paste, .. }) => {
+                    (Reply::Diagnosed { report, links, progress, reused_inspection }, Sent::Diagnose { paste, .. }) => {
                         Action::Diagnosed {
                             id,
                             report: Rc::new(*report),
                             links: Rc::new(links),
                             paste: paste.head(),
                             cost: progress,
+                            reused: reused_inspection,
                         }
                     }
                     (Reply::Repaired { repaired }, Sent::Repair) => {

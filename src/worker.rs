@@ -26,12 +26,13 @@ pub const MAX_PAGE_REPAIR_BYTES: u64 = 512 << 20;
 /// Progress is posted at most this often (milliseconds).
 const PROGRESS_EVERY_MS: f64 = 100.0;
 
-/// The inspection kept from the last package job.
+/// The inspection kept from the last package job, with what reading the file for it cost.
 struct Kept {
     generation: u64,
     platform: &'static str,
     start: StartSpec,
     part: PackagePart,
+    stats: ReadStats,
 }
 
 thread_local! {
@@ -139,20 +140,25 @@ fn diagnose(id: f64, request: &Request, package: Option<(PackageRef, Blob)>) -> 
             k.borrow()
                 .as_ref()
                 .filter(|k| k.generation == package.generation && k.platform == platform && &k.start == start)
-                .map(|k| k.part.clone())
+                .map(|k| (k.part.clone(), k.stats))
         });
-        if let Some(part) = kept {
-            reused_inspection = true;
-            return part;
-        }
-        let (part, stats) = inspect_blob(id, &plan, &package, blob);
+        // A reused inspection reports what reading the file cost when it was made.
+        let (part, stats) = match kept {
+            Some(kept) => {
+                reused_inspection = true;
+                kept
+            }
+            None => {
+                let (part, stats) = inspect_blob(id, &plan, &package, blob);
+                let kept =
+                    Kept { generation: package.generation, platform, start: start.clone(), part: part.clone(), stats };
+                KEPT.with(|k| *k.borrow_mut() = Some(kept));
+                (part, stats)
+            }
+        };
         progress.bytes_read = stats.bytes;
         progress.reads = stats.reads;
         progress.read_ms = stats.read_ms as u32;
-        let start = start.clone();
-        KEPT.with(|k| {
-            *k.borrow_mut() = Some(Kept { generation: package.generation, platform, start, part: part.clone() })
-        });
         part
     });
     let inspected = js_sys::Date::now();

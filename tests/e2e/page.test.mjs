@@ -135,8 +135,14 @@ test('package and error together: the package confirms the cause', async () => {
   const { page, context } = await open();
   await pick(page, 'windows.zip');
   await page.waitForSelector('[data-finding-id="exec-bit-missing"]');
+  const read = await page.$eval('[data-bytes-read]', (e) => Number(e.dataset.bytesRead));
+  assert.equal(await page.$eval('[data-bytes-read]', (e) => e.dataset.inspectionReused), 'false');
   await paste(page, "Function instance exited unexpectedly(code 13, message:permission denied) with start command '/code/bootstrap '.");
   await page.waitForSelector('[data-cause-id]');
+  // The paste is joined to the inspection the worker kept: the package is not read again, and the
+  // page still says what reading it cost.
+  assert.equal(await page.$eval('[data-bytes-read]', (e) => Number(e.dataset.bytesRead)), read);
+  assert.equal(await page.$eval('[data-bytes-read]', (e) => e.dataset.inspectionReused), 'true');
   const first = await page.$eval('[data-cause-id]', (e) => ({ id: e.dataset.causeId, text: e.textContent }));
   assert.equal(first.id, 'exec-bit-missing');
   assert.match(first.text, /Confirmed by your package/);
