@@ -145,14 +145,20 @@ impl Reducible for PageState {
     }
 }
 
+/// The request a platform choice and a start command make, without the paste (which travels
+/// beside it, see [`Paste`]).
+fn request_for(platform: &str, start: &str) -> Request {
+    Request {
+        platform: (!platform.is_empty()).then(|| platform.to_string()),
+        start: StartSpec::from_user_text(start),
+        error_text: None,
+    }
+}
+
 impl PageState {
-    /// The request the inputs make, without the paste (which travels beside it, see [`Paste`]).
+    /// The request the inputs make.
     fn request(&self) -> Request {
-        Request {
-            platform: (!self.platform.is_empty()).then(|| self.platform.clone()),
-            start: StartSpec::from_user_text(&self.start),
-            error_text: None,
-        }
+        request_for(&self.platform, &self.start)
     }
 }
 
@@ -266,11 +272,8 @@ pub fn app() -> Html {
         }
     });
 
-    let request = use_memo((page.platform.clone(), page.start.clone()), |(platform, start)| Request {
-        platform: (!platform.is_empty()).then(|| platform.clone()),
-        start: StartSpec::from_user_text(start),
-        error_text: None,
-    });
+    let request =
+        use_memo((page.platform.clone(), page.start.clone()), |(platform, start)| request_for(platform, start));
     // The inputs as they are now, read when the repair is asked for (not a dependency of it).
     let current = use_mut_ref(PageState::default);
     *current.borrow_mut() = (*page).clone();

@@ -22,8 +22,9 @@ use wasm_bindgen::JsCast;
 use web_sys::{Blob, ErrorEvent, MessageEvent, Worker};
 use yew::prelude::*;
 
-use bootdoctor_web::protocol::{Job, Links, PackageRef, Progress, Reply, WORKER_SCRIPT};
+use bootdoctor_web::protocol::{field, Job, Links, PackageRef, Progress, Reply, WORKER_SCRIPT};
 
+use crate::app::human_size;
 use crate::paste::Paste;
 
 /// Longest a job may run before the worker is stopped (milliseconds).
@@ -241,14 +242,6 @@ fn envelope(id: u64, job: &Job, paste: &Paste, blob: Option<&Blob>) -> JsValue {
     message.into()
 }
 
-fn field(data: &JsValue, name: &str) -> JsValue {
-    js_sys::Reflect::get(data, &name.into()).unwrap_or(JsValue::UNDEFINED)
-}
-
-fn mib(bytes: u64) -> String {
-    format!("{:.1} MiB", bytes as f64 / 1_048_576.0)
-}
-
 impl Bridge {
     /// Starts a worker; messages wait in the queue until it says it is ready.
     fn spawn(&mut self) {
@@ -342,7 +335,8 @@ impl Bridge {
                 bridge.last_progress = Some(progress);
                 bridge.dispatch.dispatch(Action::Progressed { id, progress });
                 if progress.memory > MEMORY_BUDGET {
-                    bridge.stop(&format!("was stopped: the worker's memory passed {}", mib(MEMORY_BUDGET)));
+                    bridge
+                        .stop(&format!("was stopped: the worker's memory passed {}", human_size(MEMORY_BUDGET as f64)));
                 }
             }
             final_reply => {
@@ -412,7 +406,7 @@ impl Bridge {
             None if outstanding.values().any(|s| matches!(s, Sent::Repair)) => "The repair".to_string(),
             None => "The diagnosis".to_string(),
         };
-        let read = read.map(|p| format!(" after reading {}", mib(p.bytes_read))).unwrap_or_default();
+        let read = read.map(|p| format!(" after reading {}", human_size(p.bytes_read as f64))).unwrap_or_default();
         let after = match &last {
             Some((_, paste, Some(_))) if !paste.is_blank() => {
                 " The report below is from the pasted error alone; drop the file again to check it again."

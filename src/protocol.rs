@@ -74,5 +74,10 @@ pub enum Reply {
     Failed { message: String },
 }
 
+/// A field of a message object (`undefined` when absent): both sides read envelopes with it.
+pub fn field(data: &wasm_bindgen::JsValue, name: &str) -> wasm_bindgen::JsValue {
+    js_sys::Reflect::get(data, &name.into()).unwrap_or(wasm_bindgen::JsValue::UNDEFINED)
+}
+
 /// The worker's script, written by Trunk beside the page (`data-type="worker"`, `data-loader-shim`).
 pub const WORKER_SCRIPT: &str = "./bootdoctor-worker_loader.js";

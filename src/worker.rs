@@ -8,6 +8,7 @@
 
 use std::cell::RefCell;
 
+use bootdoctor_core::checks::messages::capitalized;
 use bootdoctor_core::entry::StartSpec;
 use bootdoctor_core::repair::repair;
 use bootdoctor_core::report::{PackagePart, Plan, Request};
@@ -17,7 +18,7 @@ use wasm_bindgen::JsCast;
 use web_sys::{Blob, DedicatedWorkerGlobalScope, MessageEvent};
 
 use crate::blob_reader::{BlobSource, RangeReader, ReadStats};
-use crate::protocol::{Job, Links, PackageRef, Progress, Reply};
+use crate::protocol::{field, Job, Links, PackageRef, Progress, Reply};
 
 /// Largest package the page repairs: the repair holds the zip and its result in the worker's
 /// memory (at most 4 GiB in a browser); the CLI's `fix` goes to 1 GiB.
@@ -61,10 +62,6 @@ fn memory_bytes() -> u64 {
     {
         0
     }
-}
-
-fn field(data: &JsValue, name: &str) -> JsValue {
-    js_sys::Reflect::get(data, &name.into()).unwrap_or(JsValue::UNDEFINED)
 }
 
 /// Sends `reply` for job `id`, with `bytes` transferred (not copied) when given.
@@ -129,7 +126,7 @@ fn handle(event: MessageEvent) {
 fn diagnose(id: f64, request: &Request, package: Option<(PackageRef, Blob)>) -> Reply {
     let plan = match Plan::new(request, package.is_some()) {
         Ok(plan) => plan,
-        Err(e) => return Reply::Failed { message: capitalised(&e.to_string()) },
+        Err(e) => return Reply::Failed { message: capitalized(&e.to_string()) },
     };
     let mut progress = Progress::default();
     let mut reused_inspection = false;
@@ -222,15 +219,6 @@ fn repair_package(request: &Request, package: &PackageRef, blob: &Blob) -> (Repl
             repaired.bytes = Vec::new();
             (Reply::Repaired { repaired: Box::new(repaired) }, Some(out))
         }
-        Err(e) => (Reply::Failed { message: capitalised(&e.to_string()) }, None),
-    }
-}
-
-/// `unknown platform …` → `Unknown platform …`: engine messages start lower-case for the CLI.
-fn capitalised(s: &str) -> String {
-    let mut chars = s.chars();
-    match chars.next() {
-        Some(first) => first.to_uppercase().chain(chars).collect(),
-        None => String::new(),
+        Err(e) => (Reply::Failed { message: capitalized(&e.to_string()) }, None),
     }
 }

@@ -102,7 +102,9 @@ pub fn platform_says(profile: &Profile, failure: StartFailure<'_>, platform_path
     }
 }
 
-fn capitalized(text: &str) -> String {
+/// `unknown platform …` → `Unknown platform …`: engine messages start lower-case, to follow a
+/// colon in the CLI; the page shows them as sentences.
+pub fn capitalized(text: &str) -> String {
     let mut chars = text.chars();
     chars.next().map(|c| c.to_uppercase().chain(chars).collect()).unwrap_or_default()
 }
