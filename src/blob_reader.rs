@@ -3,11 +3,13 @@
 //! reads the zip's directory, the prefixes it sniffs and the entries its checks open, so a 2.5 GB
 //! package costs what those reads cost, not 2.5 GB.
 //!
-//! The reading logic — a small read-ahead window, bounded reads, seeks checked against the size —
-//! is [`RangeReader`] over any [`RangeSource`], tested natively over memory; [`BlobSource`] is the
-//! browser's side.
+//! The reading logic — a small read-ahead window, ranges the engine says it will read fetched
+//! together, bounded reads, seeks checked against the size — is [`RangeReader`] over any
+//! [`RangeSource`], tested natively over memory; [`BlobSource`] is the browser's side.
 
 use std::io::{self, Read, Seek, SeekFrom};
+
+use bootdoctor_core::archive::{ByteRange, PackageRead};
 
 /// Small reads (zip headers, a 4-byte signature) are served from a window of this many bytes
 /// read at once, so that the directory is not fetched 46 bytes per browser call. Measured on the
@@ -23,12 +25,32 @@ pub const MAX_READ: usize = 8 << 20;
 /// being inflated): each browser call costs far more than the bytes it copies.
 pub const MAX_WINDOW: usize = 1 << 20;
 
+/// Most bytes held from the engine's read-ahead hints ([`PackageRead::prefetch`]); a hint asking
+/// for more gets its first ranges (the most wanted), and the rest is read as usual.
+pub const PREFETCH_BUDGET: u64 = 32 << 20;
+
+/// Most bytes one fetch of hinted ranges asks for (more are fetched in several calls).
+pub const MAX_PREFETCH_CALL: usize = 16 << 20;
+
+/// Hinted ranges closer than this are fetched as one range (fewer, larger slices).
+const MERGE_GAP: u64 = 128 << 10;
+
 /// Something that can hand out byte ranges of a fixed-size file.
 pub trait RangeSource {
     /// The size in bytes.
     fn size(&self) -> u64;
     /// Fills `dest` with the bytes at `offset..offset + dest.len()` (within [`RangeSource::size`]).
     fn read_at(&mut self, offset: u64, dest: &mut [u8]) -> io::Result<()>;
+    /// Fills `dest` with the ranges `(offset, len)` one after another (their lengths sum to
+    /// `dest.len()`). One call by default per range; a source whose calls are costly makes one.
+    fn read_ranges(&mut self, ranges: &[(u64, usize)], dest: &mut [u8]) -> io::Result<()> {
+        let mut at = 0;
+        for &(offset, len) in ranges {
+            self.read_at(offset, &mut dest[at..at + len])?;
+            at += len;
+        }
+        Ok(())
+    }
     /// Milliseconds spent reading so far, for sources that keep time (the browser's does).
     fn elapsed_ms(&self) -> f64 {
         0.0
@@ -46,6 +68,15 @@ pub struct ReadStats {
     pub read_ms: f64,
 }
 
+/// Bytes fetched ahead on a hint, kept until the next hint: `len` bytes of the file from `start`,
+/// held in `buffers[buffer][at..]` (one buffer per source call).
+struct Segment {
+    start: u64,
+    len: usize,
+    buffer: usize,
+    at: usize,
+}
+
 /// `Read + Seek` over a [`RangeSource`], calling `on_read` after each fetch (for progress).
 pub struct RangeReader<S, F> {
     source: S,
@@ -53,6 +84,10 @@ pub struct RangeReader<S, F> {
     window: Vec<u8>,
     window_start: u64,
     window_len: usize,
+    /// What the last [`PackageRead::prefetch`] fetched, sorted by start, not overlapping.
+    prefetched: Vec<Segment>,
+    /// The bytes of `prefetched`, one buffer per source call.
+    buffers: Vec<Vec<u8>>,
     stats: ReadStats,
     on_read: F,
 }
@@ -66,6 +101,8 @@ impl<S: RangeSource, F: FnMut(ReadStats)> RangeReader<S, F> {
             window: Vec::new(),
             window_start: 0,
             window_len: READ_AHEAD,
+            prefetched: Vec::new(),
+            buffers: Vec::new(),
             stats: ReadStats::default(),
             on_read,
         }
@@ -78,11 +115,26 @@ impl<S: RangeSource, F: FnMut(ReadStats)> RangeReader<S, F> {
 
     fn fetch(&mut self, offset: u64, dest: &mut [u8]) -> io::Result<()> {
         self.source.read_at(offset, dest)?;
-        self.stats.bytes += dest.len() as u64;
+        self.count_fetch(dest.len());
+        Ok(())
+    }
+
+    fn count_fetch(&mut self, bytes: usize) {
+        self.stats.bytes += bytes as u64;
         self.stats.reads += 1;
         self.stats.read_ms = self.source.elapsed_ms();
         (self.on_read)(self.stats);
-        Ok(())
+    }
+
+    /// Copies what a prefetched segment holds at the current position, if one holds any.
+    fn copy_from_prefetched(&self, buf: &mut [u8]) -> Option<usize> {
+        let after = self.prefetched.partition_point(|s| s.start <= self.pos);
+        let segment = &self.prefetched[after.checked_sub(1)?];
+        let start = usize::try_from(self.pos - segment.start).ok().filter(|&s| s < segment.len)?;
+        let n = buf.len().min(segment.len - start);
+        let held = &self.buffers[segment.buffer][segment.at + start..segment.at + start + n];
+        buf[..n].copy_from_slice(held);
+        Some(n)
     }
 
     /// Copies what the window holds at the current position, if it holds any.
@@ -101,7 +153,7 @@ impl<S: RangeSource, F: FnMut(ReadStats)> Read for RangeReader<S, F> {
         if buf.is_empty() || remaining == 0 {
             return Ok(0);
         }
-        let n = if let Some(n) = self.copy_from_window(buf) {
+        let n = if let Some(n) = self.copy_from_window(buf).or_else(|| self.copy_from_prefetched(buf)) {
             n
         } else if buf.len() >= READ_AHEAD {
             // Large reads go straight into the caller's buffer, at most MAX_READ at a time.
@@ -142,6 +194,71 @@ impl<S: RangeSource, F: FnMut(ReadStats)> Seek for RangeReader<S, F> {
             target.ok_or_else(|| io::Error::new(io::ErrorKind::InvalidInput, "seek before the start of the file"))?;
         self.pos = target;
         Ok(target)
+    }
+}
+
+/// The spans a hint asks for: its ranges within the file and [`PREFETCH_BUDGET`] (the first
+/// ones given win), sorted, with overlapping and nearly touching ones merged, none longer than
+/// [`MAX_PREFETCH_CALL`].
+fn plan_spans(ranges: &[ByteRange], size: u64) -> Vec<(u64, u64)> {
+    let mut budget = PREFETCH_BUDGET;
+    let mut spans: Vec<(u64, u64)> = Vec::new();
+    for r in ranges {
+        let end = r.start.saturating_add(r.len).min(size);
+        let len = end.saturating_sub(r.start).min(budget);
+        if len == 0 {
+            continue;
+        }
+        budget -= len;
+        spans.push((r.start, r.start + len));
+    }
+    spans.sort_unstable();
+    let mut merged: Vec<(u64, u64)> = Vec::with_capacity(spans.len());
+    for (start, end) in spans {
+        match merged.last_mut() {
+            Some(last) if start <= last.1.saturating_add(MERGE_GAP) => last.1 = last.1.max(end),
+            _ => merged.push((start, end)),
+        }
+    }
+    let call = MAX_PREFETCH_CALL as u64;
+    merged
+        .into_iter()
+        .flat_map(|(start, end)| (start..end).step_by(MAX_PREFETCH_CALL).map(move |at| (at, (at + call).min(end))))
+        .collect()
+}
+
+impl<S: RangeSource, F: FnMut(ReadStats)> PackageRead for RangeReader<S, F> {
+    /// Fetches the hinted ranges in as few source calls as [`MAX_PREFETCH_CALL`] allows and keeps
+    /// them until the next hint. A failed fetch is forgotten: the reads themselves report errors.
+    fn prefetch(&mut self, ranges: &[ByteRange]) {
+        self.prefetched.clear();
+        self.buffers.clear();
+        let spans = plan_spans(ranges, self.source.size());
+        let mut call: Vec<(u64, usize)> = Vec::new();
+        let mut call_bytes = 0usize;
+        for (i, &(start, end)) in spans.iter().enumerate() {
+            let len = (end - start) as usize;
+            call.push((start, len));
+            call_bytes += len;
+            let last = i + 1 == spans.len();
+            if last || call_bytes + (spans[i + 1].1 - spans[i + 1].0) as usize > MAX_PREFETCH_CALL {
+                let mut bytes = vec![0u8; call_bytes];
+                if self.source.read_ranges(&call, &mut bytes).is_err() {
+                    self.prefetched.clear();
+                    self.buffers.clear();
+                    return;
+                }
+                self.count_fetch(call_bytes);
+                let mut at = 0;
+                for &(start, len) in &call {
+                    self.prefetched.push(Segment { start, len, buffer: self.buffers.len(), at });
+                    at += len;
+                }
+                self.buffers.push(bytes);
+                call.clear();
+                call_bytes = 0;
+            }
+        }
     }
 }
 
@@ -188,13 +305,38 @@ impl RangeSource for BlobSource {
         self.elapsed_ms += js_sys::Date::now() - started;
         result
     }
+
+    /// One browser call for all the ranges: a `Blob` made of their slices (which copies nothing)
+    /// read at once.
+    fn read_ranges(&mut self, ranges: &[(u64, usize)], dest: &mut [u8]) -> io::Result<()> {
+        let started = js_sys::Date::now();
+        let result = self.read_slices(ranges, dest);
+        self.elapsed_ms += js_sys::Date::now() - started;
+        result
+    }
 }
 
 impl BlobSource {
+    fn read_slices(&mut self, ranges: &[(u64, usize)], dest: &mut [u8]) -> io::Result<()> {
+        let parts = js_sys::Array::new();
+        for &(offset, len) in ranges {
+            let end = offset + len as u64;
+            let slice = self.blob.slice_with_f64_and_f64(offset as f64, end as f64).map_err(js_error)?;
+            parts.push(&slice);
+        }
+        let joined = web_sys::Blob::new_with_blob_sequence(&parts).map_err(js_error)?;
+        self.copy_blob(&joined, dest)
+    }
+
     fn read_slice(&mut self, offset: u64, dest: &mut [u8]) -> io::Result<()> {
         let end = offset + dest.len() as u64;
         let slice = self.blob.slice_with_f64_and_f64(offset as f64, end as f64).map_err(js_error)?;
-        let buffer = self.reader.read_as_array_buffer(&slice).map_err(js_error)?;
+        self.copy_blob(&slice, dest)
+    }
+
+    /// Reads all of `slice` (a slice of the file, or several joined) into `dest`.
+    fn copy_blob(&mut self, slice: &web_sys::Blob, dest: &mut [u8]) -> io::Result<()> {
+        let buffer = self.reader.read_as_array_buffer(slice).map_err(js_error)?;
         let bytes = js_sys::Uint8Array::new(&buffer);
         if bytes.length() as usize != dest.len() {
             return Err(io::Error::new(
@@ -211,10 +353,18 @@ impl BlobSource {
 mod tests {
     use super::*;
 
-    /// Memory as a source, recording each range asked for.
+    /// Memory as a source, recording each range asked for and each call (several ranges fetched
+    /// together are one call, as in the browser's source).
     struct Memory {
         bytes: Vec<u8>,
         asked: Vec<(u64, usize)>,
+        calls: usize,
+    }
+
+    impl Memory {
+        fn new(bytes: Vec<u8>) -> Self {
+            Memory { bytes, asked: Vec::new(), calls: 0 }
+        }
     }
 
     impl RangeSource for Memory {
@@ -222,16 +372,26 @@ mod tests {
             self.bytes.len() as u64
         }
         fn read_at(&mut self, offset: u64, dest: &mut [u8]) -> io::Result<()> {
+            self.calls += 1;
             self.asked.push((offset, dest.len()));
             let start = offset as usize;
             dest.copy_from_slice(&self.bytes[start..start + dest.len()]);
+            Ok(())
+        }
+        fn read_ranges(&mut self, ranges: &[(u64, usize)], dest: &mut [u8]) -> io::Result<()> {
+            let mut at = 0;
+            for &(offset, len) in ranges {
+                self.read_at(offset, &mut dest[at..at + len])?;
+                at += len;
+            }
+            self.calls -= ranges.len().saturating_sub(1);
             Ok(())
         }
     }
 
     fn reader(len: usize) -> RangeReader<Memory, impl FnMut(ReadStats)> {
         let bytes = (0..len).map(|i| (i % 251) as u8).collect();
-        RangeReader::new(Memory { bytes, asked: Vec::new() }, |_| {})
+        RangeReader::new(Memory::new(bytes), |_| {})
     }
 
     #[test]
@@ -291,9 +451,95 @@ mod tests {
             .finish();
         let request = bootdoctor_core::report::Request::default();
         let from_memory = bootdoctor_core::report::diagnose(Some(("f.zip", io::Cursor::new(&zip))), &request);
-        let source = Memory { bytes: zip.clone(), asked: Vec::new() };
-        let lazily = RangeReader::new(source, |_| {});
+        let lazily = RangeReader::new(Memory::new(zip.clone()), |_| {});
         let through = bootdoctor_core::report::diagnose(Some(("f.zip", lazily)), &request);
         assert_eq!(through.unwrap(), from_memory.unwrap());
+    }
+
+    #[test]
+    fn hinted_ranges_are_fetched_in_one_call_and_then_served_from_memory() {
+        let mut r = reader(4 << 20);
+        let hint = [(3_000_000u64, 500u64), (10, 100), (1_000_000, 2_000), (1_002_100, 50)];
+        let ranges: Vec<ByteRange> = hint.iter().map(|&(start, len)| ByteRange { start, len }).collect();
+        r.prefetch(&ranges);
+        assert_eq!(r.source.calls, 1, "one call for every hinted range");
+        // Sorted, and the two ranges 50 bytes apart merged into one.
+        assert_eq!(r.source.asked, vec![(10, 100), (1_000_000, 2_150), (3_000_000, 500)]);
+        for (start, len) in hint {
+            r.seek(SeekFrom::Start(start)).unwrap();
+            let mut got = vec![0u8; len as usize];
+            r.read_exact(&mut got).unwrap();
+            let expected: Vec<u8> = (start..start + len).map(|i| (i % 251) as u8).collect();
+            assert_eq!(got, expected, "at {start}");
+        }
+        assert_eq!(r.source.calls, 1, "the hinted reads asked the source nothing more");
+        r.seek(SeekFrom::Start(2_000_000)).unwrap();
+        r.read_exact(&mut [0u8; 16]).unwrap();
+        assert_eq!(r.source.calls, 2, "a read outside the hint is fetched as usual");
+    }
+
+    #[test]
+    fn a_hint_is_bounded_by_its_budget_and_the_file() {
+        let mut r = reader(1 << 20);
+        r.prefetch(&[
+            ByteRange { start: 1000, len: PREFETCH_BUDGET },
+            ByteRange { start: 900_000, len: 10 },
+            ByteRange { start: 1 << 40, len: 5 },
+        ]);
+        let fetched: usize = r.source.asked.iter().map(|&(_, len)| len).sum();
+        assert_eq!(fetched, (1 << 20) - 1000, "clipped to the file; past its end, nothing");
+        let mut big = reader(PREFETCH_BUDGET as usize + (2 << 20));
+        big.prefetch(&[ByteRange { start: 0, len: PREFETCH_BUDGET + 100 }, ByteRange { start: 2, len: 10 }]);
+        let fetched: u64 = big.source.asked.iter().map(|&(_, len)| len as u64).sum();
+        assert_eq!(fetched, PREFETCH_BUDGET, "the first range wins the budget");
+        assert!(big.source.asked.iter().all(|&(_, len)| len <= MAX_PREFETCH_CALL));
+    }
+
+    /// 150 small executables between 200 KiB fillers: without the engine's hints each sniff
+    /// would be its own call (more than 150); with them the package is read in a handful.
+    #[test]
+    fn a_package_of_scattered_executables_is_read_in_a_few_calls() {
+        let mut zip =
+            bootdoctor_core::synth::ZipBuilder::new().unix_file("bootstrap", 0o755, b"#!/bin/sh\nexec ./bin/t0\n");
+        let filler: Vec<u8> = (0..200_000u32).map(|i| (i.wrapping_mul(2_654_435_761) >> 24) as u8).collect();
+        for i in 0..150 {
+            zip = zip.unix_file(&format!("bin/t{i}"), 0o755, format!("#!/bin/sh\necho {i}\n").as_bytes()).unix_file(
+                &format!("data/f{i}.dat"),
+                0o644,
+                &filler,
+            );
+        }
+        let zip = zip.finish();
+        let request = bootdoctor_core::report::Request::default();
+        let from_memory = bootdoctor_core::report::diagnose(Some(("f.zip", io::Cursor::new(&zip))), &request).unwrap();
+        let mut lazily = RangeReader::new(Memory::new(zip), |_| {});
+        let through = bootdoctor_core::report::diagnose(Some(("f.zip", &mut lazily)), &request).unwrap();
+        assert_eq!(through, from_memory);
+        assert_eq!(from_memory.package.as_ref().unwrap().files_sniffed, 151);
+        let calls = lazily.source.calls;
+        assert!(calls <= 12, "{calls} calls to the source");
+    }
+
+    /// Every corpus package reads the same through the lazy reader (with the engine's hints) as
+    /// from a file.
+    #[test]
+    fn corpus_packages_read_lazily_as_from_a_file() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus");
+        let Ok(listing) = std::fs::read_dir(dir.join("packages")) else {
+            println!("SKIPPED corpus tier: ../shared/corpus not found");
+            return;
+        };
+        let mut compared = 0;
+        for path in listing.flatten().map(|e| e.path()).filter(|p| p.extension().is_some_and(|e| e == "zip")) {
+            let bytes = std::fs::read(&path).unwrap();
+            let request = bootdoctor_core::report::Request::default();
+            let from_file = bootdoctor_core::report::diagnose(Some(("p.zip", io::Cursor::new(&bytes))), &request);
+            let lazily = RangeReader::new(Memory::new(bytes), |_| {});
+            let through = bootdoctor_core::report::diagnose(Some(("p.zip", lazily)), &request);
+            assert_eq!(through.unwrap(), from_file.unwrap(), "{}", path.display());
+            compared += 1;
+        }
+        println!("corpus: {compared} packages read lazily as from a file");
+        assert!(compared > 10);
     }
 }

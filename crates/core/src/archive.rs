@@ -1,9 +1,11 @@
 //! Reading a code package: the central directory of a zip, and small sniff windows of chosen entries.
 //!
-//! Everything here goes through `Read + Seek`, so a caller can feed byte ranges of a large file lazily.
-//! Nothing is ever inflated beyond [`Limits::sniff_bytes`] per entry.
+//! Everything here goes through [`PackageRead`] (`Read + Seek` plus a read-ahead hint), so a caller
+//! can feed byte ranges of a large file lazily. Nothing is ever inflated beyond what the caller asks.
 
+use std::cell::RefCell;
 use std::io::{Read, Seek, SeekFrom};
+use std::rc::Rc;
 
 use serde::{Deserialize, Serialize};
 
@@ -303,10 +305,72 @@ fn sniff_other_format(head: &[u8]) -> Option<&'static str> {
     }
 }
 
+/// Bytes `start..start + len` of the package file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ByteRange {
+    /// Offset of the first byte.
+    pub start: u64,
+    /// How many bytes.
+    pub len: u64,
+}
+
+/// What the engine reads a package through: `Read + Seek`, plus a hint that some ranges are about
+/// to be read. A reader whose every call is costly — the page's, where each read is a browser call
+/// worth about 170 KiB of copying — fetches them together; readers over memory or a local file
+/// ignore it. The hint never changes what a read returns.
+pub trait PackageRead: Read + Seek {
+    /// `ranges` (most wanted first) will be read soon.
+    fn prefetch(&mut self, _ranges: &[ByteRange]) {}
+}
+
+impl<T: AsRef<[u8]>> PackageRead for std::io::Cursor<T> {}
+impl PackageRead for std::fs::File {}
+impl<R: Read + Seek> PackageRead for std::io::BufReader<R> {}
+impl<R: PackageRead + ?Sized> PackageRead for &mut R {
+    fn prefetch(&mut self, ranges: &[ByteRange]) {
+        (**self).prefetch(ranges)
+    }
+}
+
+/// The package's reader, shared between the zip reader (which owns it) and [`Package`] (which
+/// passes read-ahead hints to it).
+pub struct SharedReader<R>(Rc<RefCell<R>>);
+
+impl<R: Read> Read for SharedReader<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        self.0.borrow_mut().read(buf)
+    }
+}
+
+impl<R: Seek> Seek for SharedReader<R> {
+    fn seek(&mut self, to: SeekFrom) -> std::io::Result<u64> {
+        self.0.borrow_mut().seek(to)
+    }
+}
+
+/// Most bytes of local header (signature, fixed fields, name, extra field) counted before an
+/// entry's data when planning a read-ahead: the local extra field may differ from the central one.
+const LOCAL_HEADER_ALLOWANCE: u64 = 30 + 1024;
+
+/// Compressed bytes past the wanted output counted when planning a prefix's read-ahead: the zip
+/// reader pulls compressed data in 8 KiB buffers.
+const INFLATE_ALLOWANCE: u64 = 16 << 10;
+
+/// Where an entry's bytes sit in the file, for read-ahead plans.
+#[derive(Debug, Clone, Copy)]
+struct Location {
+    header_start: u64,
+    name_len: u64,
+    compressed_size: u64,
+    stored: bool,
+}
+
 /// An opened package: its entries, and the reader kept for sniffing.
-pub struct Package<R: Read + Seek> {
-    archive: zip::ZipArchive<R>,
+pub struct Package<R: PackageRead> {
+    archive: zip::ZipArchive<SharedReader<R>>,
+    reader: Rc<RefCell<R>>,
     entries: Vec<Entry>,
+    locations: Vec<Location>,
     duplicates: Vec<String>,
     prefix_bytes: u64,
     trailing_bytes: u64,
@@ -316,7 +380,7 @@ pub struct Package<R: Read + Seek> {
     bytes_sniffed: u64,
 }
 
-impl<R: Read + Seek> Package<R> {
+impl<R: PackageRead> Package<R> {
     /// Lists the central directory. Fails with a user-facing [`PackageError`] on anything unreadable.
     pub fn open(mut reader: R, limits: Limits) -> Result<Self, PackageError> {
         let total_bytes = reader.seek(SeekFrom::End(0)).map_err(io_damaged)?;
@@ -331,7 +395,9 @@ impl<R: Read + Seek> Package<R> {
         }
         let walk = walk_directory(&mut reader, total_bytes, limits.max_entries).unwrap_or_default();
         reader.seek(SeekFrom::Start(0)).map_err(io_damaged)?;
-        let archive = zip::ZipArchive::new(reader).map_err(|e| classify_zip_error(e, &head[..head_len]))?;
+        let shared = Rc::new(RefCell::new(reader));
+        let archive = zip::ZipArchive::new(SharedReader(Rc::clone(&shared)))
+            .map_err(|e| classify_zip_error(e, &head[..head_len]))?;
         if archive.len() > limits.max_entries {
             return Err(PackageError::TooManyEntries { claimed: archive.len(), limit: limits.max_entries });
         }
@@ -339,8 +405,15 @@ impl<R: Read + Seek> Package<R> {
             return Err(PackageError::NoEntries);
         }
         let mut entries = Vec::with_capacity(archive.len());
+        let mut locations = Vec::with_capacity(archive.len());
         for index in 0..archive.len() {
             let meta = archive.by_index_data(index).map_err(|e| PackageError::Damaged { detail: e.to_string() })?;
+            locations.push(Location {
+                header_start: meta.header_start(),
+                name_len: meta.name_raw().len() as u64,
+                compressed_size: meta.compressed_size(),
+                stored: meta.compression() == zip::CompressionMethod::Stored && !meta.encrypted(),
+            });
             let name_not_utf8 = std::str::from_utf8(meta.name_raw()).is_err();
             let mut name = String::from_utf8_lossy(meta.name_raw()).into_owned();
             if name.len() > limits.max_name_bytes {
@@ -391,7 +464,9 @@ impl<R: Read + Seek> Package<R> {
         let prefix_bytes = archive.offset();
         Ok(Package {
             archive,
+            reader: shared,
             entries,
+            locations,
             duplicates: walk.duplicates,
             prefix_bytes,
             trailing_bytes: walk.trailing_bytes,
@@ -421,6 +496,11 @@ impl<R: Read + Seek> Package<R> {
         self.trailing_bytes
     }
 
+    /// The bounds it was opened with.
+    pub fn limits(&self) -> Limits {
+        self.limits
+    }
+
     /// Size of the zip file itself.
     pub fn total_bytes(&self) -> u64 {
         self.total_bytes
@@ -441,8 +521,30 @@ impl<R: Read + Seek> Package<R> {
 
     /// The underlying zip reader, for raw copies (the repair writes entries it does not change
     /// without decompressing them).
-    pub fn archive_mut(&mut self) -> &mut zip::ZipArchive<R> {
+    pub fn archive_mut(&mut self) -> &mut zip::ZipArchive<SharedReader<R>> {
         &mut self.archive
+    }
+
+    /// Tells the reader that the first `limit` decompressed bytes of each entry in `indices` (in
+    /// the order given, most wanted first) are about to be read, so a reader with costly calls can
+    /// fetch them together. The ranges are estimates; a read outside them is served as usual.
+    pub fn prefetch_prefixes(&mut self, indices: &[usize], limit: usize) {
+        let ranges: Vec<ByteRange> = indices
+            .iter()
+            .filter_map(|&i| self.locations.get(i))
+            .map(|at| {
+                // Stored data is read as it is; compressed data may need a little more than the
+                // output wanted, in the zip reader's buffer-sized steps.
+                let data = if at.stored { limit as u64 } else { (limit as u64).saturating_add(INFLATE_ALLOWANCE) };
+                ByteRange {
+                    start: at.header_start,
+                    len: LOCAL_HEADER_ALLOWANCE + at.name_len + at.compressed_size.min(data),
+                }
+            })
+            .collect();
+        if !ranges.is_empty() {
+            self.reader.borrow_mut().prefetch(&ranges);
+        }
     }
 
     /// Reads at most `limit` bytes from the start of an entry (callers bound `limit`: the ELF reader
@@ -473,7 +575,7 @@ struct DirectoryWalk {
     code_page_names: Vec<usize>,
 }
 
-fn walk_directory<R: Read + Seek>(reader: &mut R, total: u64, max_entries: usize) -> Option<DirectoryWalk> {
+fn walk_directory<R: PackageRead>(reader: &mut R, total: u64, max_entries: usize) -> Option<DirectoryWalk> {
     let tail_len = total.min(22 + 65_535);
     reader.seek(SeekFrom::Start(total - tail_len)).ok()?;
     let mut tail = vec![0u8; tail_len as usize];
@@ -492,6 +594,8 @@ fn walk_directory<R: Read + Seek>(reader: &mut R, total: u64, max_entries: usize
     if offset.checked_add(size)? > total || size > 64 << 20 {
         return None;
     }
+    // The zip reader reads the directory again after this walk: one fetch serves both.
+    reader.prefetch(&[ByteRange { start: offset, len: size }]);
     reader.seek(SeekFrom::Start(offset)).ok()?;
     let mut directory = vec![0u8; size as usize];
     reader.read_exact(&mut directory).ok()?;
@@ -559,6 +663,65 @@ mod tests {
     use super::*;
     use crate::synth::ZipBuilder;
     use std::io::Cursor;
+
+    /// A reader over memory that records the hints it is given and the bytes read afterwards.
+    struct Recording {
+        inner: Cursor<Vec<u8>>,
+        hints: Vec<ByteRange>,
+        read_after_hint: Vec<(u64, u64)>,
+    }
+
+    impl Read for Recording {
+        fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+            let at = self.inner.position();
+            let n = self.inner.read(buf)?;
+            if !self.hints.is_empty() && n > 0 {
+                self.read_after_hint.push((at, n as u64));
+            }
+            Ok(n)
+        }
+    }
+
+    impl Seek for Recording {
+        fn seek(&mut self, to: SeekFrom) -> std::io::Result<u64> {
+            self.inner.seek(to)
+        }
+    }
+
+    impl PackageRead for Recording {
+        fn prefetch(&mut self, ranges: &[ByteRange]) {
+            self.hints.extend_from_slice(ranges);
+        }
+    }
+
+    #[test]
+    fn a_prefix_hint_covers_every_byte_the_prefix_reads() {
+        let text: Vec<u8> = (0..200_000u32).flat_map(|i| format!("line {i}\n").into_bytes()).collect();
+        let noise: Vec<u8> = (0..100_000u32).map(|i| (i.wrapping_mul(2_654_435_761) >> 24) as u8).collect();
+        let zip = ZipBuilder::new()
+            .unix_file("stored.bin", 0o755, &noise)
+            .deflated_file("text.sh", 0o755, &text)
+            .deflated_file("noise.so", 0o644, &noise)
+            .finish();
+        let reader = Recording { inner: Cursor::new(zip), hints: Vec::new(), read_after_hint: Vec::new() };
+        let mut package = Package::open(reader, Limits::default()).unwrap();
+        let hinted_by_directory = package.reader.borrow().hints.len();
+        assert_eq!(hinted_by_directory, 1, "the directory walk hints the directory");
+        for limit in [4096, 64 << 10] {
+            package.reader.borrow_mut().hints.clear();
+            package.reader.borrow_mut().read_after_hint.clear();
+            package.prefetch_prefixes(&[0, 1, 2], limit);
+            for i in 0..3 {
+                assert!(!package.read_prefix(i, limit).unwrap().is_empty());
+            }
+            let reader = package.reader.borrow();
+            assert_eq!(reader.hints.len(), 3);
+            for &(at, len) in &reader.read_after_hint {
+                let covered = reader.hints.iter().any(|h| at >= h.start && at + len <= h.start + h.len);
+                assert!(covered, "limit {limit}: {len} bytes read at {at} outside {:?}", reader.hints);
+            }
+        }
+    }
 
     fn open(bytes: Vec<u8>) -> Result<Package<Cursor<Vec<u8>>>, PackageError> {
         Package::open(Cursor::new(bytes), Limits::default())

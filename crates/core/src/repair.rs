@@ -14,11 +14,11 @@
 //! capped at [`MAX_REPAIR_BYTES`] and rewritten scripts at [`MAX_REWRITE_TOTAL`] in all, so the output
 //! is never larger than the input plus the rewritten scripts.
 
-use std::io::{Cursor, Read, Seek};
+use std::io::Cursor;
 
 use serde::{Deserialize, Serialize};
 
-use crate::archive::{EntryType, Limits, Package, StoredMode};
+use crate::archive::{EntryType, Limits, Package, PackageRead, StoredMode};
 use crate::report::{diagnose, Report, Request, RequestError};
 use crate::sniff::{classify, FileKind};
 
@@ -421,7 +421,7 @@ fn after_request(request: &Request, before: &Report, folder: Option<&str>) -> Re
 
 /// An ELF executable (or PIE), not a shared library — decided as the checks decide it, from the
 /// program headers (`elf::read_needs`); when those cannot be read, by the name (`.so`).
-fn is_program<R: Read + Seek>(package: &mut Package<R>, index: usize, e_type: u16, file_name: &str) -> bool {
+fn is_program<R: PackageRead>(package: &mut Package<R>, index: usize, e_type: u16, file_name: &str) -> bool {
     match e_type {
         2 => true,
         3 => crate::elf::read_needs(|n| package.read_prefix(index, n))
@@ -444,7 +444,7 @@ fn push_mode_action(actions: &mut Vec<RepairAction>, path: &str, stored: StoredM
 
 /// The script's bytes without a BOM and with LF endings, when either changes anything:
 /// `Ok(Some((bytes, crlf lines, had bom)))`; `Ok(None)` when it is fine; `Err` when too large.
-fn rewrite_script<R: Read + Seek>(
+fn rewrite_script<R: PackageRead>(
     package: &mut Package<R>,
     index: usize,
     size: u64,
@@ -481,7 +481,7 @@ fn unsafe_stored_name(entry: &crate::archive::Entry) -> Option<&'static str> {
 }
 
 /// Where each entry's bytes sit in the original zip, and its stored name's bytes, in directory order.
-fn locate_entries<R: Read + Seek>(
+fn locate_entries<R: PackageRead>(
     package: &mut Package<R>,
     count: usize,
 ) -> Result<(Vec<writer::Source>, Vec<Vec<u8>>), RepairError> {

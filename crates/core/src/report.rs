@@ -3,7 +3,7 @@
 //! When both are given they meet on cause ids: a hypothesis the package confirms rises, one the
 //! package rules out falls, and each says why.
 
-use std::io::{Read, Seek};
+use crate::archive::PackageRead;
 
 use serde::{Deserialize, Serialize};
 
@@ -188,7 +188,7 @@ impl Plan {
     }
 
     /// Inspects the package `name` read through `reader` for this plan's profile and start spec.
-    pub fn inspect<R: Read + Seek>(&self, name: &str, reader: R) -> PackagePart {
+    pub fn inspect<R: PackageRead>(&self, name: &str, reader: R) -> PackagePart {
         match Package::open(reader, Limits::default()) {
             Ok(mut pkg) => PackagePart::Inspected(inspect(&mut pkg, name, self.profile, &self.start)),
             Err(e) => PackagePart::Unreadable { message: e.message() },
@@ -237,7 +237,7 @@ impl Plan {
 }
 
 /// Makes a diagnosis. `package` is the zip's name and a reader over its bytes.
-pub fn diagnose<R: Read + Seek>(package: Option<(&str, R)>, request: &Request) -> Result<Report, RequestError> {
+pub fn diagnose<R: PackageRead>(package: Option<(&str, R)>, request: &Request) -> Result<Report, RequestError> {
     let plan = Plan::new(request, package.is_some())?;
     let part = package.map(|(name, reader)| plan.inspect(name, reader));
     Ok(plan.assemble(part))

@@ -16,8 +16,8 @@ mod permissions;
 mod scripts;
 mod server;
 
+use crate::archive::PackageRead;
 use std::collections::{BTreeMap, HashMap};
-use std::io::{Read, Seek};
 
 use serde::{Deserialize, Serialize};
 
@@ -381,7 +381,7 @@ struct ExecutedElfs {
 impl ExecutedElfs {
     /// The whole of executed binary `index` (up to `MAX_ELF_BYTES`), when what it claims fits what is
     /// left of the budget; the bytes really read are charged.
-    fn read_whole<R: Read + Seek>(&mut self, package: &mut Package<R>, index: usize, claimed: u64) -> Option<Vec<u8>> {
+    fn read_whole<R: PackageRead>(&mut self, package: &mut Package<R>, index: usize, claimed: u64) -> Option<Vec<u8>> {
         if claimed.min(MAX_ELF_BYTES as u64) > self.budget {
             return None;
         }
@@ -394,7 +394,7 @@ impl ExecutedElfs {
 /// Reads the code the entry runs — start scripts, the files their commands name, the start command
 /// itself — and the entry binaries (reusing what the ELF pass already learned, [`ExecutedElfs`]), for
 /// the server checks.
-fn gather_server_evidence<R: Read + Seek>(
+fn gather_server_evidence<R: PackageRead>(
     package: &mut Package<R>,
     entries: &[Entry],
     by_path: &HashMap<&str, usize>,
@@ -471,7 +471,7 @@ fn gather_server_evidence<R: Read + Seek>(
 }
 
 /// Inspects a package for the given platform and start spec.
-pub fn inspect<R: Read + Seek>(
+pub fn inspect<R: PackageRead>(
     package: &mut Package<R>,
     name: &str,
     profile: &Profile,
@@ -518,6 +518,7 @@ pub fn inspect<R: Read + Seek>(
             extra += 1;
         }
     }
+    package.prefetch_prefixes(&to_sniff, package.limits().sniff_bytes);
     let mut kinds: HashMap<usize, FileKind> = HashMap::new();
     let mut links: HashMap<usize, usize> = HashMap::new();
     let mut link_texts: BTreeMap<usize, String> = BTreeMap::new();
@@ -557,17 +558,25 @@ pub fn inspect<R: Read + Seek>(
         .collect();
     let elf_objects = deep.len();
     deep.sort_by_key(|i| (!target_indices.contains(i), entries[*i].size));
+    // The objects the platform executes are read whole within their own budget; the others, the
+    // smallest first, while their sizes fit `DEEP_BYTES_BUDGET` — all of those are read ahead.
     let mut budget = DEEP_BYTES_BUDGET;
+    deep.retain(|i| {
+        if target_indices.contains(i) {
+            return true;
+        }
+        let fits = entries[*i].size <= budget;
+        if fits {
+            budget -= entries[*i].size;
+        }
+        fits
+    });
+    let others: Vec<usize> = deep.iter().copied().filter(|i| !target_indices.contains(i)).collect();
+    package.prefetch_prefixes(&others, MAX_ELF_BYTES);
     let mut executed = ExecutedElfs { runtime_api: HashMap::new(), budget: TARGET_BYTES_BUDGET };
     let mut malformed: Vec<(usize, &'static str)> = Vec::new();
     for i in deep {
         let is_target = target_indices.contains(&i);
-        if !is_target {
-            if entries[i].size > budget {
-                continue;
-            }
-            budget -= entries[i].size;
-        }
         if is_target {
             // The entry binary is read whole once: for its load-time needs and for the runtime-API
             // client fingerprint the server checks look for.
