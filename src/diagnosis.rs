@@ -358,21 +358,12 @@ impl Bridge {
                             reused: reused_inspection,
                         }
                     }
-                    (Reply::Repaired { repaired }, Sent::Repair) => {
-                        let bytes = field(&data, "bytes");
-                        let parts = js_sys::Array::of1(&bytes);
-                        let options = web_sys::BlobPropertyBag::new();
-                        options.set_type("application/zip");
-                        match Blob::new_with_u8_array_sequence_and_options(&parts, &options) {
-                            Ok(blob) => Action::Repaired {
-                                id,
-                                result: Ok(Rc::new(RepairedPackage { repaired: *repaired, blob })),
-                            },
-                            Err(_) => {
-                                Action::Repaired { id, result: Err("The repaired package could not be kept.".into()) }
-                            }
+                    (Reply::Repaired { repaired }, Sent::Repair) => match field(&data, "blob").dyn_into::<Blob>() {
+                        Ok(blob) => {
+                            Action::Repaired { id, result: Ok(Rc::new(RepairedPackage { repaired: *repaired, blob })) }
                         }
-                    }
+                        Err(_) => Action::Repaired { id, result: Err("The repaired package did not arrive.".into()) },
+                    },
                     (Reply::Failed { message }, Sent::Repair) => Action::Repaired { id, result: Err(message) },
                     (Reply::Failed { message }, Sent::Diagnose { .. }) => Action::Failed { id, message },
                     _ => return,

@@ -1,8 +1,9 @@
 //! What the page and its Web Worker say to each other. Each message is a plain JS object
-//! `{ id, json, paste?, blob?, bytes? }`: `json` is a [`Job`] or a [`Reply`] as JSON; the pasted
+//! `{ id, json, paste?, blob? }`: `json` is a [`Job`] or a [`Reply`] as JSON; the pasted
 //! error travels beside it as the page's JS string (the job's `request.error_text` is then
 //! replaced by it), the package as the dropped `Blob` (structured clone: a handle, never a copy of
-//! the file), and a repaired zip comes back as a transferred `Uint8Array`.
+//! the file), and a repaired zip comes back as a `Blob` too (slices of the dropped file and the
+//! new bytes).
 
 use bootdoctor_core::repair::Repaired;
 use bootdoctor_core::report::{Report, Request};
@@ -68,7 +69,7 @@ pub enum Reply {
     /// The diagnosis, with what the package part cost and its share links (made here: encoding a
     /// large report takes the time the page must not block for).
     Diagnosed { report: Box<Report>, links: Links, progress: Progress, reused_inspection: bool },
-    /// The repaired package (its bytes are the message's `bytes`) and its before/after diagnosis.
+    /// The repaired package (its zip is the message's `blob`) and its before/after diagnosis.
     Repaired { repaired: Box<Repaired> },
     /// The job could not be done: one sentence for the user.
     Failed { message: String },

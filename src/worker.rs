@@ -10,7 +10,7 @@ use std::cell::RefCell;
 
 use bootdoctor_core::checks::messages::capitalized;
 use bootdoctor_core::entry::StartSpec;
-use bootdoctor_core::repair::repair;
+use bootdoctor_core::repair::{repair, Piece, RepairedZip};
 use bootdoctor_core::report::{PackagePart, Plan, Request};
 use bootdoctor_core::share::make_link;
 use wasm_bindgen::prelude::*;
@@ -19,10 +19,6 @@ use web_sys::{Blob, DedicatedWorkerGlobalScope, MessageEvent};
 
 use crate::blob_reader::{BlobSource, RangeReader, ReadStats};
 use crate::protocol::{field, Job, Links, PackageRef, Progress, Reply};
-
-/// Largest package the page repairs: the repair holds the zip and its result in the worker's
-/// memory (at most 4 GiB in a browser); the CLI's `fix` goes to 1 GiB.
-pub const MAX_PAGE_REPAIR_BYTES: u64 = 512 << 20;
 
 /// Progress is posted at most this often (milliseconds).
 const PROGRESS_EVERY_MS: f64 = 100.0;
@@ -65,7 +61,7 @@ fn memory_bytes() -> u64 {
 }
 
 /// Sends `reply` for job `id`, with `bytes` transferred (not copied) when given.
-fn post(id: f64, reply: &Reply, bytes: Option<js_sys::Uint8Array>) {
+fn post(id: f64, reply: &Reply, blob: Option<Blob>) {
     let message = js_sys::Object::new();
     let json = serde_json::to_string(reply).unwrap_or_else(|e| {
         serde_json::to_string(&Reply::Failed { message: format!("The worker could not send its answer: {e}") })
@@ -73,14 +69,10 @@ fn post(id: f64, reply: &Reply, bytes: Option<js_sys::Uint8Array>) {
     });
     let _ = js_sys::Reflect::set(&message, &"id".into(), &id.into());
     let _ = js_sys::Reflect::set(&message, &"json".into(), &json.into());
-    let sent = match bytes {
-        Some(bytes) => {
-            let _ = js_sys::Reflect::set(&message, &"bytes".into(), &bytes);
-            scope().post_message_with_transfer(&message, &js_sys::Array::of1(&bytes.buffer()))
-        }
-        None => scope().post_message(&message),
-    };
-    if sent.is_err() {
+    if let Some(blob) = blob {
+        let _ = js_sys::Reflect::set(&message, &"blob".into(), &blob);
+    }
+    if scope().post_message(&message).is_err() {
         web_sys::console::error_1(&"bootdoctor worker: a reply could not be posted".into());
     }
 }
@@ -192,33 +184,44 @@ fn inspect_blob(id: f64, plan: &Plan, package: &PackageRef, blob: Blob) -> (Pack
     (part, reader.stats())
 }
 
-/// Repairs the package held in memory (bounded by [`MAX_PAGE_REPAIR_BYTES`]) and hands back the
-/// repaired zip's bytes beside the before/after report.
-fn repair_package(request: &Request, package: &PackageRef, blob: &Blob) -> (Reply, Option<js_sys::Uint8Array>) {
-    if package.size > MAX_PAGE_REPAIR_BYTES {
-        let message = format!(
-            "{} is {} MiB; the page repairs packages up to {} MiB (it holds the zip and the repaired copy in memory). \
-             The command line repairs up to 1 GiB: bootdoctor fix {} -o fixed.zip",
-            package.name,
-            package.size >> 20,
-            MAX_PAGE_REPAIR_BYTES >> 20,
-            package.name
-        );
-        return (Reply::Failed { message }, None);
-    }
-    let bytes = match web_sys::FileReaderSync::new().and_then(|r| r.read_as_array_buffer(blob)) {
-        Ok(buffer) => js_sys::Uint8Array::new(&buffer).to_vec(),
-        Err(_) => {
-            let message = format!("The browser could not read {} (was it moved or changed?).", package.name);
-            return (Reply::Failed { message }, None);
-        }
+/// Repairs the dropped file read lazily, as the diagnosis reads it, and hands back the repaired
+/// zip as a `Blob` made of slices of the dropped file and the new bytes: nothing of the package is
+/// copied into memory beyond what the repair reads and writes.
+fn repair_package(request: &Request, package: &PackageRef, blob: &Blob) -> (Reply, Option<Blob>) {
+    let unreadable = |e: std::io::Error| {
+        let message = format!("The browser could not read {}: {e}", package.name);
+        (Reply::Failed { message }, None)
     };
-    match repair(&bytes, &package.name, request) {
-        Ok(mut repaired) => {
-            let out = js_sys::Uint8Array::from(repaired.bytes.as_slice());
-            repaired.bytes = Vec::new();
-            (Reply::Repaired { repaired: Box::new(repaired) }, Some(out))
-        }
-        Err(e) => (Reply::Failed { message: capitalized(&e.to_string()) }, None),
+    let mut reader = match BlobSource::new(blob.clone()) {
+        Ok(source) => RangeReader::new(source, |_| {}),
+        Err(e) => return unreadable(e),
+    };
+    let repaired = match repair(&mut reader, &package.name, request) {
+        Ok(repaired) => repaired,
+        Err(e) => return (Reply::Failed { message: capitalized(&e.to_string()) }, None),
+    };
+    match pieces_blob(&repaired.zip, blob) {
+        Ok(out) => (Reply::Repaired { repaired: Box::new(repaired) }, Some(out)),
+        Err(_) => (Reply::Failed { message: "The repaired package could not be put together.".into() }, None),
     }
+}
+
+/// The repaired zip as one `Blob`: its copied pieces are slices of `original`, its new bytes
+/// arrays.
+fn pieces_blob(zip: &RepairedZip, original: &Blob) -> Result<Blob, JsValue> {
+    let parts = js_sys::Array::new();
+    for piece in zip.pieces() {
+        match piece {
+            Piece::Copy { start, len } => {
+                let slice = original.slice_with_f64_and_f64(*start as f64, (start + len) as f64)?;
+                parts.push(&slice);
+            }
+            Piece::New(bytes) => {
+                parts.push(&js_sys::Uint8Array::from(bytes.as_slice()));
+            }
+        }
+    }
+    let options = web_sys::BlobPropertyBag::new();
+    options.set_type("application/zip");
+    Blob::new_with_blob_sequence_and_options(&parts, &options)
 }

@@ -259,13 +259,22 @@ fn same_file(a: &std::path::Path, b: &std::path::Path) -> bool {
     }
 }
 
-/// Writes `bytes` to `path` through a temporary file in the same directory and a rename, so a
+/// Writes `path` through `write` into a temporary file in the same directory and a rename, so a
 /// failed write leaves no half file and an existing `path` is replaced, never written through.
-fn write_replacing(path: &std::path::Path, bytes: &[u8]) -> io::Result<()> {
+fn write_replacing(
+    path: &std::path::Path,
+    write: impl FnOnce(&mut io::BufWriter<File>) -> io::Result<()>,
+) -> io::Result<()> {
     let dir = path.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(std::path::Path::new("."));
     let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
     let temporary = dir.join(format!(".{name}.bootdoctor-{}", std::process::id()));
-    let written = std::fs::write(&temporary, bytes).and_then(|()| std::fs::rename(&temporary, path));
+    let written = File::create(&temporary)
+        .and_then(|file| {
+            let mut out = io::BufWriter::new(file);
+            write(&mut out)?;
+            out.into_inner().map_err(io::IntoInnerError::into_error)?.sync_all()
+        })
+        .and_then(|()| std::fs::rename(&temporary, path));
     if written.is_err() {
         let _ = std::fs::remove_file(&temporary);
     }
@@ -345,26 +354,18 @@ fn run(cli: Cli) -> Result<ExitCode, Stop> {
             if output == package || same_file(&output, &package) {
                 return Err(unusable("the output must be a different file from the package"));
             }
-            let size = std::fs::metadata(&package).map(|m| m.len()).unwrap_or(0);
-            if size > bootdoctor_core::repair::MAX_REPAIR_BYTES {
-                return Err(unusable(format!(
-                    "{} is {} MiB; fix stops at {} MiB (no platform accepts a zip that large), `check` still diagnoses it",
-                    package.display(),
-                    size >> 20,
-                    bootdoctor_core::repair::MAX_REPAIR_BYTES >> 20
-                )));
-            }
-            let bytes = match std::fs::read(&package) {
-                Ok(b) => b,
-                Err(e) => return Err(unusable(format!("cannot read {}: {e}", package.display()))),
+            let file = match File::open(&package) {
+                Ok(f) => f,
+                Err(e) => return Err(unusable(format!("cannot open {}: {e}", package.display()))),
             };
+            let mut input = BufReader::new(file);
             let name = package.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
             let request = function.request(None);
-            let fixed = match repair(&bytes, &name, &request) {
+            let fixed = match repair(&mut input, &name, &request) {
                 Ok(f) => f,
                 Err(e) => return Err(unusable(e)),
             };
-            if let Err(e) = write_replacing(&output, &fixed.bytes) {
+            if let Err(e) = write_replacing(&output, |out| fixed.zip.write_to(&mut input, out)) {
                 return Err(unusable(format!("cannot write {}: {e}", output.display())));
             }
             match format {

@@ -13,8 +13,12 @@
 //! are left out and listed; zips whose entries share bytes (overlap bombs) are refused; the input is
 //! capped at [`MAX_REPAIR_BYTES`] and rewritten scripts at [`MAX_REWRITE_TOTAL`] in all, so the output
 //! is never larger than the input plus the rewritten scripts.
+//!
+//! It reads the package through a reader and reads only what it checks and rewrites (headers, the
+//! sniffed prefixes, scripts); the result is a [`RepairedZip`] of pieces, whose copied parts stay
+//! ranges of the original until the caller writes them out.
 
-use std::io::Cursor;
+use std::io::SeekFrom;
 
 use serde::{Deserialize, Serialize};
 
@@ -32,8 +36,8 @@ pub const MAX_REWRITE_TOTAL: u64 = 64 << 20;
 /// writer does not write.
 pub const MAX_REPAIR_ENTRIES: usize = 65_535;
 
-/// Largest package repaired (1 GiB): the repair holds it and its result in memory, and no platform
-/// accepts a zip near this size.
+/// Largest package repaired (1 GiB): no platform accepts a zip near this size, and writing the
+/// result copies all of it.
 pub const MAX_REPAIR_BYTES: u64 = 1 << 30;
 
 /// One change made to the package.
@@ -129,9 +133,9 @@ fn render_mode(perms: u32) -> String {
 /// The repaired package and what was done.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Repaired {
-    /// The new zip.
+    /// The new zip, as pieces of the original and new bytes.
     #[serde(skip)]
-    pub bytes: Vec<u8>,
+    pub zip: RepairedZip,
     /// Every change, in entry order.
     pub actions: Vec<RepairAction>,
     /// Entries copied without recompressing.
@@ -218,29 +222,31 @@ fn wrapper_folder(report: &Report, paths: &[String]) -> Option<String> {
     any.then_some(folder)
 }
 
-/// Repairs a package held in memory and diagnoses the result. `name` is the file name; `request` as
-/// for [`diagnose`] (the repair uses its platform and start command to know the entry). Taking bytes,
-/// not a reader, keeps one instantiation of the whole check pipeline in the wasm (the page holds the
-/// zip in memory anyway; the output is built in memory too).
-pub fn repair(zip: &[u8], name: &str, request: &Request) -> Result<Repaired, RepairError> {
-    if zip.len() as u64 > MAX_REPAIR_BYTES {
+/// Repairs a package and diagnoses the result. `name` is the file name; `request` as for
+/// [`diagnose`] (the repair uses its platform and start command to know the entry). The package is
+/// read through `package` (only what the checks and rewrites need); the result's copied parts are
+/// ranges of it. One reader type (`&mut dyn PackageRead`) for every pass keeps one instantiation
+/// of the check pipeline in the wasm.
+pub fn repair(package: &mut dyn PackageRead, name: &str, request: &Request) -> Result<Repaired, RepairError> {
+    let size = package.seek(SeekFrom::End(0)).map_err(|e| RepairError::Unreadable(e.to_string()))?;
+    if size > MAX_REPAIR_BYTES {
         return Err(RepairError::Refused(format!(
             "it is {} MiB, and repairs stop at {} MiB (no platform accepts a zip that large); `check` still diagnoses it",
-            zip.len() >> 20,
+            size >> 20,
             MAX_REPAIR_BYTES >> 20
         )));
     }
     // The writer does not write zip64: refuse what it cannot write before diagnosing twice.
-    if let Ok(package) = Package::open(Cursor::new(zip), Limits::default()) {
-        if package.entries().len() > MAX_REPAIR_ENTRIES {
+    if let Ok(opened) = Package::open(&mut *package, Limits::default()) {
+        if opened.entries().len() > MAX_REPAIR_ENTRIES {
             return Err(RepairError::Refused(format!(
                 "it has {} entries, and the repaired zip would need zip64 records, which the repair does not write (at most {MAX_REPAIR_ENTRIES}); `check` still diagnoses it",
-                package.entries().len()
+                opened.entries().len()
             )));
         }
     }
-    let before = diagnose(Some((name, Cursor::new(zip))), request).map_err(RepairError::Request)?;
-    let (first, next_request) = repair_once(zip, name, request, before)?;
+    let before = diagnose(Some((name, &mut *package)), request).map_err(RepairError::Request)?;
+    let (first, next_request) = repair_once(package, size, name, request, before)?;
     // A repair can uncover the next one (separators fixed → the entry is now seen inside a folder):
     // one more pass, never more. Its "before" is the first pass's "after": diagnosed once.
     let uncovered = first
@@ -251,7 +257,10 @@ pub fn repair(zip: &[u8], name: &str, request: &Request) -> Result<Repaired, Rep
     if !uncovered {
         return Ok(first);
     }
-    let (mut second, _) = repair_once(&first.bytes, name, &next_request, first.after.clone())?;
+    let mut view = first.zip.reader(&mut *package);
+    let (mut second, _) = repair_once(&mut view, first.zip.len(), name, &next_request, first.after.clone())?;
+    // The second pass copied from the first's result: as pieces of the original.
+    second.zip = first.zip.then(std::mem::take(&mut second.zip));
     let mut actions = first.actions;
     actions.append(&mut second.actions);
     second.actions = actions;
@@ -262,14 +271,28 @@ pub fn repair(zip: &[u8], name: &str, request: &Request) -> Result<Repaired, Rep
     Ok(second)
 }
 
-/// One pass over a package already diagnosed as `before` (with `request`). Also returns the request
-/// the result was diagnosed with (the start command moved out of a removed folder).
-fn repair_once(zip: &[u8], name: &str, request: &Request, before: Report) -> Result<(Repaired, Request), RepairError> {
+/// [`repair`] of a package held in memory, with the repaired zip's bytes.
+pub fn repair_in_memory(zip: &[u8], name: &str, request: &Request) -> Result<(Repaired, Vec<u8>), RepairError> {
+    let repaired = repair(&mut std::io::Cursor::new(zip), name, request)?;
+    let bytes = repaired.zip.to_vec(zip).map_err(write_error)?;
+    Ok((repaired, bytes))
+}
+
+/// One pass over a package of `size` bytes already diagnosed as `before` (with `request`). Also
+/// returns the request the result was diagnosed with (the start command moved out of a removed
+/// folder).
+fn repair_once(
+    source: &mut dyn PackageRead,
+    size: u64,
+    name: &str,
+    request: &Request,
+    before: Report,
+) -> Result<(Repaired, Request), RepairError> {
     if let Some(message) = &before.package_error {
         return Err(RepairError::Unreadable(message.clone()));
     }
     let mut package =
-        Package::open(Cursor::new(zip), Limits::default()).map_err(|e| RepairError::Unreadable(e.to_string()))?;
+        Package::open(&mut *source, Limits::default()).map_err(|e| RepairError::Unreadable(e.to_string()))?;
     let entries = package.entries().to_vec();
     let (sources, raw_names) = locate_entries(&mut package, entries.len())?;
     refuse_overlaps(&entries, &sources)?;
@@ -282,8 +305,9 @@ fn repair_once(zip: &[u8], name: &str, request: &Request, before: Report) -> Res
     let (mut copied_raw, mut rewritten, mut moved, mut normalised) = (0, 0, 0, 0);
     let mut rewrite_budget = MAX_REWRITE_TOTAL;
     let mut written_names = std::collections::HashSet::new();
-    let mut writer = writer::RawZipWriter::new(zip);
-    for ((entry, source), raw_name) in entries.iter().zip(sources).zip(raw_names) {
+    // What each entry becomes, decided while the package is open; written after.
+    let mut plan: Vec<(usize, Written)> = Vec::new();
+    for (entry, raw_name) in entries.iter().zip(raw_names) {
         if let Some(reason) = unsafe_stored_name(entry) {
             actions.push(RepairAction::LeftOut { path: entry.name.clone(), reason: reason.to_string() });
             continue;
@@ -376,23 +400,38 @@ fn repair_once(zip: &[u8], name: &str, request: &Request, before: Report) -> Res
         if new_name != entry.name {
             moved += 1;
         }
-        let renamed = (new_name != entry.name).then_some(new_name.as_str());
+        let renamed = (new_name != entry.name).then_some(new_name);
         match content {
             Some(text) => {
-                // The entry's own date, from its local header.
-                let header = usize::try_from(source.header_start).ok().and_then(|h| zip.get(h + 10..h + 14));
-                let (time, date) =
-                    header.map_or((0, 0x21), |b| (u16::from_le_bytes([b[0], b[1]]), u16::from_le_bytes([b[2], b[3]])));
-                writer.add(&new_name, &text, mode.unwrap_or(0o100755), time, date).map_err(RepairError::Write)?;
+                let mode = mode.unwrap_or(0o100755);
+                plan.push((
+                    entry.index,
+                    Written::Rewritten { name: renamed.unwrap_or_else(|| entry.name.clone()), text, mode },
+                ));
                 rewritten += 1;
             }
             None => {
-                writer.copy(&source, renamed, mode).map_err(RepairError::Write)?;
+                plan.push((entry.index, Written::Copied { renamed, mode }));
                 copied_raw += 1;
             }
         }
     }
     let comment = package.archive_mut().comment().to_vec();
+    drop(package);
+    let mut writer = writer::RawZipWriter::new(source, size);
+    for (index, written) in plan {
+        let at = &sources[index];
+        match written {
+            Written::Rewritten { name, text, mode } => {
+                // The entry's own date, from its local header.
+                let (time, date) = writer.local_date(at.header_start).unwrap_or((0, 0x21));
+                writer.add(&name, &text, mode, time, date).map_err(RepairError::Write)?;
+            }
+            Written::Copied { renamed, mode } => {
+                writer.copy(at, renamed.as_deref(), mode).map_err(RepairError::Write)?;
+            }
+        }
+    }
     let written = writer.finish(&comment).map_err(RepairError::Write)?;
     if normalised > 0 {
         actions.push(RepairAction::Normalised { files: normalised });
@@ -401,11 +440,21 @@ fn repair_once(zip: &[u8], name: &str, request: &Request, before: Report) -> Res
         actions.insert(0, RepairAction::Unwrapped { folder: folder.clone(), entries: moved });
     }
     // Nothing to change: hand back the very bytes (a rebuilt end record could differ, e.g. zip64's).
-    let bytes = if actions.is_empty() { zip.to_vec() } else { written };
+    let zip = if actions.is_empty() { RepairedZip::unchanged(size) } else { written };
 
     let next_request = after_request(request, &before, folder.as_deref());
-    let after = diagnose(Some((name, Cursor::new(&bytes[..]))), &next_request).map_err(RepairError::Request)?;
-    Ok((Repaired { bytes, actions, copied_raw, rewritten, skipped, before, after }, next_request))
+    let mut result = zip.reader(&mut *source);
+    let after =
+        diagnose(Some((name, &mut result as &mut dyn PackageRead)), &next_request).map_err(RepairError::Request)?;
+    Ok((Repaired { zip, actions, copied_raw, rewritten, skipped, before, after }, next_request))
+}
+
+/// What the repair writes for one entry.
+enum Written {
+    /// Copied as stored, under a new name and with a new mode when given.
+    Copied { renamed: Option<String>, mode: Option<u32> },
+    /// Written anew with these bytes.
+    Rewritten { name: String, text: Vec<u8>, mode: u32 },
 }
 
 /// The request for the repaired package: the same, with a start command that pointed into the
@@ -526,6 +575,8 @@ fn write_error(e: impl std::fmt::Display) -> RepairError {
     RepairError::Write(e.to_string())
 }
 
+mod pieces;
+pub use pieces::{Piece, PiecesReader, RepairedZip};
 mod writer;
 
 #[cfg(test)]

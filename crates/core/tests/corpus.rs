@@ -249,7 +249,7 @@ fn corpus_every_zip_is_handled() {
 /// closing notes; a repair never adds an error and leaves none of the ids it repairs.
 #[test]
 fn corpus_share_links_and_repairs() {
-    use bootdoctor_core::repair::repair;
+    use bootdoctor_core::repair::repair_in_memory;
     use bootdoctor_core::share::{decode_link, make_link, TYPICAL_LINK_CHARS};
     let Some(dir) = corpus_dir() else {
         println!("SKIPPED corpus tier: ../shared/corpus not found");
@@ -284,8 +284,8 @@ fn corpus_share_links_and_repairs() {
         lengths.push(full.fragment.len());
 
         request.error_text = None;
-        let outcome = match repair(&bytes, package, &request) {
-            Ok(fixed) => {
+        let outcome = match repair_in_memory(&bytes, package, &request) {
+            Ok((fixed, _)) => {
                 let before: BTreeSet<&str> =
                     fixed.before.findings.iter().filter(|f| f.severity == Severity::Error).map(|f| f.id).collect();
                 let after: BTreeSet<&str> =
@@ -314,7 +314,7 @@ fn corpus_share_links_and_repairs() {
 /// clear refusal: never a panic.
 #[test]
 fn corpus_every_zip_repairs_or_refuses() {
-    use bootdoctor_core::repair::{repair, RepairAction};
+    use bootdoctor_core::repair::{repair_in_memory, RepairAction};
     let Some(dir) = corpus_dir() else {
         println!("SKIPPED corpus tier: ../shared/corpus not found");
         return;
@@ -323,8 +323,8 @@ fn corpus_every_zip_repairs_or_refuses() {
     for path in every_file(&dir) {
         let Ok(bytes) = std::fs::read(&path) else { continue };
         let name = path.file_name().unwrap().to_string_lossy().into_owned();
-        match repair(&bytes, &name, &Request::default()) {
-            Ok(fixed) => {
+        match repair_in_memory(&bytes, &name, &Request::default()) {
+            Ok((fixed, fixed_bytes)) => {
                 repaired += 1;
                 assert!(
                     fixed.after.package_error.is_none(),
@@ -333,7 +333,7 @@ fn corpus_every_zip_repairs_or_refuses() {
                 );
                 if fixed.actions.is_empty() {
                     unchanged += 1;
-                    assert!(fixed.bytes == bytes, "{name}: nothing repaired, yet the bytes changed");
+                    assert!(fixed_bytes == bytes, "{name}: nothing repaired, yet the bytes changed");
                 } else {
                     // Every entry kept under its name and not rewritten is copied byte for byte:
                     // local header, name, extra fields, compressed data.
@@ -348,7 +348,7 @@ fn corpus_every_zip_repairs_or_refuses() {
                         })
                         .collect();
                     let before = local_blocks(&bytes);
-                    let after = local_blocks(&fixed.bytes);
+                    let after = local_blocks(&fixed_bytes);
                     for (entry, block) in &after {
                         if rewritten.contains(&entry.as_str()) {
                             continue;
@@ -362,7 +362,7 @@ fn corpus_every_zip_repairs_or_refuses() {
                 // Where Info-ZIP can test the original, it must be able to test the repair.
                 if unzip_tests(&path) == Some(true) {
                     let out = std::env::temp_dir().join(format!("bootdoctor-sweep-{}-{name}", std::process::id()));
-                    std::fs::write(&out, &fixed.bytes).unwrap();
+                    std::fs::write(&out, &fixed_bytes).unwrap();
                     let ok = unzip_tests(&out);
                     let _ = std::fs::remove_file(&out);
                     assert_eq!(ok, Some(true), "{name}: unzip -t fails on the repaired zip");

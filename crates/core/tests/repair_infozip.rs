@@ -4,7 +4,7 @@
 use std::process::Command;
 
 use bootdoctor_core::entry::StartSpec;
-use bootdoctor_core::repair::repair;
+use bootdoctor_core::repair::repair_in_memory;
 use bootdoctor_core::report::Request;
 use bootdoctor_core::synth::ZipBuilder;
 
@@ -34,11 +34,11 @@ fn info_zip_agrees_with_the_repair() {
         .dos_file("__MACOSX/myfunc/._server", b"\x00\x05\x16\x07")
         .finish();
     let request = Request { platform: Some("aliyun-fc".into()), start: StartSpec::default(), error_text: None };
-    let fixed = repair(&zip, "function.zip", &request).expect("repairs");
+    let (_, fixed_bytes) = repair_in_memory(&zip, "function.zip", &request).expect("repairs");
     let dir = std::env::temp_dir().join(format!("bootdoctor-repair-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let out = dir.join("fixed.zip");
-    std::fs::write(&out, &fixed.bytes).unwrap();
+    std::fs::write(&out, &fixed_bytes).unwrap();
 
     let listing = Command::new("zipinfo").arg(&out).output().unwrap();
     let text = String::from_utf8_lossy(&listing.stdout);

@@ -7,6 +7,25 @@ use crate::elf::testing::elf;
 use crate::entry::StartSpec;
 use crate::synth::ZipBuilder;
 
+/// A repair of bytes in memory, with the repaired zip's bytes beside what was done.
+#[derive(Debug)]
+struct Fixed {
+    bytes: Vec<u8>,
+    repaired: Repaired,
+}
+
+impl std::ops::Deref for Fixed {
+    type Target = Repaired;
+    fn deref(&self) -> &Repaired {
+        &self.repaired
+    }
+}
+
+fn repair(zip: &[u8], name: &str, request: &Request) -> Result<Fixed, RepairError> {
+    let (repaired, bytes) = super::repair_in_memory(zip, name, request)?;
+    Ok(Fixed { bytes, repaired })
+}
+
 fn request(platform: &str) -> Request {
     Request { platform: Some(platform.into()), start: StartSpec::default(), error_text: None }
 }
@@ -262,4 +281,46 @@ fn ordinary_entries_do_not_count_as_overlapping() {
         .unix_dir("lib/", 0o755)
         .finish();
     assert!(repair(&zip, "ok.zip", &request("aliyun-fc")).is_ok());
+}
+
+/// Counts the bytes read through it.
+struct Counting<'a> {
+    inner: Cursor<&'a [u8]>,
+    read: u64,
+}
+
+impl Read for Counting<'_> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.read += n as u64;
+        Ok(n)
+    }
+}
+
+impl std::io::Seek for Counting<'_> {
+    fn seek(&mut self, to: std::io::SeekFrom) -> std::io::Result<u64> {
+        self.inner.seek(to)
+    }
+}
+
+impl PackageRead for Counting<'_> {}
+
+#[test]
+fn a_repair_reads_headers_and_scripts_and_copies_the_rest_unread() {
+    let blob: Vec<u8> = (0..8_000_000u32).map(|i| (i.wrapping_mul(2_654_435_761) >> 24) as u8).collect();
+    let zip = ZipBuilder::new()
+        .dos_file("bootstrap", b"#!/bin/bash\r\nexec ./server\r\n")
+        .unix_file("assets/model.dat", 0o644, &blob)
+        .unix_file("server", 0o644, &elf(None, &[], None, &[], 2))
+        .finish();
+    let mut reader = Counting { inner: Cursor::new(&zip), read: 0 };
+    let repaired = super::repair(&mut reader, "big.zip", &request("aliyun-fc")).unwrap();
+    // Diagnosed before and after, and rewritten: a few sniffs each, never the 8 MB blob.
+    assert!(reader.read < 1_000_000, "{} bytes read", reader.read);
+    assert!(repaired.zip.new_bytes() < 4096, "{} new bytes", repaired.zip.new_bytes());
+    assert!(repaired.zip.len() > 8_000_000);
+    let bytes = repaired.zip.to_vec(&zip).unwrap();
+    let after = listing(&bytes);
+    assert_eq!(after.iter().find(|e| e.0 == "assets/model.dat").unwrap().2, blob, "copied as stored");
+    assert!(repaired.fixed_ids().contains(&"crlf-shebang"), "{:?}", repaired.fixed_ids());
 }
