@@ -16,6 +16,7 @@ use crate::diagnosis::{use_diagnosis, PackageFile, UseDiagnosis};
 use crate::paste::Paste;
 use crate::report_view::ReportView;
 use crate::share_bar::ShareBar;
+use bootdoctor_web::protocol::Progress;
 
 /// The location hash (`#/causes/exec-bit-missing`), or "" outside a browser.
 fn current_hash() -> String {
@@ -60,7 +61,8 @@ const PASTE_DEBOUNCE_MS: u32 = 150;
 const MAX_PASTE_CHARS: usize = bootdoctor_core::decode::MAX_PASTE_BYTES;
 
 /// `1234567` → `1,234,567`.
-fn thousands(n: u32) -> String {
+fn thousands(n: impl Into<u64>) -> String {
+    let n: u64 = n.into();
     let digits = n.to_string();
     let mut out = String::new();
     for (i, c) in digits.chars().enumerate() {
@@ -363,6 +365,16 @@ struct DropZoneProps {
     on_remove: Callback<()>,
 }
 
+/// How far the check has got: the entries listed (once the directory is read) and the bytes read.
+fn progress_text(progress: Progress) -> String {
+    let read = human_size(progress.bytes_read as f64);
+    match progress.entries {
+        0 => format!(" — {read} read"),
+        1 => format!(" — 1 entry listed, {read} read"),
+        n => format!(" — {} entries listed, {read} read", thousands(n)),
+    }
+}
+
 /// The file picker, what is held, and the check's progress with Cancel.
 #[function_component(DropZone)]
 fn drop_zone(props: &DropZoneProps) -> Html {
@@ -384,8 +396,7 @@ fn drop_zone(props: &DropZoneProps) -> Html {
     let on_remove = props.on_remove.reform(|_: MouseEvent| ());
     let status = match &props.package {
         Some(p) if state.working && state.reading_package => {
-            let read =
-                state.progress.map(|pr| format!(" — {} read", human_size(pr.bytes_read as f64))).unwrap_or_default();
+            let read = state.progress.map(progress_text).unwrap_or_default();
             html! {
                 <p class="file-status" role="status" data-checking="">
                     { format!("Checking {} ({}){read}…", p.name, human_size(p.size)) }

@@ -33,6 +33,45 @@ pub const TIME_BUDGET_MS: u32 = 30_000;
 /// Largest worker memory tolerated: past it the worker is stopped before the browser kills it.
 pub const MEMORY_BUDGET: u64 = 2 << 30;
 
+/// What the watchdog allows a job: [`TIME_BUDGET_MS`] and [`MEMORY_BUDGET`], unless the page's
+/// address lowers them (`?watchdog-ms=…&watchdog-memory=…`, for testing the watchdog itself and
+/// for trying a package under tighter limits). A budget can only be lowered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Budgets {
+    /// Milliseconds a job may run.
+    pub time_ms: u32,
+    /// Bytes of worker memory a job may reach.
+    pub memory: u64,
+}
+
+impl Budgets {
+    /// The budgets for a page address's query string (`?a=1&b=2`).
+    pub fn from_query(query: &str) -> Self {
+        let mut budgets = Budgets { time_ms: TIME_BUDGET_MS, memory: MEMORY_BUDGET };
+        for pair in query.trim_start_matches('?').split('&') {
+            match pair.split_once('=') {
+                Some(("watchdog-ms", v)) => {
+                    budgets.time_ms = v.parse().map_or(budgets.time_ms, |ms: u32| ms.clamp(1, TIME_BUDGET_MS))
+                }
+                Some(("watchdog-memory", v)) => {
+                    budgets.memory = v.parse().map_or(budgets.memory, |m: u64| m.clamp(1, MEMORY_BUDGET))
+                }
+                _ => {}
+            }
+        }
+        budgets
+    }
+
+    /// `30 s`, `0.3 s`.
+    fn time_text(self) -> String {
+        if self.time_ms % 1000 == 0 {
+            format!("{} s", self.time_ms / 1000)
+        } else {
+            format!("{} s", f64::from(self.time_ms) / 1000.0)
+        }
+    }
+}
+
 /// A file the page holds: never read on the main thread; the worker reads the slices it needs.
 #[derive(Clone)]
 pub struct PackageFile {
@@ -218,6 +257,7 @@ struct Bridge {
     next_id: u64,
     outstanding: BTreeMap<u64, Sent>,
     last_progress: Option<Progress>,
+    budgets: Budgets,
     watchdog: Option<Timeout>,
     /// The file generation that was stopped: not sent again (a file dropped again is a new
     /// generation, so it is checked again).
@@ -307,9 +347,10 @@ impl Bridge {
 
     fn arm(&mut self) {
         let me = self.me.clone();
-        self.watchdog = Some(Timeout::new(TIME_BUDGET_MS, move || {
+        let budgets = self.budgets;
+        self.watchdog = Some(Timeout::new(budgets.time_ms, move || {
             if let Some(bridge) = me.upgrade() {
-                bridge.borrow_mut().stop(&format!("was stopped after {} s, its time budget", TIME_BUDGET_MS / 1000));
+                bridge.borrow_mut().stop(&format!("was stopped after {}, its time budget", budgets.time_text()));
             }
         }));
     }
@@ -334,9 +375,9 @@ impl Bridge {
             Reply::Progress(progress) => {
                 bridge.last_progress = Some(progress);
                 bridge.dispatch.dispatch(Action::Progressed { id, progress });
-                if progress.memory > MEMORY_BUDGET {
-                    bridge
-                        .stop(&format!("was stopped: the worker's memory passed {}", human_size(MEMORY_BUDGET as f64)));
+                let budget = bridge.budgets.memory;
+                if progress.memory > budget {
+                    bridge.stop(&format!("was stopped: the worker's memory passed {}", human_size(budget as f64)));
                 }
             }
             final_reply => {
@@ -492,6 +533,9 @@ pub fn use_diagnosis() -> UseDiagnosis {
                 next_id: 0,
                 outstanding: BTreeMap::new(),
                 last_progress: None,
+                budgets: Budgets::from_query(
+                    &web_sys::window().and_then(|w| w.location().search().ok()).unwrap_or_default(),
+                ),
                 watchdog: None,
                 stopped_generation: None,
                 handlers: None,
@@ -512,4 +556,21 @@ pub fn use_diagnosis() -> UseDiagnosis {
         });
     }
     UseDiagnosis { state, bridge }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_address_can_only_lower_the_budgets() {
+        let defaults = Budgets { time_ms: TIME_BUDGET_MS, memory: MEMORY_BUDGET };
+        assert_eq!(Budgets::from_query(""), defaults);
+        assert_eq!(Budgets::from_query("?watchdog-ms=300&x=1"), Budgets { time_ms: 300, ..defaults });
+        assert_eq!(Budgets::from_query("?watchdog-memory=1000000"), Budgets { memory: 1_000_000, ..defaults });
+        assert_eq!(Budgets::from_query("?watchdog-ms=999999999&watchdog-memory=99999999999999"), defaults);
+        assert_eq!(Budgets::from_query("?watchdog-ms=0&watchdog-memory=abc"), Budgets { time_ms: 1, ..defaults });
+        assert_eq!(Budgets::from_query("?watchdog-ms=300").time_text(), "0.3 s");
+        assert_eq!(defaults.time_text(), "30 s");
+    }
 }

@@ -35,6 +35,9 @@ pub enum Job {
 /// How far a job has got, sent while it runs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct Progress {
+    /// Entries in the package's directory, once it is listed (0 before).
+    #[serde(default)]
+    pub entries: u64,
     /// Bytes of the package read so far (the directory, sniffed prefixes, entries opened).
     pub bytes_read: u64,
     /// Reads made from the file.

@@ -170,18 +170,32 @@ fn inspect_blob(id: f64, plan: &Plan, package: &PackageRef, blob: Blob) -> (Pack
             return (PackagePart::Unreadable { message }, ReadStats::default());
         }
     };
+    let entries = std::rc::Rc::new(std::cell::Cell::new(0u64));
+    let listed = entries.clone();
     let mut last_post = js_sys::Date::now();
     let mut reader = RangeReader::new(source, move |stats: ReadStats| {
         let now = js_sys::Date::now();
         if now - last_post >= PROGRESS_EVERY_MS {
             last_post = now;
-            let progress =
-                Progress { bytes_read: stats.bytes, reads: stats.reads, memory: memory_bytes(), ..Progress::default() };
-            post(id, &Reply::Progress(progress), None);
+            post(id, &Reply::Progress(progress_of(stats, listed.get())), None);
         }
     });
-    let part = plan.inspect(&package.name, &mut reader);
+    let mut opened = match Plan::open(&mut reader) {
+        Ok(opened) => opened,
+        Err(e) => return (PackagePart::Unreadable { message: e.message() }, reader.stats()),
+    };
+    // Listing the directory is the first thing a large package costs: say how many entries it has.
+    entries.set(opened.entries().len() as u64);
+    let stats = opened.reader().stats();
+    post(id, &Reply::Progress(progress_of(stats, entries.get())), None);
+    let part = plan.inspect_opened(&package.name, &mut opened);
+    drop(opened);
     (part, reader.stats())
+}
+
+/// What a job in progress has read.
+fn progress_of(stats: ReadStats, entries: u64) -> Progress {
+    Progress { entries, bytes_read: stats.bytes, reads: stats.reads, memory: memory_bytes(), ..Progress::default() }
 }
 
 /// Repairs the dropped file read lazily, as the diagnosis reads it, and hands back the repaired

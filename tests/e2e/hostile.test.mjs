@@ -10,7 +10,7 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { open, root, shots } from './harness.mjs';
+import { base, open, root, shots } from './harness.mjs';
 
 const ANSWER_WITHIN_MS = 5000;
 const LONGEST_TASK_MS = 250;
@@ -158,11 +158,31 @@ test('Cancel stops a check at once; the paste is still read; the file is not re-
   assert.equal(await page.$('[data-checking]'), null);
   assert.ok(await page.$('[data-stopped]'), 'the stop is still explained');
   await page.screenshot({ path: join(shots, '21-cancelled.png'), fullPage: true });
-  // Dropping the file again checks it again, to the end.
+  // Dropping the file again checks it again, to the end, saying how far it has got.
   await page.setInputFiles('input[type=file]', many);
-  await page.waitForSelector('[data-report] >> text=200000 entries', { timeout: 30000 }).catch(() => {});
+  await page.waitForSelector('[data-checking] >> text=200,000 entries listed', { timeout: 30000 });
   await page.waitForSelector('section.report[aria-busy="false"]', { state: 'attached', timeout: 30000 });
   assert.equal(await page.$('[data-stopped]'), null);
   assert.deepEqual(errors, []);
   await context.close();
+});
+
+test('the watchdog stops a job over its time or memory budget, and the page goes on', async () => {
+  const [, , many] = cases().find(([, name]) => name === '200,000 entries');
+  for (const [query, message] of [
+    ['watchdog-ms=200', /was stopped after 0\.2 s, its time budget/],
+    ['watchdog-memory=1000000', /was stopped: the worker's memory passed/],
+  ]) {
+    const { page, context, errors } = await open(undefined, `${base}?${query}`);
+    await page.fill('textarea[name=error]', 'exec format error');
+    await page.waitForSelector('[data-cause-id]');
+    await page.setInputFiles('input[type=file]', many);
+    await page.waitForSelector('[data-stopped]', { timeout: 10000 });
+    assert.match(await page.textContent('[data-stopped]'), message, query);
+    // A fresh worker decodes the paste alone.
+    await page.waitForSelector('section.report[aria-busy="false"]', { state: 'attached' });
+    assert.ok((await page.$$('[data-cause-id]')).length > 0, `${query}: the paste is still decoded`);
+    assert.deepEqual(errors, [], query);
+    await context.close();
+  }
 });

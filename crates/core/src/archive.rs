@@ -496,6 +496,11 @@ impl<R: PackageRead> Package<R> {
         self.trailing_bytes
     }
 
+    /// The reader, for what it can tell about itself (how much a counting reader has read).
+    pub fn reader(&self) -> std::cell::Ref<'_, R> {
+        self.reader.borrow()
+    }
+
     /// The bounds it was opened with.
     pub fn limits(&self) -> Limits {
         self.limits

@@ -189,10 +189,21 @@ impl Plan {
 
     /// Inspects the package `name` read through `reader` for this plan's profile and start spec.
     pub fn inspect<R: PackageRead>(&self, name: &str, reader: R) -> PackagePart {
-        match Package::open(reader, Limits::default()) {
-            Ok(mut pkg) => PackagePart::Inspected(inspect(&mut pkg, name, self.profile, &self.start)),
+        match Plan::open(reader) {
+            Ok(mut package) => self.inspect_opened(name, &mut package),
             Err(e) => PackagePart::Unreadable { message: e.message() },
         }
+    }
+
+    /// Lists the package's directory with the engine's limits, checking nothing yet (a caller
+    /// showing progress can say how many entries there are).
+    pub fn open<R: PackageRead>(reader: R) -> Result<Package<R>, crate::archive::PackageError> {
+        Package::open(reader, Limits::default())
+    }
+
+    /// Inspects an opened package named `name` for this plan's profile and start spec.
+    pub fn inspect_opened<R: PackageRead>(&self, name: &str, package: &mut Package<R>) -> PackagePart {
+        PackagePart::Inspected(inspect(package, name, self.profile, &self.start))
     }
 
     /// Joins the decoded paste with the package part (when a package was given) into a report.
