@@ -64,7 +64,7 @@ impl Budgets {
 
     /// `30 s`, `0.3 s`.
     fn time_text(self) -> String {
-        if self.time_ms % 1000 == 0 {
+        if self.time_ms.is_multiple_of(1000) {
             format!("{} s", self.time_ms / 1000)
         } else {
             format!("{} s", f64::from(self.time_ms) / 1000.0)
