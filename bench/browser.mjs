@@ -21,12 +21,13 @@ function percentile(values, p) {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 }
 
-function cliSeconds(file) {
+/** Median milliseconds of three runs of the CLI with `args` (exit 1, findings, is a success). */
+function cliSeconds(...args) {
   const bin = join(root, 'target', 'release', 'bootdoctor');
   const runs = [];
   for (let i = 0; i < 3; i += 1) {
     const t0 = process.hrtime.bigint();
-    try { execFileSync(bin, ['check', file, '--platform', 'aliyun-fc'], { stdio: 'ignore' }); } catch { /* exit 1: findings */ }
+    try { execFileSync(bin, [...args, '--platform', 'aliyun-fc'], { stdio: 'ignore' }); } catch { /* exit 1: findings */ }
     runs.push(Number(process.hrtime.bigint() - t0) / 1e6);
   }
   return percentile(runs, 50);
@@ -87,6 +88,20 @@ for (const file of packages) {
     (e) => [Number(e.dataset.bytesRead), Number(e.dataset.workerMemory), Number(e.dataset.workerMs), Number(e.dataset.reads), Number(e.dataset.readMs)]);
   // Keystroke → paint: from the input event to the end of the frame that follows it.
   const [paints, handled] = await keystrokes(page, 'textarea[name=error]');
+  // The repair, when the package has something to repair: click → download offered, and the
+  // worker's memory after it (the repair reads headers and scripts; the download is file slices).
+  let repairMs = '';
+  let repairMemory = '';
+  let cliFix = '';
+  if (await page.$('[data-action=repair]')) {
+    const r0 = Date.now();
+    await Promise.all([page.waitForEvent('download', { timeout: 120000 }), page.click('[data-action=repair]')]);
+    repairMs = Date.now() - r0;
+    await page.waitForSelector('[data-repair]');
+    await page.waitForSelector('[data-bytes-read]');
+    repairMemory = Math.round((await page.$eval('[data-bytes-read]', (e) => Number(e.dataset.workerMemory))) / 1048576);
+    cliFix = Math.round(cliSeconds('fix', file, '-o', join(root, 'target', 'bench', 'fixed.zip')));
+  }
   rows.push({
     package: file.split('/').pop(),
     'drop → report ms': dropToReport,
@@ -99,7 +114,10 @@ for (const file of packages) {
     'bytes read': bytesRead,
     'file reads': reads,
     'worker memory MiB': Math.round(memory / 1048576),
-    'CLI check ms (baseline)': Math.round(cliSeconds(file)),
+    'CLI check ms (baseline)': Math.round(cliSeconds('check', file)),
+    'repair → download ms': repairMs,
+    'worker memory after repair MiB': repairMemory,
+    'CLI fix ms (baseline)': cliFix,
   });
   await page.close();
 }

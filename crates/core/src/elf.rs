@@ -150,6 +150,32 @@ pub enum ElfError {
     Read(String),
 }
 
+/// Whether the ELF whose first bytes are `head` has a program interpreter (`PT_INTERP`), read from
+/// its program headers alone; `None` when `head` is not an ELF header or does not reach them.
+/// Programs linked dynamically have one; shared libraries do not (cheap, where
+/// [`read_needs`] reads on to the dynamic section, often near the end of the file).
+pub fn has_interpreter(head: &[u8]) -> Option<bool> {
+    if head.len() < 52 || &head[..4] != b"\x7fELF" {
+        return None;
+    }
+    let is_64 = head[4] == 2;
+    let r = Reader { bytes: head, little: head[5] == 1 };
+    let (phoff, phentsize, phnum) = if is_64 {
+        (r.u64(32)?, r.u16(54)? as u64, r.u16(56)? as u64)
+    } else {
+        (r.u32(28)? as u64, r.u16(42)? as u64, r.u16(44)? as u64)
+    };
+    if phentsize < if is_64 { 56 } else { 32 } || phnum > 4096 {
+        return None;
+    }
+    let mut found = false;
+    for i in 0..phnum {
+        let at = usize::try_from(phoff.checked_add(i * phentsize)?).ok()?;
+        found |= r.u32(at)? == PT_INTERP;
+    }
+    Some(found)
+}
+
 /// Reads the load-time needs of an ELF. `read_prefix(n)` returns the file's first `n` bytes (or
 /// fewer, at end of file).
 pub fn read_needs(mut read_prefix: impl FnMut(usize) -> Result<Vec<u8>, String>) -> Result<ElfNeeds, ElfError> {
@@ -390,6 +416,19 @@ mod tests {
 
     fn needs_of(bytes: &[u8]) -> Result<ElfNeeds, ElfError> {
         read_needs(|n| Ok(bytes[..n.min(bytes.len())].to_vec()))
+    }
+
+    #[test]
+    fn the_interpreter_is_read_from_the_program_headers_alone() {
+        let program = elf(Some("/lib64/ld-linux-x86-64.so.2"), &["libc.so.6"], None, &[], 3);
+        let library = elf(None, &["libc.so.6"], None, &[], 3);
+        assert_eq!(has_interpreter(&program[..program.len().min(4096)]), Some(true));
+        assert_eq!(has_interpreter(&library[..library.len().min(4096)]), Some(false));
+        assert_eq!(has_interpreter(&program[..40]), None, "too short for a header");
+        assert_eq!(has_interpreter(b"#!/bin/sh\n"), None);
+        let mut far = program.clone();
+        far[32..40].copy_from_slice(&(1u64 << 40).to_le_bytes()); // program headers out of reach
+        assert_eq!(has_interpreter(&far), None);
     }
 
     #[test]

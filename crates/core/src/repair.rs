@@ -307,6 +307,10 @@ fn repair_once(
     let mut written_names = std::collections::HashSet::new();
     // What each entry becomes, decided while the package is open; written after.
     let mut plan: Vec<(usize, Written)> = Vec::new();
+    // Every file is sniffed (is it a script, a program?): ask for their prefixes together.
+    let files: Vec<usize> =
+        entries.iter().filter(|e| e.entry_type == EntryType::File && !e.encrypted).map(|e| e.index).collect();
+    package.prefetch_prefixes(&files, package.limits().sniff_bytes);
     for (entry, raw_name) in entries.iter().zip(raw_names) {
         if let Some(reason) = unsafe_stored_name(entry) {
             actions.push(RepairAction::LeftOut { path: entry.name.clone(), reason: reason.to_string() });
@@ -362,11 +366,11 @@ fn repair_once(
         let perms = match entry.entry_type {
             EntryType::Directory => Some(0o755),
             EntryType::File => {
-                let kind =
-                    if entry.encrypted { None } else { package.sniff(entry.index).ok().map(|head| classify(&head)) };
+                let head = if entry.encrypted { None } else { package.sniff(entry.index).ok() };
+                let kind = head.as_deref().map(classify);
                 let runs = targets.iter().any(|t| *t == shown || *t == path)
                     || matches!(&kind, Some(FileKind::Script(s)) if s.has_shebang)
-                    || matches!(&kind, Some(FileKind::Elf(h)) if is_program(&mut package, entry.index, h.e_type, entry.file_name()));
+                    || matches!(&kind, Some(FileKind::Elf(h)) if is_program(&mut package, entry, h.e_type, head.as_deref().unwrap_or_default()));
                 let had_exec = unix.is_some_and(|m| m & 0o111 != 0);
                 if matches!(&kind, Some(FileKind::Script(s)) if s.has_shebang) {
                     match rewrite_script(&mut package, entry.index, entry.size, &mut rewrite_budget) {
@@ -468,13 +472,26 @@ fn after_request(request: &Request, before: &Report, folder: Option<&str>) -> Re
     request
 }
 
-/// An ELF executable (or PIE), not a shared library — decided as the checks decide it, from the
-/// program headers (`elf::read_needs`); when those cannot be read, by the name (`.so`).
-fn is_program<R: PackageRead>(package: &mut Package<R>, index: usize, e_type: u16, file_name: &str) -> bool {
+/// An ELF executable (or PIE), not a shared library — decided as the checks decide it. `head` is
+/// the entry's sniffed start. A program interpreter in the program headers settles it at once
+/// (dynamically linked programs have one, libraries do not); without one, a file named as a
+/// library (`.so`) is one, and anything else is read on to its dynamic section (a static PIE
+/// says so there).
+fn is_program<R: PackageRead>(
+    package: &mut Package<R>,
+    entry: &crate::archive::Entry,
+    e_type: u16,
+    head: &[u8],
+) -> bool {
+    let named_library = entry.file_name().contains(".so");
     match e_type {
         2 => true,
-        3 => crate::elf::read_needs(|n| package.read_prefix(index, n))
-            .map_or_else(|_| !file_name.contains(".so"), |needs| !needs.is_shared_library),
+        3 => match crate::elf::has_interpreter(head) {
+            Some(true) => true,
+            Some(false) if named_library => false,
+            _ => crate::elf::read_needs(|n| package.read_prefix(entry.index, n))
+                .map_or(!named_library, |needs| !needs.is_shared_library),
+        },
         _ => false,
     }
 }

@@ -162,7 +162,7 @@ impl RepairedZip {
 
     /// Reads the repaired zip as one file, through `original`.
     pub fn reader<R: PackageRead>(&self, original: R) -> PiecesReader<'_, R> {
-        PiecesReader { zip: self, original, pos: 0 }
+        PiecesReader { zip: self, original, pos: 0, original_pos: None }
     }
 }
 
@@ -172,6 +172,9 @@ pub struct PiecesReader<'a, R> {
     zip: &'a RepairedZip,
     original: R,
     pos: u64,
+    /// Where the original is known to be, so reading on needs no seek (a seek empties a
+    /// `BufReader`'s buffer).
+    original_pos: Option<u64>,
 }
 
 impl<R: PackageRead> Read for PiecesReader<'_, R> {
@@ -187,8 +190,14 @@ impl<R: PackageRead> Read for PiecesReader<'_, R> {
                 want
             }
             Piece::Copy { start, .. } => {
-                self.original.seek(SeekFrom::Start(start + offset))?;
-                self.original.read(&mut buf[..want])?
+                let at = start + offset;
+                if self.original_pos != Some(at) {
+                    self.original_pos = None;
+                    self.original.seek(SeekFrom::Start(at))?;
+                }
+                let n = self.original.read(&mut buf[..want])?;
+                self.original_pos = Some(at + n as u64);
+                n
             }
         };
         self.pos += n as u64;
@@ -223,6 +232,7 @@ impl<R: PackageRead> PackageRead for PiecesReader<'_, R> {
             }
         }
         if !inner.is_empty() {
+            self.original_pos = None;
             self.original.prefetch(&inner);
         }
     }
