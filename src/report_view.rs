@@ -305,8 +305,8 @@ fn platform_facts(props: &PlatformFactsProps) -> Html {
     let limits: Vec<String> = p
         .zipped_limits
         .iter()
-        .map(|l| format!("zip ≤ {} MB{}: {}", l.bytes / 1_000_000, if l.hard { "" } else { " (this route)" }, l.note))
-        .chain(p.unzipped_limit.map(|l| format!("unzipped ≤ {} MB: {}", l.bytes / 1_000_000, l.note)))
+        .map(|l| format!("zip ≤ {}{}: {}", l.size_text(), if l.hard { "" } else { " (this route)" }, l.note))
+        .chain(p.unzipped_limit.map(|l| format!("unzipped ≤ {}: {}", l.size_text(), l.note)))
         .collect();
     let facts: Vec<(&str, String, Option<String>)> = vec![
         ("glibc", p.glibc.to_string(), Some(glibc_note.clone())),

@@ -37,8 +37,9 @@ pub enum HostSystem {
     Dos,
     /// 3: Unix, written by Info-ZIP, p7zip, Python on Unix, most CI tools.
     Unix,
-    /// 10 or 11: Windows NTFS (Windows XP Explorer writes 11).
-    Ntfs,
+    /// 10 or 11 (the byte kept): Windows NTFS. APPNOTE names 10 NTFS; Info-ZIP names 11 NTFS
+    /// (and Windows XP Explorer writes 11).
+    Ntfs(u8),
     /// 14: VFAT.
     Vfat,
     /// 19: OS X; Info-ZIP's unzip ignores the mode stored under it.
@@ -53,7 +54,7 @@ impl HostSystem {
         match byte {
             0 => HostSystem::Dos,
             3 => HostSystem::Unix,
-            10 | 11 => HostSystem::Ntfs,
+            10 | 11 => HostSystem::Ntfs(byte),
             14 => HostSystem::Vfat,
             19 => HostSystem::MacOsX,
             other => HostSystem::Other(other),
@@ -65,7 +66,7 @@ impl HostSystem {
         match self {
             HostSystem::Dos => "host 0 (MS-DOS/Windows)".into(),
             HostSystem::Unix => "host 3 (Unix)".into(),
-            HostSystem::Ntfs => "host 11 (Windows NTFS)".into(),
+            HostSystem::Ntfs(b) => format!("host {b} (Windows NTFS)"),
             HostSystem::Vfat => "host 14 (VFAT)".into(),
             HostSystem::MacOsX => "host 19 (OS X)".into(),
             HostSystem::Other(255) => "host unknown (a value zip readers do not recognise)".into(),
@@ -75,7 +76,7 @@ impl HostSystem {
 
     /// True for the hosts written by Windows tools.
     pub fn is_windows_like(self) -> bool {
-        matches!(self, HostSystem::Dos | HostSystem::Ntfs | HostSystem::Vfat)
+        matches!(self, HostSystem::Dos | HostSystem::Ntfs(_) | HostSystem::Vfat)
     }
 }
 
@@ -805,7 +806,9 @@ mod tests {
 
     #[test]
     fn host_bytes_are_described() {
-        assert_eq!(HostSystem::from_byte(11), HostSystem::Ntfs);
+        assert_eq!(HostSystem::from_byte(11), HostSystem::Ntfs(11));
+        assert_eq!(HostSystem::from_byte(10).describe(), "host 10 (Windows NTFS)");
+        assert_eq!(HostSystem::from_byte(11).describe(), "host 11 (Windows NTFS)");
         assert!(HostSystem::Dos.describe().contains("host 0"));
         assert_eq!(mode_string(0o100755), "-rwxr-xr-x");
         assert_eq!(mode_string(0o040700), "drwx------");

@@ -91,6 +91,18 @@ pub struct SizeLimit {
     pub note: &'static str,
 }
 
+impl SizeLimit {
+    /// The limit in binary units, as vendors mean their "MB" (52,428,800 bytes is `50 MiB`).
+    pub fn size_text(&self) -> String {
+        const MIB: u64 = 1 << 20;
+        if self.bytes % MIB == 0 {
+            format!("{} MiB", self.bytes / MIB)
+        } else {
+            format!("{:.1} MiB", self.bytes as f64 / MIB as f64)
+        }
+    }
+}
+
 /// Everything Bootdoctor knows about one runtime target.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub struct Profile {
@@ -411,6 +423,15 @@ pub const PROFILES: &[Profile] = &[
         glibc_provenance: Provenance::Derived(
             "Debian 12 ships glibc 2.36; assumes FC's image tracks Debian's packages",
         ),
+        // A different image: every image fact is restated, none inherited from Debian 10.
+        glibcxx: "3.4.30",
+        cxxabi: "1.3.13",
+        libstdcxx_provenance: Provenance::Derived("Debian 12's libstdc++ is from GCC 12"),
+        interpreters: &["/bin/sh", "/bin/bash", "/usr/bin/env", "/bin/env", "/usr/bin/bash", "/usr/bin/python3"],
+        libraries: &["libz.so.1", "libssl.so.3", "libcrypto.so.3", "libcrypt.so.1"],
+        library_provenance: Provenance::Derived(
+            "Debian 12 packages (OpenSSL 3; FC's runtime table lists Python 3.11 at /usr/bin/python3); FC adds /code and /code/lib to LD_LIBRARY_PATH",
+        ),
         ..FC_DEBIAN10
     },
     SCF_CUSTOM,
@@ -427,6 +448,18 @@ pub const PROFILES: &[Profile] = &[
         name: "AWS Lambda — provided.al2 (x86_64)",
         image: "Amazon Linux 2",
         glibc: "2.26",
+        // A different image: every image fact is restated, none inherited from AL2023.
+        glibcxx: "3.4.24",
+        cxxabi: "1.3.11",
+        libstdcxx_provenance: Provenance::Derived(
+            "Amazon Linux 2 ships GCC 7.3 (GLIBCXX_3.4.24, aws/aws-lambda-base-images#87)",
+        ),
+        interpreters: SHELLS,
+        absent_commands: LANGUAGE_COMMANDS,
+        libraries: &["libz.so.1", "libssl.so.10", "libcrypto.so.10"],
+        library_provenance: Provenance::Derived(
+            "Amazon Linux 2 packages (OpenSSL 1.0.2k: libssl.so.10, no libssl.so.3); LD_LIBRARY_PATH includes /var/task, /var/task/lib and /opt/lib (AWS base images)",
+        ),
         ..LAMBDA_AL2023
     },
     LAMBDA_AL2023,
@@ -563,6 +596,35 @@ pub fn profile_ids() -> Vec<&'static str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Variants on another image state that image's facts; these are the ones a base once leaked.
+    #[test]
+    fn a_variant_on_another_image_has_that_image_s_libraries() {
+        let facts = |id: &str| {
+            let p = profile(id).unwrap();
+            (p.glibc, p.glibcxx, p.libraries.iter().find(|l| l.starts_with("libssl.so.")).copied())
+        };
+        assert_eq!(facts("aliyun-fc"), ("2.28", "3.4.25", Some("libssl.so.1.1")));
+        assert_eq!(facts("aliyun-fc-debian12"), ("2.36", "3.4.30", Some("libssl.so.3")));
+        assert_eq!(facts("aws-lambda-al2023"), ("2.34", "3.4.29", Some("libssl.so.3")));
+        assert_eq!(facts("aws-lambda-al2"), ("2.26", "3.4.24", Some("libssl.so.10")));
+        assert!(profile("aliyun-fc-debian12").unwrap().interpreters.contains(&"/usr/bin/python3"));
+        assert!(!profile("aliyun-fc-debian12").unwrap().interpreters.contains(&"/var/fc/lang/"));
+    }
+
+    #[test]
+    fn limits_read_in_the_units_vendors_mean() {
+        let limit = |bytes| SizeLimit { bytes, hard: true, note: "" }.size_text();
+        assert_eq!(limit(52_428_800), "50 MiB");
+        assert_eq!(limit(524_288_000), "500 MiB");
+        assert_eq!(limit(78_643_200), "75 MiB");
+        assert_eq!(limit(3_000_000), "2.9 MiB");
+        for p in PROFILES {
+            for l in p.zipped_limits.iter().chain(&p.unzipped_limit) {
+                assert!(!l.size_text().contains('.'), "{}: {} is not a whole number of MiB", p.id, l.bytes);
+            }
+        }
+    }
 
     #[test]
     fn required_ids_exist_and_are_unique() {

@@ -306,8 +306,8 @@ fn zipper_fingerprint(entries: &[Entry]) -> String {
         "Windows Explorer, Java jar or Go archive/zip (host 0, no attributes at all)"
     } else if all(&|e| e.host == HostSystem::Dos) {
         "a Windows tool (7-Zip, WinRAR, PowerShell, .NET): host 0, DOS attributes only"
-    } else if all(&|e| e.host == HostSystem::Ntfs) {
-        "Windows XP Explorer or another NTFS-host tool (host 11)"
+    } else if all(&|e| matches!(e.host, HostSystem::Ntfs(_))) {
+        "Windows XP Explorer or another NTFS-host tool (host 10 or 11)"
     } else if all(&|e| e.host == HostSystem::MacOsX) {
         "a macOS library writing host 19 (OS X)"
     } else if all(&|e| e.host == HostSystem::Unix && matches!(e.stored_mode, StoredMode::UnixZero)) {

@@ -140,10 +140,25 @@ fn scan_writes(path: &str, n: usize, line: &str, evidence: &mut ServerEvidence) 
     }
 }
 
+/// The first number in `s` that is not part of a dotted one (an address such as `0.0.0.0` or
+/// `127.0.0.1`, a version): in `(('0.0.0.0', 9000), H)` and `"127.0.0.1:8080"` the port.
 fn first_number(s: &str) -> Option<u16> {
-    let start = s.find(|c: char| c.is_ascii_digit())?;
-    let digits: String = s[start..].chars().take_while(|c| c.is_ascii_digit()).take(6).collect();
-    digits.parse().ok()
+    let bytes = s.as_bytes();
+    let mut at = 0;
+    while at < bytes.len() {
+        if !bytes[at].is_ascii_digit() {
+            at += 1;
+            continue;
+        }
+        let end = at + bytes[at..].iter().take_while(|b| b.is_ascii_digit()).count();
+        let dotted_before = at >= 2 && bytes[at - 1] == b'.' && bytes[at - 2].is_ascii_digit();
+        let dotted_after = bytes.get(end) == Some(&b'.') && bytes.get(end + 1).is_some_and(u8::is_ascii_digit);
+        if !dotted_before && !dotted_after {
+            return s[at..end.min(at + 6)].parse().ok();
+        }
+        at = end;
+    }
+    None
 }
 
 fn loopback_in(s: &str) -> bool {
@@ -717,6 +732,25 @@ mod tests {
             Port::Fixed { port: 9000, default_of: None }
         );
         assert!(listens("x.py", "# app.run()\nprint('hello')\n").is_empty());
+    }
+
+    #[test]
+    fn the_port_is_not_read_out_of_an_address() {
+        for (code, host, port) in [
+            ("HTTPServer(('0.0.0.0', 9000), Handler).serve_forever()", Host::All, 9000),
+            ("socketserver.TCPServer((\"127.0.0.1\", 8080), H)", Host::Loopback { default_of: None }, 8080),
+            ("srv.listen(\"0.0.0.0:9000\")", Host::All, 9000),
+            ("server.listen(3000, '10.0.0.1')", Host::Unknown, 3000),
+        ] {
+            let l = listens("app.py", code);
+            assert_eq!(
+                (l[0].host.clone(), l[0].port.clone()),
+                (host, Port::Fixed { port, default_of: None }),
+                "{code}"
+            );
+        }
+        assert_eq!(first_number("version 1.2.3 then 42"), Some(42));
+        assert_eq!(first_number("0.0.0.0"), None);
     }
 
     fn fc_package(bootstrap: &str, file: &str, code: &str) -> Vec<u8> {
