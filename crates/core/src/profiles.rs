@@ -95,7 +95,7 @@ impl SizeLimit {
     /// The limit in binary units, as vendors mean their "MB" (52,428,800 bytes is `50 MiB`).
     pub fn size_text(&self) -> String {
         const MIB: u64 = 1 << 20;
-        if self.bytes % MIB == 0 {
+        if self.bytes.is_multiple_of(MIB) {
             format!("{} MiB", self.bytes / MIB)
         } else {
             format!("{:.1} MiB", self.bytes as f64 / MIB as f64)
