@@ -114,10 +114,16 @@ fn entry_nested(ctx: &Ctx<'_>, target: &Target, nested: &Entry) -> Finding {
 
 /// Names that are probably the entry under a wrong name: case, extension, SCF's two conventions.
 fn near_misses<'a>(ctx: &Ctx<'a>, target: &Target) -> Vec<&'a Entry> {
+    near_misses_in(ctx.entries, target)
+}
+
+/// [`near_misses`] over a package's entries (the server checks follow the first one to read the
+/// code the misnamed entry would run).
+pub(crate) fn near_misses_in<'a>(entries: &'a [Entry], target: &Target) -> Vec<&'a Entry> {
     let wanted = target.path.rsplit('/').next().unwrap_or(&target.path).to_ascii_lowercase();
     let wanted_stem = wanted.split('.').next().unwrap_or(&wanted).to_string();
     let swaps: &[(&str, &str)] = &[("bootstrap", "scf_bootstrap"), ("scf_bootstrap", "bootstrap")];
-    ctx.entries
+    entries
         .iter()
         .filter(|e| e.entry_type != EntryType::Directory && e.path().matches('/').count() <= 1)
         .filter(|e| !e.path().starts_with("__MACOSX/"))

@@ -414,7 +414,16 @@ fn gather_server_evidence<R: PackageRead>(
         server::scan_source("start command", &t.command, &mut evidence);
     }
     while let Some((t, named_by)) = queue.pop() {
-        let Some(&i) = t.alternatives.iter().find_map(|a| by_path.get(a.as_str())) else {
+        let found = t.alternatives.iter().find_map(|a| by_path.get(a.as_str())).copied();
+        // An entry under a wrong name (`bootstrap` for `scf_bootstrap`) is reported by the layout
+        // check; the code it runs is still read, so what would fail after the rename is said now.
+        let misnamed = || {
+            let root = named_by.is_none() && t.origin == crate::entry::TargetOrigin::DefaultEntry;
+            // At the root only: a nested entry is checked as it will run once unwrapped.
+            let at_root = |e: &&Entry| !e.path().contains(['/', '\\']);
+            root.then(|| layout::near_misses_in(entries, &t).into_iter().find(at_root).map(|e| e.index)).flatten()
+        };
+        let Some(i) = found.or_else(misnamed) else {
             if let Some(script) = named_by {
                 evidence.missing_from_scripts.push((script, t.command.clone(), t.path.clone()));
             }

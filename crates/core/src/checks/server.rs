@@ -761,6 +761,26 @@ mod tests {
     }
 
     #[test]
+    fn the_code_a_misnamed_entry_runs_is_still_checked() {
+        // SCF web functions start scf_bootstrap; this package names it bootstrap and binds loopback.
+        let zip = ZipBuilder::new()
+            .unix_file("bootstrap", 0o755, b"#!/bin/bash\n/var/lang/python39/bin/python3.9 app.py\n")
+            .unix_file("app.py", 0o644, b"HTTPServer(('127.0.0.1', 9000), Handler).serve_forever()\n")
+            .finish();
+        let mut found = errors(&run(zip.clone(), "tencent-scf-web", ""));
+        found.sort_unstable();
+        assert_eq!(found, ["entry-missing", "listen-localhost"]);
+        // With the right name, only the bind is wrong; with a start command that names nothing, the
+        // misnamed file is not guessed at.
+        let renamed = ZipBuilder::new()
+            .unix_file("scf_bootstrap", 0o755, b"#!/bin/bash\n/var/lang/python39/bin/python3.9 app.py\n")
+            .unix_file("app.py", 0o644, b"HTTPServer(('127.0.0.1', 9000), Handler).serve_forever()\n")
+            .finish();
+        assert_eq!(errors(&run(renamed, "tencent-scf-web", "")), ["listen-localhost"]);
+        assert_eq!(errors(&run(zip, "aliyun-fc", "./start.sh")), ["entry-missing"]);
+    }
+
+    #[test]
     fn localhost_fires_and_all_interfaces_do_not() {
         let zip = fc_package(
             "#!/bin/bash\nexec python3 app.py\n",
