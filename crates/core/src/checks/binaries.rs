@@ -252,11 +252,27 @@ mod tests {
             .unix_file("node_modules/x/build/Release/x.node", 0o644, &[0xcf, 0xfa, 0xed, 0xfe, 7, 0, 0, 1])
             .finish();
         let i = run(zip, "aliyun-fc", "");
-        // The add-on is native-addon-wrong-platform's business, not this check's.
-        assert_eq!(errors(&i), ["native-addon-wrong-platform"]);
+        // The add-on is native-addon-wrong-platform's business, not this check's; the tool the
+        // bootstrap execs fails the start (an error, with the script that runs it).
+        let mut found = errors(&i);
+        found.sort_unstable();
+        assert_eq!(found, ["binary-not-linux", "native-addon-wrong-platform"]);
         let not_linux: Vec<_> = i.findings.iter().filter(|f| f.id == "binary-not-linux").collect();
         assert_eq!(not_linux.len(), 1);
         assert_eq!(not_linux[0].path.as_deref(), Some("tool"));
+        assert_eq!(not_linux[0].evidence[0], "bootstrap runs it: ./tool");
+        // A binary nothing runs only warns.
+        let zip = ZipBuilder::new()
+            .unix_file("bootstrap", 0o755, b"#!/bin/sh\nexec ./server\n")
+            .unix_file("server", 0o755, &crate::synth::elf(None, &[], None, &[], 2))
+            .unix_file("tools/tool", 0o755, &[0xcf, 0xfa, 0xed, 0xfe, 7, 0, 0, 1])
+            .finish();
+        let i = run(zip, "aliyun-fc", "");
+        assert!(errors(&i).is_empty(), "{:?}", errors(&i));
+        assert!(i
+            .findings
+            .iter()
+            .any(|f| f.id == "binary-not-linux" && f.severity == crate::checks::Severity::Warning));
     }
 
     #[test]

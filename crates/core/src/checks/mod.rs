@@ -407,13 +407,14 @@ fn gather_server_evidence<R: PackageRead>(
         web_adapter: entries.iter().any(|e| e.path().contains("lambda-adapter")),
         ..Default::default()
     };
-    // Each queued file remembers the script that named it, to report the ones that are missing.
-    let mut queue: Vec<(Target, Option<String>)> = targets.iter().map(|t| (t.clone(), None)).collect();
+    // Each queued file remembers the script that named it (to report the ones that are missing and
+    // check the ones it executes) and whether that was the script's last command.
+    let mut queue: Vec<(Target, Option<String>, bool)> = targets.iter().map(|t| (t.clone(), None, true)).collect();
     let mut seen: Vec<usize> = Vec::new();
     for t in targets.iter().filter(|t| t.origin == crate::entry::TargetOrigin::StartCommand) {
         server::scan_source("start command", &t.command, &mut evidence);
     }
-    while let Some((t, named_by)) = queue.pop() {
+    while let Some((t, named_by, last_command)) = queue.pop() {
         let found = t.alternatives.iter().find_map(|a| by_path.get(a.as_str())).copied();
         // An entry under a wrong name (`bootstrap` for `scf_bootstrap`) is reported by the layout
         // check; the code it runs is still read, so what would fail after the rename is said now.
@@ -433,6 +434,10 @@ fn gather_server_evidence<R: PackageRead>(
             continue;
         }
         seen.push(i);
+        if let (Some(script), TargetRole::Exec) = (&named_by, &t.role) {
+            let run = server::ScriptRun { script: script.clone(), target: t.clone(), index: i, certain: last_command };
+            evidence.script_runs.push(run);
+        }
         match kinds.get(&i) {
             Some(FileKind::Elf(_)) if t.role == TargetRole::Exec => {
                 let is_client = match executed.runtime_api.get(&i) {
@@ -465,10 +470,14 @@ fn gather_server_evidence<R: PackageRead>(
                 if shell {
                     evidence.web_adapter |= text.contains("AWS_LWA_");
                     server::scan_script_commands(entries[i].path(), &text, &mut evidence);
-                    for command in script_commands(&text) {
+                    let commands = script_commands(&text);
+                    let last = commands.len().saturating_sub(1);
+                    for (k, command) in commands.iter().enumerate() {
                         let named_by = Some(entries[i].path().to_string());
                         queue.extend(
-                            command_targets(profile.code_dir, &command).into_iter().map(|t| (t, named_by.clone())),
+                            command_targets(profile.code_dir, command)
+                                .into_iter()
+                                .map(|t| (t, named_by.clone(), k == last)),
                         );
                     }
                 }
@@ -477,6 +486,68 @@ fn gather_server_evidence<R: PackageRead>(
         }
     }
     evidence
+}
+
+/// The files start scripts execute, checked as the entry is — execute bit, script, binary format,
+/// load-time needs — since the start fails on them just the same. Each finding says which script
+/// runs the file; one named by an earlier command than the script's last is a warning (it may sit
+/// in a branch not taken).
+fn check_script_runs(
+    ctx: &Ctx<'_>,
+    runs: &[server::ScriptRun],
+    checked: &mut Vec<usize>,
+    exec_targets: &mut Vec<usize>,
+) -> Vec<Finding> {
+    let mut findings = Vec::new();
+    for run in runs {
+        if checked.contains(&run.index) || ctx.entries[run.index].entry_type != EntryType::File {
+            continue;
+        }
+        checked.push(run.index);
+        let entry = layout::follow_symlink(ctx, &ctx.entries[run.index]);
+        exec_targets.push(entry.index);
+        let mut found: Vec<Finding> = permissions::check_exec_bit(ctx, &run.target, entry).into_iter().collect();
+        if let Some(kind) = ctx.kind(entry.index) {
+            found.extend(scripts::check_exec_script(ctx, &run.target, entry, kind));
+            found.extend(binaries::check_exec_binary(ctx, &run.target, entry, kind));
+        }
+        if let Some(needs) = ctx.needs.get(&entry.index).filter(|_| dynamic::applies(ctx.profile)) {
+            checked.push(entry.index);
+            found.extend(dynamic::check_elf(ctx, entry, needs, Some(&run.target)));
+        }
+        // A shell runs a text file without #! as a shell script itself: no exec failure to report.
+        found.retain(|f| f.id != "shebang-missing");
+        for f in &mut found {
+            // The platform starts the script; the shell is the one that fails to run the file.
+            let shell_error = match f.id {
+                "exec-bit-missing" => Some("Permission denied"),
+                "binary-not-linux" | "binary-wrong-arch" => Some("cannot execute binary file: Exec format error"),
+                _ => None,
+            };
+            if let Some(what) = shell_error {
+                f.platform_message = Some(shell_says(ctx, run, what));
+            }
+            f.evidence.insert(0, format!("{} runs it: {}", run.script, run.target.command));
+            if !run.certain && f.severity == Severity::Error {
+                f.severity = Severity::Warning;
+                f.evidence.insert(1, "not the script's last command: it may not run on every start".into());
+            }
+        }
+        findings.extend(found);
+    }
+    findings
+}
+
+/// What the platform prints when the start script's shell cannot run `run` (exit 126).
+fn shell_says(ctx: &Ctx<'_>, run: &server::ScriptRun, what: &str) -> String {
+    let profile = ctx.profile;
+    let program = run.target.command.split_whitespace().next().unwrap_or(&run.target.command);
+    let log = format!("{}/{}: {program}: {what}", profile.code_dir, run.script);
+    let (path, command) = ctx
+        .targets
+        .first()
+        .map_or((run.script.as_str(), run.script.as_str()), |t| (t.platform_path.as_str(), t.command.as_str()));
+    messages::platform_says(profile, messages::StartFailure::Exit { status: 126, log: &log }, path, command)
 }
 
 /// Inspects a package for the given platform and start spec.
@@ -735,6 +806,7 @@ pub fn inspect<R: PackageRead>(
             findings.extend(dynamic::check_elf(&ctx, resolved, n, Some(target)));
         }
     }
+    findings.extend(check_script_runs(&ctx, &server_evidence.script_runs, &mut checked, &mut exec_targets));
     if dynamic::applies(profile) {
         let mut others: Vec<usize> = ctx.needs.keys().copied().filter(|i| !checked.contains(i)).collect();
         others.sort_unstable();

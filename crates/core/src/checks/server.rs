@@ -58,6 +58,9 @@ pub(crate) struct ServerEvidence {
     pub writes: Vec<(String, usize, String, String)>,
     /// (script, command, package path) of files a start script runs that are not in the package.
     pub missing_from_scripts: Vec<(String, String, String)>,
+    /// Files of the package a start script executes (by path, as `./server` or `exec bin/app`):
+    /// checked as the platform's own entry is.
+    pub script_runs: Vec<ScriptRun>,
     /// (path, line, text) of start-script commands that install or build at start-up.
     pub installs: Vec<(String, usize, String)>,
 }
@@ -219,6 +222,20 @@ fn host_from(args: &str, default_loopback: Option<&'static str>) -> Host {
     } else {
         Host::Unknown
     }
+}
+
+/// A file of the package that a start script executes.
+#[derive(Debug, Clone)]
+pub(crate) struct ScriptRun {
+    /// The script that runs it.
+    pub script: String,
+    /// What the script's command makes of it (path, command line).
+    pub target: crate::entry::Target,
+    /// Its entry.
+    pub index: usize,
+    /// Named by the script's last command, the one a start script ends on: it runs. Earlier
+    /// commands may sit in a branch not taken.
+    pub certain: bool,
 }
 
 /// Reads listen calls and handler definitions out of one source file or start script.
