@@ -7,7 +7,7 @@
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { readFileSync, rmSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, readSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { base, open, root, shots } from './harness.mjs';
@@ -185,4 +185,30 @@ test('the watchdog stops a job over its time or memory budget, and the page goes
     assert.deepEqual(errors, [], query);
     await context.close();
   }
+});
+
+test('a package larger than memory could hold is repaired from slices of the file', async () => {
+  const [, name, path] = cases().find(([, name]) => name.startsWith('600 MB'));
+  const { page, context, errors } = await open();
+  await page.selectOption('select[name=platform]', 'aliyun-fc');
+  await page.setInputFiles('input[type=file]', path);
+  await page.waitForSelector('[data-action=repair]', { timeout: 10000 });
+  const [download] = await Promise.all([page.waitForEvent('download', { timeout: 60000 }), page.click('[data-action=repair]')]);
+  await page.waitForSelector('[data-repair]');
+  const summary = await page.textContent('[data-repair]');
+  assert.match(summary, /CRLF to LF/, `${name}: ${summary}`);
+  const saved = await download.path();
+  const size = statSync(saved).size;
+  assert.ok(size > 599_000_000 && size < 600_100_000, `${name}: the repaired zip is ${size} bytes`);
+  // The repaired bootstrap is the download's first entry, stored (too short to deflate).
+  const fd = openSync(saved, 'r');
+  const first = Buffer.alloc(200);
+  readSync(fd, first, 0, 200, 0);
+  closeSync(fd);
+  const head = first.toString('latin1');
+  assert.match(head, /#!\/bin\/sh\nexec \.\/data\.bin\n/, 'the repaired bootstrap has LF endings');
+  const memory = await page.$eval('[data-bytes-read]', (e) => Number(e.dataset.workerMemory));
+  assert.ok(memory < 256 * 1048576, `${name}: the worker reached ${Math.round(memory / 1048576)} MiB`);
+  assert.deepEqual(errors, []);
+  await context.close();
 });

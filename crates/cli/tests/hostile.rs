@@ -178,7 +178,7 @@ fn the_memory_figure_is_the_child_s_own() {
 fn the_sparse_package_is_a_valid_zip() {
     // Checked at 10 MB, read whole (CRC included) by another reader; the tier uses 2.5 GB.
     let path = dir().join("sparse-check.zip");
-    hostile_cases::write_sparse_package(&path, 10_000_000).unwrap();
+    hostile_cases::write_sparse_package(&path, 10_000_000, hostile_cases::SPARSE_SCRIPT).unwrap();
     let mut archive = zip::ZipArchive::new(std::fs::File::open(&path).unwrap()).unwrap();
     let mut data = archive.by_name("data.bin").unwrap();
     let copied = std::io::copy(&mut data, &mut std::io::sink()).unwrap();

@@ -148,8 +148,13 @@ pub fn zips(dir: &Path) -> Vec<(&'static str, PathBuf)> {
     }
     cases.push(("2 MiB of noise", noise));
     let huge = dir.join("2-5-GB-sparse-package");
-    write_sparse_package(&huge, 2_500_000_000).unwrap();
+    write_sparse_package(&huge, 2_500_000_000, SPARSE_SCRIPT).unwrap();
     cases.1.push(("2.5 GB sparse package", huge));
+    // Over what a repair could hold in memory (the page once stopped at 512 MiB, the CLI's budget
+    // here is 256 MiB) and with something to repair: the repair must copy it, not hold it.
+    let repairable = dir.join("600-MB-sparse-package-crlf");
+    write_sparse_package(&repairable, 600_000_000, b"#!/bin/sh\r\nexec ./data.bin\r\n").unwrap();
+    cases.1.push(("600 MB sparse package to repair", repairable));
     cases.1
 }
 
@@ -211,12 +216,14 @@ fn crc_of_zeros(mut n: u64) -> u32 {
     total.finalize()
 }
 
-/// A valid zip of about `size` bytes, nearly all of it a hole in the file (sparse on disk): a bootstrap
-/// script and `data.bin`, stored, of zeros. A package this size must be diagnosed by reading its
-/// directory and the entries that matter, not refused and not read whole.
-pub fn write_sparse_package(path: &Path, size: u32) -> std::io::Result<()> {
+/// The bootstrap of the sparse packages.
+pub const SPARSE_SCRIPT: &[u8] = b"#!/bin/sh\nexec ./data.bin\n";
+
+/// A valid zip of about `size` bytes, nearly all of it a hole in the file (sparse on disk): the
+/// bootstrap `script` and `data.bin`, stored, of zeros. A package this size must be diagnosed by
+/// reading its directory and the entries that matter, not refused and not read whole.
+pub fn write_sparse_package(path: &Path, size: u32, script: &[u8]) -> std::io::Result<()> {
     use std::io::{Seek, SeekFrom};
-    let script: &[u8] = b"#!/bin/sh\nexec ./data.bin\n";
     let first =
         Stored { name: "bootstrap", mode: 0o755, size: script.len() as u32, crc: crc32fast::hash(script), offset: 0 };
     let head = first.local_header();
