@@ -96,6 +96,7 @@ pub fn report_view(props: &ReportViewProps) -> Html {
     let errors = r.findings.iter().filter(|f| f.severity == Severity::Error).count();
     let warnings = r.findings.iter().filter(|f| f.severity == Severity::Warning).count();
     let files = use_memo(r.clone(), |r| r.files.clone());
+    let gaps = r.package.as_ref().map(|p| p.not_analysed()).unwrap_or_default();
     html! {
         <>
             <div class="summary" data-report="" data-platform={r.platform}>
@@ -113,6 +114,9 @@ pub fn report_view(props: &ReportViewProps) -> Html {
                             }
                         </p>
                     }
+                }
+                if !gaps.is_empty() {
+                    <p data-not-analysed=""><span class="label">{ "Not analysed" }</span>{ gaps.join("; ") }</p>
                 }
                 { for r.targets.iter().map(|t| html! {
                     <p><span class="label">{ "Runs" }</span><code>{ t.platform_path.clone() }</code>
@@ -136,8 +140,10 @@ pub fn report_view(props: &ReportViewProps) -> Html {
                             { format!("{} · {}", plural(errors, "error"), plural(warnings, "warning")) }
                         </span>
                     </div>
-                    if r.findings.is_empty() {
+                    if r.findings.is_empty() && gaps.is_empty() {
                         <p class="notice notice-ok" data-clean="">{ format!("Nothing in this package stops it starting on {}.", r.platform_name) }</p>
+                    } else if r.findings.is_empty() {
+                        <p class="notice notice-ok" data-clean="">{ format!("Nothing that was read stops it starting on {} — but not everything was read (see “Not analysed” above).", r.platform_name) }</p>
                     }
                     <FindingList report={r.clone()} />
                 </section>

@@ -105,15 +105,24 @@ pub fn check_text(report: &Report) -> String {
     }
     let errors = report.findings.iter().filter(|f| f.severity.as_str() == "error").count();
     let warnings = report.findings.iter().filter(|f| f.severity.as_str() == "warning").count();
+    let gaps = report.package.as_ref().map(|p| p.not_analysed()).unwrap_or_default();
+    let verdict = match (errors, warnings, gaps.is_empty()) {
+        (0, 0, true) => " Nothing in the package stops it starting.",
+        (0, 0, false) => " Nothing that was read stops it starting.",
+        (0, _, _) => " No error; the warnings may still stop it.",
+        _ => "",
+    };
     let _ = writeln!(
         out,
-        "\n{} error{}, {} warning{}.{}",
+        "\n{} error{}, {} warning{}.{verdict}",
         errors,
         if errors == 1 { "" } else { "s" },
         warnings,
         if warnings == 1 { "" } else { "s" },
-        if errors == 0 { " Nothing in the package stops it starting." } else { "" }
     );
+    for gap in &gaps {
+        let _ = writeln!(out, "not analysed: {gap}");
+    }
     error_text(&mut out, report);
     out
 }

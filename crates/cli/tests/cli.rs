@@ -44,6 +44,28 @@ fn clean_package_exits_0() {
 }
 
 #[test]
+fn a_verdict_covers_only_what_was_read() {
+    // More likely executables than the sniff budget reads: no finding, yet not a clean bill.
+    let mut many = ZipBuilder::new().unix_file("bootstrap", 0o755, b"#!/bin/bash\necho ready\n");
+    for i in 0..=bootdoctor_core::checks::SNIFF_BUDGET {
+        many = many.unix_file(&format!("bin/tool{i}"), 0o755, b"#!/bin/sh\necho\n");
+    }
+    let zip = temp_file("many.zip", &many.finish());
+    let out = bin().args(["check", zip.to_str().unwrap(), "--platform", "aliyun-fc"]).output().unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{text}");
+    assert!(text.contains("Nothing that was read stops it starting."), "{text}");
+    assert!(text.contains("not analysed: files past the first 2000 likely executables"), "{text}");
+    assert!(!text.contains("Nothing in the package stops it starting"), "{text}");
+    // A package read whole gets the plain verdict and no gaps.
+    let good =
+        temp_file("whole.zip", &ZipBuilder::new().unix_file("bootstrap", 0o755, b"#!/bin/bash\necho ready\n").finish());
+    let out = bin().args(["check", good.to_str().unwrap(), "--platform", "aliyun-fc"]).output().unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("Nothing in the package stops it starting.") && !text.contains("not analysed"), "{text}");
+}
+
+#[test]
 fn broken_package_exits_1_with_text_and_json() {
     let zip =
         temp_file("win.zip", &ZipBuilder::new().dos_file("bootstrap", b"#!/bin/bash\r\nexec ./main\r\n").finish());

@@ -109,6 +109,31 @@ pub struct PackageSummary {
     pub files_not_listed: usize,
 }
 
+impl PackageSummary {
+    /// What the checks did not look into because a budget or limit stopped them, in words (empty
+    /// when everything they needed was read). A verdict of "nothing stops it" holds only for
+    /// what was read, and says so.
+    pub fn not_analysed(&self) -> Vec<String> {
+        let mut gaps = Vec::new();
+        if self.sniff_budget_exhausted {
+            gaps.push(format!(
+                "files past the first {SNIFF_BUDGET} likely executables were not looked into (the sniff budget)"
+            ));
+        }
+        if self.elf_analysed < self.elf_objects {
+            gaps.push(format!(
+                "the load-time needs of {} of {} Linux ELF objects (over the read budget)",
+                self.elf_objects - self.elf_analysed,
+                self.elf_objects
+            ));
+        }
+        if self.elf_over_limits {
+            gaps.push("libraries or versions past what is read from an ELF object's dynamic section".into());
+        }
+        gaps
+    }
+}
+
 fn is_zero(n: &usize) -> bool {
     *n == 0
 }
