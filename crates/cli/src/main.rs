@@ -351,6 +351,11 @@ fn run(cli: Cli) -> Result<ExitCode, Stop> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Fix { package, output, function, format } => {
+            if matches!(format, Format::Markdown | Format::Sarif) {
+                return Err(unusable(
+                    "fix reports in text or json; for Markdown or SARIF, run check on the repaired package",
+                ));
+            }
             if output == package || same_file(&output, &package) {
                 return Err(unusable("the output must be a different file from the package"));
             }
@@ -370,6 +375,7 @@ fn run(cli: Cli) -> Result<ExitCode, Stop> {
             }
             match format {
                 Format::Json => print_json(&fixed)?,
+                // Markdown and SARIF were refused above.
                 _ => print_text(&render::fix_text(&fixed, &output.to_string_lossy()))?,
             }
             Ok(if fixed.after.has_errors() { ExitCode::from(1) } else { ExitCode::SUCCESS })
@@ -386,7 +392,7 @@ fn run(cli: Cli) -> Result<ExitCode, Stop> {
                     p.arch_label,
                     p.glibc,
                     p.code_dir,
-                    p.port.map_or("none (runtime API)".to_string(), |n| n.to_string())
+                    p.port_rule()
                 ));
             }
             print_text(&text)?;

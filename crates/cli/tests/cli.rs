@@ -44,6 +44,28 @@ fn clean_package_exits_0() {
 }
 
 #[test]
+fn fix_refuses_formats_it_cannot_write_and_platforms_state_port_rules() {
+    let zip = temp_file("fmt.zip", &ZipBuilder::new().dos_file("bootstrap", b"#!/bin/sh\necho\n").finish());
+    let out_zip = std::env::temp_dir().join(format!("bootdoctor-fmt-{}.zip", std::process::id()));
+    for format in ["markdown", "sarif"] {
+        let out = bin()
+            .args(["fix", zip.to_str().unwrap(), "-o", out_zip.to_str().unwrap(), "--format", format])
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2), "{format}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains("fix reports in text or json"), "{err}");
+        assert_eq!(err.trim().lines().count(), 1, "one sentence: {err}");
+        assert!(!out_zip.exists(), "nothing written for a refused format");
+    }
+    let out = bin().arg("platforms").output().unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("port the one the platform assigns in $FUNCTIONS_CUSTOMHANDLER_PORT"), "{text}");
+    assert!(text.contains("port 9000 (or $FC_SERVER_PORT when set)"), "{text}");
+    assert!(!text.contains("none (runtime API)"), "{text}");
+}
+
+#[test]
 fn a_verdict_covers_only_what_was_read() {
     // More likely executables than the sniff budget reads: no finding, yet not a clean bill.
     let mut many = ZipBuilder::new().unix_file("bootstrap", 0o755, b"#!/bin/bash\necho ready\n");

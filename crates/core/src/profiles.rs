@@ -91,6 +91,20 @@ pub struct SizeLimit {
     pub note: &'static str,
 }
 
+impl Profile {
+    /// Where the code must listen, in words: `9000 (or $FC_SERVER_PORT)`, `the one in
+    /// $FUNCTIONS_CUSTOMHANDLER_PORT`, or none for runtime-API platforms.
+    pub fn port_rule(&self) -> String {
+        match (self.contract, self.port, self.port_env) {
+            (ServerContract::RuntimeApi, _, _) => "none: the code polls the runtime API".into(),
+            (ServerContract::HttpServer, Some(port), Some(var)) => format!("{port} (or ${var} when set)"),
+            (ServerContract::HttpServer, Some(port), None) => port.to_string(),
+            (ServerContract::HttpServer, None, Some(var)) => format!("the one the platform assigns in ${var}"),
+            (ServerContract::HttpServer, None, None) => "not documented".into(),
+        }
+    }
+}
+
 impl SizeLimit {
     /// The limit in binary units, as vendors mean their "MB" (52,428,800 bytes is `50 MiB`).
     pub fn size_text(&self) -> String {
@@ -610,6 +624,16 @@ mod tests {
         assert_eq!(facts("aws-lambda-al2"), ("2.26", "3.4.24", Some("libssl.so.10")));
         assert!(profile("aliyun-fc-debian12").unwrap().interpreters.contains(&"/usr/bin/python3"));
         assert!(!profile("aliyun-fc-debian12").unwrap().interpreters.contains(&"/var/fc/lang/"));
+    }
+
+    #[test]
+    fn port_rules_say_what_the_platform_expects() {
+        assert_eq!(profile("aliyun-fc").unwrap().port_rule(), "9000 (or $FC_SERVER_PORT when set)");
+        assert_eq!(profile("aws-lambda-al2023").unwrap().port_rule(), "none: the code polls the runtime API");
+        assert_eq!(
+            profile("azure-custom-handler").unwrap().port_rule(),
+            "the one the platform assigns in $FUNCTIONS_CUSTOMHANDLER_PORT"
+        );
     }
 
     #[test]
