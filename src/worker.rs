@@ -60,7 +60,7 @@ fn memory_bytes() -> u64 {
     }
 }
 
-/// Sends `reply` for job `id`, with `bytes` transferred (not copied) when given.
+/// Sends `reply` for job `id`, with a `blob` (the repaired zip) beside it when given.
 fn post(id: f64, reply: &Reply, blob: Option<Blob>) {
     let message = js_sys::Object::new();
     let json = serde_json::to_string(reply).unwrap_or_else(|e| {

@@ -497,7 +497,8 @@ impl<R: PackageRead> Package<R> {
         self.trailing_bytes
     }
 
-    /// The reader, for what it can tell about itself (how much a counting reader has read).
+    /// The reader, for what it can tell about itself (how much a counting reader has read). Let
+    /// the borrow go before the package reads again: the zip reader borrows the same reader.
     pub fn reader(&self) -> std::cell::Ref<'_, R> {
         self.reader.borrow()
     }
