@@ -158,22 +158,52 @@ pub fn has_interpreter(head: &[u8]) -> Option<bool> {
     if head.len() < 52 || &head[..4] != b"\x7fELF" {
         return None;
     }
-    let is_64 = head[4] == 2;
-    let r = Reader { bytes: head, little: head[5] == 1 };
-    let (phoff, phentsize, phnum) = if is_64 {
-        (r.u64(32)?, r.u16(54)? as u64, r.u16(56)? as u64)
-    } else {
-        (r.u32(28)? as u64, r.u16(42)? as u64, r.u16(44)? as u64)
-    };
-    if phentsize < if is_64 { 56 } else { 32 } || phnum > 4096 {
+    let h = HeaderFields::read(head)?;
+    if h.phentsize < h.min_phentsize() || h.phnum > 4096 {
         return None;
     }
+    let r = Reader { bytes: head, little: h.little };
     let mut found = false;
-    for i in 0..phnum {
-        let at = usize::try_from(phoff.checked_add(i * phentsize)?).ok()?;
+    for i in 0..h.phnum {
+        let at = usize::try_from(h.phoff.checked_add(i * h.phentsize)?).ok()?;
         found |= r.u32(at)? == PT_INTERP;
     }
     Some(found)
+}
+
+/// The ELF header fields both readers start from: class, byte order, type and where the program
+/// headers are.
+struct HeaderFields {
+    is_64: bool,
+    little: bool,
+    e_type: u16,
+    phoff: u64,
+    phentsize: u64,
+    phnum: u64,
+}
+
+impl HeaderFields {
+    /// Reads them from the file's first bytes; `None` when the header is cut short.
+    fn read(head: &[u8]) -> Option<Self> {
+        let is_64 = *head.get(4)? == 2;
+        let little = *head.get(5)? == 1;
+        let r = Reader { bytes: head, little };
+        let (phoff, phentsize, phnum) = if is_64 {
+            (r.u64(32)?, r.u16(54)? as u64, r.u16(56)? as u64)
+        } else {
+            (r.u32(28)? as u64, r.u16(42)? as u64, r.u16(44)? as u64)
+        };
+        Some(HeaderFields { is_64, little, e_type: r.u16(16)?, phoff, phentsize, phnum })
+    }
+
+    /// The smallest program-header entry of this class.
+    fn min_phentsize(&self) -> u64 {
+        if self.is_64 {
+            56
+        } else {
+            32
+        }
+    }
 }
 
 /// Reads the load-time needs of an ELF. `read_prefix(n)` returns the file's first `n` bytes (or
@@ -203,25 +233,9 @@ fn read_needs_from(mut read_prefix: &mut dyn FnMut(usize) -> Result<Vec<u8>, Str
     if buf.len() < 52 || &buf[..4] != b"\x7fELF" {
         return Err(ElfError::Malformed("not an ELF header"));
     }
-    let is_64 = buf[4] == 2;
-    let little = buf[5] == 1;
-    let e_type;
-    let (phoff, phentsize, phnum);
-    {
-        let r = Reader { bytes: &buf, little };
-        e_type = r.u16(16).ok_or(ElfError::Malformed("short header"))?;
-        if is_64 {
-            phoff = r.u64(32).ok_or(ElfError::Malformed("short header"))?;
-            phentsize = r.u16(54).ok_or(ElfError::Malformed("short header"))? as u64;
-            phnum = r.u16(56).ok_or(ElfError::Malformed("short header"))? as u64;
-        } else {
-            phoff = r.u32(28).ok_or(ElfError::Malformed("short header"))? as u64;
-            phentsize = r.u16(42).ok_or(ElfError::Malformed("short header"))? as u64;
-            phnum = r.u16(44).ok_or(ElfError::Malformed("short header"))? as u64;
-        }
-    }
-    let min_phentsize = if is_64 { 56 } else { 32 };
-    if phnum == 0 || phentsize < min_phentsize || phnum > 4096 {
+    let header = HeaderFields::read(&buf).ok_or(ElfError::Malformed("short header"))?;
+    let HeaderFields { is_64, little, e_type, phoff, phentsize, phnum } = header;
+    if phnum == 0 || phentsize < header.min_phentsize() || phnum > 4096 {
         return Err(ElfError::Malformed("no usable program headers"));
     }
     ensure(&mut buf, phoff.saturating_add(phentsize.saturating_mul(phnum)), &mut read_prefix)?;

@@ -112,6 +112,20 @@ impl RepairedZip {
         Some(self.starts.partition_point(|&s| s <= at) - 1)
     }
 
+    /// The parts of the pieces that hold this zip's bytes `start..start + len` (within its size),
+    /// in order: each piece, the offset into it and how many of its bytes.
+    fn spans(&self, start: u64, len: u64) -> impl Iterator<Item = (&Piece, u64, u64)> + '_ {
+        let end = start.saturating_add(len).min(self.len);
+        let mut at = start;
+        std::iter::from_fn(move || {
+            let i = self.piece_at(at).filter(|_| at < end)?;
+            let offset = at - self.starts[i];
+            let take = (self.pieces[i].len() - offset).min(end - at);
+            at += take;
+            Some((&self.pieces[i], offset, take))
+        })
+    }
+
     /// `later`, made by repairing this zip again, as pieces of the original: its copies of this
     /// zip are resolved into this zip's own pieces.
     pub(crate) fn then(&self, later: RepairedZip) -> RepairedZip {
@@ -120,15 +134,11 @@ impl RepairedZip {
             match piece {
                 Piece::New(bytes) => out.push_new(&bytes),
                 Piece::Copy { start, len } => {
-                    let (mut at, end) = (start, start.saturating_add(len).min(self.len));
-                    while let Some(i) = self.piece_at(at).filter(|_| at < end) {
-                        let offset = at - self.starts[i];
-                        let take = (self.pieces[i].len() - offset).min(end - at);
-                        match &self.pieces[i] {
+                    for (piece, offset, take) in self.spans(start, len) {
+                        match piece {
                             Piece::Copy { start: s, .. } => out.push_copy(s + offset, take),
                             Piece::New(bytes) => out.push_new(&bytes[offset as usize..(offset + take) as usize]),
                         }
-                        at += take;
                     }
                 }
             }
@@ -179,10 +189,9 @@ pub struct PiecesReader<'a, R> {
 
 impl<R: PackageRead> Read for PiecesReader<'_, R> {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        let Some(i) = self.zip.piece_at(self.pos) else { return Ok(0) };
-        let offset = self.pos - self.zip.starts[i];
-        let piece = &self.zip.pieces[i];
-        let want = usize::try_from(piece.len() - offset).unwrap_or(usize::MAX).min(buf.len());
+        let zip = self.zip;
+        let Some((piece, offset, want)) = zip.spans(self.pos, buf.len() as u64).next() else { return Ok(0) };
+        let want = want as usize;
         let n = match piece {
             Piece::New(bytes) => {
                 let from = offset as usize;
@@ -219,18 +228,14 @@ impl<R: PackageRead> Seek for PiecesReader<'_, R> {
 
 impl<R: PackageRead> PackageRead for PiecesReader<'_, R> {
     fn prefetch(&mut self, ranges: &[ByteRange]) {
-        let mut inner = Vec::new();
-        for range in ranges {
-            let (mut at, end) = (range.start, range.start.saturating_add(range.len).min(self.zip.len));
-            while let Some(i) = self.zip.piece_at(at).filter(|_| at < end) {
-                let offset = at - self.zip.starts[i];
-                let take = (self.zip.pieces[i].len() - offset).min(end - at);
-                if let Piece::Copy { start, .. } = self.zip.pieces[i] {
-                    inner.push(ByteRange { start: start + offset, len: take });
-                }
-                at += take;
-            }
-        }
+        let inner: Vec<ByteRange> = ranges
+            .iter()
+            .flat_map(|range| self.zip.spans(range.start, range.len))
+            .filter_map(|(piece, offset, take)| match piece {
+                Piece::Copy { start, .. } => Some(ByteRange { start: start + offset, len: take }),
+                Piece::New(_) => None,
+            })
+            .collect();
         if !inner.is_empty() {
             self.original_pos = None;
             self.original.prefetch(&inner);
