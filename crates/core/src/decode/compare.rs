@@ -110,6 +110,7 @@ pub fn compare(text: &Haystack<'_>) -> Vec<Verdict> {
     verdicts.extend(source_file_not_readable(text));
     verdicts.extend(compiled_module_missing(text));
     verdicts.extend(loopback_service_refused(text));
+    verdicts.extend(module_attribute_missing(text));
     verdicts
 }
 
@@ -290,6 +291,122 @@ fn root_module_missing(text: &Haystack<'_>) -> Vec<Verdict> {
         format!("'{path}' is a file right at the code root that the platform looked for itself: most often the zip holds a folder around the files, so the root has none of them."),
         vec![quoted_line(raw)],
     )]
+}
+
+/// Module names a function's own entry file conventionally has (the platforms' default handler
+/// files and the usual web-app modules).
+const ENTRY_MODULES: &[&str] = &[
+    "main",
+    "app",
+    "index",
+    "handler",
+    "handlers",
+    "lambda_function",
+    "function",
+    "functions",
+    "wsgi",
+    "asgi",
+    "server",
+    "application",
+];
+
+/// Standard-library modules that lost or gained attributes between Python versions
+/// (`collections.MutableMapping`, `time.clock`, `asyncio.coroutine`, `inspect.getargspec` …).
+const STDLIB_MODULES: &[&str] = &[
+    "collections",
+    "typing",
+    "asyncio",
+    "inspect",
+    "time",
+    "os",
+    "sys",
+    "ssl",
+    "base64",
+    "importlib",
+    "html",
+    "string",
+    "json",
+    "re",
+    "datetime",
+    "threading",
+    "socket",
+    "platform",
+    "math",
+    "gettext",
+    "cgi",
+    "imp",
+    "pkgutil",
+    "locale",
+    "distutils",
+    "abc",
+    "functools",
+    "itertools",
+    "enum",
+    "dataclasses",
+    "contextlib",
+    "logging",
+    "http",
+    "urllib",
+    "email",
+    "xml",
+    "pathlib",
+    "subprocess",
+    "signal",
+    "hashlib",
+    "random",
+    "uuid",
+    "zipfile",
+    "shutil",
+    "tempfile",
+    "io",
+    "codecs",
+];
+
+/// Python: "AttributeError: module 'X' has no attribute 'Y'". Which module X is decides the
+/// cause: the function's own entry module means the handler names a function that is not there; a
+/// standard-library module means code written for another Python version; any other module is a
+/// library whose installed version lacks what the code or another package expects.
+fn module_attribute_missing(text: &Haystack<'_>) -> Vec<Verdict> {
+    let Some((lower, raw)) = lines(text).find(|(l, _)| l.contains("has no attribute") && l.contains("module '")) else {
+        return Vec::new();
+    };
+    let Some(module) = name_after(lower, raw, "module '") else { return Vec::new() };
+    let top = module.split('.').next().unwrap_or(&module).to_ascii_lowercase();
+    let evidence = vec![quoted_line(raw)];
+    if ENTRY_MODULES.contains(&top.as_str()) {
+        return vec![Verdict::raise(
+            "handler-misnamed",
+            84,
+            format!("'{module}' is the function's own entry module: the function the handler setting names is not defined in it (its name, or a typo)."),
+            evidence,
+        )];
+    }
+    let not_handler = Verdict::cap(
+        "handler-misnamed",
+        30,
+        format!(
+            "Unlikely: '{module}' is not the function's own module, so the handler setting is not what is missing."
+        ),
+        evidence.clone(),
+    );
+    if STDLIB_MODULES.contains(&top.as_str()) {
+        let mut verdicts = Verdict::raise_all(
+            &[("runtime-version-mismatch", 76), ("incompatible-packages", 62)],
+            &format!("'{module}' is part of Python's standard library, whose attributes change between Python versions: the code (or a package) was written for another version than the runtime's."),
+            &evidence,
+        );
+        verdicts.push(not_handler);
+        return verdicts;
+    }
+    vec![
+        Verdict::raise(
+            "incompatible-packages",
+            84,
+            format!("'{module}' is a library: the installed version does not have what the code or another package uses — the versions installed do not fit each other."),
+            evidence,
+        ),
+        not_handler,
+    ]
 }
 
 /// Python: the handler's import failing with a loader message (`cannot open shared object file`,
@@ -709,6 +826,19 @@ mod tests {
         let dep = "[ERROR] Runtime.ImportModuleError: Unable to import module 'app': No module named 'requests'";
         assert!(raised(dep, "dependencies-missing"));
         assert!(!raised(dep, "handler-misnamed"));
+    }
+
+    #[test]
+    fn the_module_without_the_attribute_decides_the_cause() {
+        let library = "AttributeError: module 'flask' has no attribute 'typing'";
+        assert!(raised(library, "incompatible-packages"));
+        assert!(verdicts(library).iter().any(|v| v.cause == "handler-misnamed" && v.cap));
+        let own = "AttributeError: module 'main' has no attribute 'test'";
+        assert!(raised(own, "handler-misnamed"));
+        assert!(!raised(own, "incompatible-packages"));
+        let stdlib = "AttributeError: module 'collections' has no attribute 'MutableMapping'";
+        assert!(raised(stdlib, "runtime-version-mismatch"));
+        assert!(verdicts("AttributeError: 'NoneType' object has no attribute 'get'").is_empty());
     }
 
     #[test]
