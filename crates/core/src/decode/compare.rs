@@ -111,6 +111,10 @@ pub fn compare(text: &Haystack<'_>) -> Vec<Verdict> {
     verdicts.extend(compiled_module_missing(text));
     verdicts.extend(loopback_service_refused(text));
     verdicts.extend(module_attribute_missing(text));
+    verdicts.extend(stdlib_name_not_importable(text));
+    verdicts.extend(exec_of_an_assignment(text));
+    verdicts.extend(extension_not_executable(text));
+    verdicts.extend(loopback_said_in_words(text));
     verdicts
 }
 
@@ -407,6 +411,101 @@ fn module_attribute_missing(text: &Haystack<'_>) -> Vec<Verdict> {
         ),
         not_handler,
     ]
+}
+
+/// Python: "cannot import name 'X' from 'Y'" where Y is the standard library: the code (or a
+/// package) was written for another Python version (`Mapping` left `collections` in 3.10).
+fn stdlib_name_not_importable(text: &Haystack<'_>) -> Vec<Verdict> {
+    let Some((lower, raw)) = lines(text).find(|(l, _)| l.contains("cannot import name") && l.contains("' from '"))
+    else {
+        return Vec::new();
+    };
+    let Some(module) = name_after(lower, raw, "' from '") else { return Vec::new() };
+    let top = module.split('.').next().unwrap_or(&module).to_ascii_lowercase();
+    if !STDLIB_MODULES.contains(&top.as_str()) {
+        return Vec::new();
+    }
+    vec![Verdict::raise(
+        "runtime-version-mismatch",
+        84,
+        format!("'{module}' is part of Python's standard library, and names move or go between Python versions: the code or a package was written for another version than the runtime's."),
+        vec![quoted_line(raw)],
+    )]
+}
+
+/// Whether `word` reads as a shell variable assignment (`PORT=8080`, `host=0.0.0.0`).
+fn is_assignment(word: &str) -> bool {
+    let Some((name, _)) = word.split_once('=') else { return false };
+    !name.is_empty()
+        && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+        && !name.starts_with(|c: char| c.is_ascii_digit())
+}
+
+/// The start command's first word is an assignment (`PORT=8080 node app.js`) and the platform
+/// tried to execute it: the command is run without a shell (exec form), so nothing sets the
+/// variable or expands the rest.
+fn exec_of_an_assignment(text: &Haystack<'_>) -> Vec<Verdict> {
+    const MARKERS: &[&str] = &["the executable ", "exec: ", "executable file not found", "failed to spawn command: "];
+    for (lower, raw) in lines(text) {
+        if !MARKERS.iter().any(|m| lower.contains(m)) {
+            continue;
+        }
+        let named = ["the executable ", "exec: ", "failed to spawn command: "]
+            .iter()
+            .find_map(|m| name_after(lower, raw, m).filter(|n| is_assignment(n)));
+        if let Some(word) = named {
+            return vec![Verdict::raise(
+                "env-not-expanded",
+                84,
+                format!("The platform tried to execute '{word}', a variable assignment: the start command runs without a shell, so an assignment in front of the command is taken for the program's name. Set the variable in the platform's settings, or wrap the command in sh -c."),
+                vec![quoted_line(raw)],
+            )];
+        }
+    }
+    Vec::new()
+}
+
+/// Lambda: an extension in `/opt/extensions/` that cannot be executed "because it does not exist".
+/// Lambda starts the extensions it *lists* in that directory, so the file is there: what is
+/// missing is what it needs to run — its `#!` interpreter (or a CRLF line end after it), or its
+/// ELF loader.
+fn extension_not_executable(text: &Haystack<'_>) -> Vec<Verdict> {
+    let Some((_, raw)) =
+        lines(text).find(|(l, _)| l.contains("/opt/extensions/") && l.contains("no such file or directory"))
+    else {
+        return Vec::new();
+    };
+    let evidence = vec![quoted_line(raw)];
+    let because = "Lambda runs the extensions it finds in /opt/extensions, so this file exists: 'no such file' is about what it needs to start — the interpreter its #! line names (or that line ending in a Windows CR), or its ELF loader.";
+    let mut verdicts = Verdict::raise_all(
+        &[("crlf-shebang", 72), ("elf-interpreter-missing", 66), ("shebang-interpreter-missing", 62)],
+        because,
+        &evidence,
+    );
+    verdicts.push(Verdict::cap(
+        "entry-missing",
+        30,
+        "Unlikely: Lambda found the extension by listing /opt/extensions, so the file is there.".to_string(),
+        evidence,
+    ));
+    verdicts
+}
+
+/// In words, not a log line: "listening on 127.0.0.1 instead of 0.0.0.0" (no port to compare).
+fn loopback_said_in_words(text: &Haystack<'_>) -> Vec<Verdict> {
+    let Some((_, raw)) = lines(text).find(|(l, _)| {
+        (l.contains("127.0.0.1") || l.contains("localhost"))
+            && l.contains("0.0.0.0")
+            && (l.contains("instead of") || l.contains("rather than") || l.contains("only listening"))
+    }) else {
+        return Vec::new();
+    };
+    vec![Verdict::raise(
+        "listen-localhost",
+        82,
+        "The text says the server listens on the loopback address rather than on all interfaces (0.0.0.0): the platform's health check comes from outside the instance and cannot reach it.".to_string(),
+        vec![quoted_line(raw)],
+    )]
 }
 
 /// Python: the handler's import failing with a loader message (`cannot open shared object file`,
@@ -839,6 +938,32 @@ mod tests {
         let stdlib = "AttributeError: module 'collections' has no attribute 'MutableMapping'";
         assert!(raised(stdlib, "runtime-version-mismatch"));
         assert!(verdicts("AttributeError: 'NoneType' object has no attribute 'get'").is_empty());
+    }
+
+    #[test]
+    fn a_standard_library_name_moved_between_versions() {
+        assert!(raised("ImportError: cannot import name 'Mapping' from 'collections' (/var/lang/lib/python3.11/collections/__init__.py)", "runtime-version-mismatch"));
+        assert!(verdicts("ImportError: cannot import name 'soft_unicode' from 'markupsafe'").is_empty());
+    }
+
+    #[test]
+    fn an_assignment_executed_as_a_program() {
+        assert!(raised("exec: \"PORT=8080\": executable file not found in $PATH", "env-not-expanded"));
+        assert!(raised("The executable host=0.0.0.0 could not be found", "env-not-expanded"));
+        assert!(!raised("exec: \"gunicorn\": executable file not found in $PATH", "env-not-expanded"));
+    }
+
+    #[test]
+    fn a_listed_extension_that_does_not_exist_lacks_its_interpreter() {
+        let text = "Error: fork/exec /opt/extensions/datadog-agent: no such file or directory\nExtension.LaunchError";
+        assert!(raised(text, "crlf-shebang") && raised(text, "elf-interpreter-missing"));
+        assert!(verdicts(text).iter().any(|v| v.cause == "entry-missing" && v.cap));
+    }
+
+    #[test]
+    fn loopback_named_in_words() {
+        assert!(raised("the app was only listening on `127.0.0.1` instead of `0.0.0.0`", "listen-localhost"));
+        assert!(!raised("listening on 0.0.0.0", "listen-localhost"));
     }
 
     #[test]
