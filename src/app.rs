@@ -16,6 +16,7 @@ use crate::diagnosis::{use_diagnosis, PackageFile, UseDiagnosis};
 use crate::paste::Paste;
 use crate::report_view::ReportView;
 use crate::share_bar::ShareBar;
+use crate::verdict_banner::VerdictBanner;
 use bootdoctor_web::protocol::Progress;
 
 /// The location hash (`#/causes/exec-bit-missing`), or "" outside a browser.
@@ -297,7 +298,7 @@ pub fn app() -> Html {
                     <DropZone package={page.package.clone()} diagnosis={diagnosis.clone()} on_file={on_file.clone()} {on_remove} />
                     <Fields platform={page.platform.clone()} start={page.start.clone()} paste={page.paste.clone()} {on_action} />
                 </section>
-                <section class="report" aria-live="polite" aria-label="Diagnosis" aria-busy={state.working.to_string()}>
+                <section class="report" aria-label="Diagnosis" aria-busy={state.working.to_string()}>
                     { match (route.strip_prefix("#/causes/").or_else(|| (*route == "#/causes").then_some("")), &report, &state.failure) {
                         (Some(id), _, _) => html! { <CausePage id={id.to_string()} /> },
                         (None, _, Some(message)) => html! { <p class="notice notice-error" role="alert">{ message.clone() }</p> },
@@ -305,6 +306,7 @@ pub fn app() -> Html {
                             let l = (*link).clone().unwrap_or_else(|| ShareLink { fragment: String::new(), omitted: Vec::new(), redactions: 0 });
                             html! {
                                 <>
+                                    <VerdictBanner report={report.clone()} can_repair={page.package.is_some()} repairing={state.repairing} on_repair={on_repair.clone()} />
                                     <ShareBar report={report.clone()} url={format!("{}#{}", page_base(), l.fragment)} omitted={l.omitted.clone()}
                                         redactions={l.redactions} has_paste={!state.report_paste.trim().is_empty()} share_paste={page.share_paste} paste={state.report_paste.clone()}
                                         {on_share_paste}
@@ -331,6 +333,7 @@ pub fn app() -> Html {
                                             <span class="muted">{ " The pasted error itself was not shared." }</span>
                                         }
                                     </div>
+                                    <VerdictBanner report={report.clone()} can_repair={false} />
                                     <ShareBar report={report.clone()} url={format!("{}{}", page_base(), *route)} omitted={shared_state.omitted.clone()}
                                         redactions={0} has_paste={false} share_paste={false} on_share_paste={Callback::noop()}
                                         package={None::<String>} request={request.clone()} repairing={false} repaired={None}

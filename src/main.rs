@@ -9,6 +9,7 @@ mod file_tree;
 mod paste;
 mod report_view;
 mod share_bar;
+mod verdict_banner;
 
 fn main() {
     yew::Renderer::<app::App>::new().render();

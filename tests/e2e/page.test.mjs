@@ -146,6 +146,19 @@ test('package and error together: the package confirms the cause', async () => {
   const first = await page.$eval('[data-cause-id]', (e) => ({ id: e.dataset.causeId, text: e.textContent }));
   assert.equal(first.id, 'exec-bit-missing');
   assert.match(first.text, /Confirmed by your package/);
+  // The verdict leads the report: the same cause, said as confirmed, with the repair as its action.
+  const verdict = await page.$eval('[data-verdict]', (e) => ({
+    id: e.dataset.verdict, text: e.textContent, first: e === document.querySelector('.report > *'),
+    live: e.querySelector('[aria-live]') !== null,
+  }));
+  assert.equal(verdict.id, 'exec-bit-missing');
+  assert.match(verdict.text, /the pasted error says so and your package shows it/);
+  assert.ok(verdict.first, 'the verdict is the first thing in the report');
+  assert.ok(verdict.live, 'the verdict is announced');
+  assert.equal(await page.$$eval('.report [aria-live]', (els) => els.length), 1, 'only the verdict is a live region');
+  const download = page.waitForEvent('download');
+  await page.click('[data-verdict-action="repair"]');
+  assert.match((await download).suggestedFilename(), /windows-repaired\.zip$/);
   await page.screenshot({ path: join(shots, '05-package-and-error.png'), fullPage: true });
   await context.close();
 });
@@ -416,6 +429,12 @@ test('no request leaves the page origin, and the page works on a phone', async (
   await pick(page, 'windows.zip');
   await paste(page, "Function instance exited unexpectedly(code 13, message:permission denied) with start command '/code/bootstrap '.");
   await page.waitForSelector('[data-cause-id="exec-bit-missing"]');
+  // On a phone the report starts below the whole form: the page brings the verdict into view.
+  await page.waitForFunction(() => {
+    const r = document.querySelector('[data-verdict]')?.getBoundingClientRect();
+    return r && r.top >= 0 && r.top < window.innerHeight / 2;
+  });
+  await page.screenshot({ path: join(shots, '06-phone-verdict.png') });
   const foreign = requests.filter((u) => !u.startsWith(base) && !u.startsWith('data:') && !u.startsWith('blob:'));
   assert.deepEqual(foreign, []);
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);

@@ -6,7 +6,8 @@
 //! - [`profiles`] and [`causes`] are the knowledge: platforms and failure causes, as data with sources.
 //! - [`entry`] resolves which files a platform runs; [`checks`] turns all that into findings.
 //! - [`decode`] turns a pasted platform error into ranked hypotheses.
-//! - [`report`] joins package and error into one diagnosis, the shape the CLI and the page render.
+//! - [`report`] joins package and error into one diagnosis, the shape the CLI and the page render;
+//!   [`verdict`] says its answer in one sentence with one action.
 //!
 //! No web dependencies: everything here runs under plain `cargo test`.
 
@@ -25,3 +26,4 @@ pub mod share;
 pub mod sniff;
 pub mod statics;
 pub mod synth;
+pub mod verdict;
