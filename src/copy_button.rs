@@ -20,10 +20,16 @@ pub struct CopyButtonProps {
     pub label: AttrValue,
 }
 
-/// "Copy" → "Copied" (or "Copy failed" when the browser refuses clipboard access).
+/// "Copy" → "Copied" (or "Copy failed" when the browser refuses clipboard access), said to screen
+/// readers too; back to "Copy" when the text to copy changes, so "Copied" never stands for an older
+/// text.
 #[function_component(CopyButton)]
 pub fn copy_button(props: &CopyButtonProps) -> Html {
     let state = use_state(|| None::<&'static str>);
+    {
+        let state = state.clone();
+        use_effect_with(props.text.clone(), move |_| state.set(None));
+    }
     let onclick = {
         let state = state.clone();
         let text = props.text.clone();
@@ -42,6 +48,9 @@ pub fn copy_button(props: &CopyButtonProps) -> Html {
         })
     };
     html! {
-        <button type="button" class="copy" {onclick} aria-label={format!("Copy {}", props.what)}>{ state.map_or(props.label.clone(), AttrValue::Static) }</button>
+        <>
+            <button type="button" class="copy" {onclick} aria-label={format!("Copy {}", props.what)}>{ state.map_or(props.label.clone(), AttrValue::Static) }</button>
+            <span class="visually-hidden" role="status">{ state.map(|s| format!("{s}: {}", props.what)).unwrap_or_default() }</span>
+        </>
     }
 }

@@ -4,10 +4,12 @@
 
 use std::rc::Rc;
 
+use bootdoctor_core::cause_list::{cause_list, CauseEntry};
 use bootdoctor_core::checks::{Finding, Severity};
 use bootdoctor_core::decode::{Basis, Hypothesis};
 use bootdoctor_core::entry::TargetRole;
 use bootdoctor_core::report::{PlatformBasis, Report};
+use bootdoctor_core::verdict::confidence_tag;
 use yew::prelude::*;
 
 use crate::copy_button::CopyButton;
@@ -30,25 +32,29 @@ const CARDS_PER_KIND: usize = 10;
 /// Props for [`FindingList`].
 #[derive(Properties, PartialEq)]
 struct FindingListProps {
-    report: Rc<Report>,
+    /// The findings, in report order.
+    findings: Rc<Vec<Rc<Finding>>>,
+    /// Shown inside a cause card (the fix is the card's).
+    #[prop_or_default]
+    nested: bool,
 }
 
 /// The findings in report order, grouped by kind past [`CARDS_PER_KIND`] of one kind.
 #[function_component(FindingList)]
 fn finding_list(props: &FindingListProps) -> Html {
     // Kinds in the order they first appear (errors first, as the engine sorts them).
-    let groups = use_memo(props.report.clone(), |r| {
+    let groups = use_memo(props.findings.clone(), |findings| {
         let mut groups: Vec<(&'static str, Vec<Rc<Finding>>)> = Vec::new();
-        for f in &r.findings {
+        for f in findings.iter() {
             match groups.iter_mut().find(|(id, _)| *id == f.id) {
-                Some((_, list)) => list.push(Rc::new(f.clone())),
-                None => groups.push((f.id, vec![Rc::new(f.clone())])),
+                Some((_, list)) => list.push(f.clone()),
+                None => groups.push((f.id, vec![f.clone()])),
             }
         }
         groups
     });
     html! {
-        { for groups.iter().map(|(id, list)| html! { <FindingGroup key={*id} findings={list.clone()} /> }) }
+        { for groups.iter().map(|(id, list)| html! { <FindingGroup key={*id} findings={list.clone()} nested={props.nested} /> }) }
     }
 }
 
@@ -56,6 +62,7 @@ fn finding_list(props: &FindingListProps) -> Html {
 #[derive(Properties, PartialEq)]
 struct FindingGroupProps {
     findings: Vec<Rc<Finding>>,
+    nested: bool,
 }
 
 /// The findings of one kind: the first few, and the rest a page at a time.
@@ -69,7 +76,7 @@ fn finding_group(props: &FindingGroupProps) -> Html {
     };
     html! {
         <>
-            { for props.findings.iter().take(*shown).map(|f| html! { <FindingCard finding={f.clone()} /> }) }
+            { for props.findings.iter().take(*shown).map(|f| html! { <FindingCard finding={f.clone()} nested={props.nested} /> }) }
             if total > *shown {
                 <p class="muted finding-overflow" data-more-findings={props.findings[0].id}>
                     { format!("{} more findings of this kind ({}) — {} of {total} shown. ", total - *shown, props.findings[0].id, *shown) }
@@ -84,7 +91,48 @@ fn plural(n: usize, word: &str) -> String {
     format!("{n} {word}{}", if n == 1 { "" } else { "s" })
 }
 
-/// The diagnosis.
+/// A cause card's content, owned so the component tree can hold it.
+#[derive(PartialEq)]
+struct CauseCard {
+    hypothesis: Rc<Hypothesis>,
+    findings: Rc<Vec<Rc<Finding>>>,
+    explanation: Option<String>,
+    evidence: Vec<String>,
+}
+
+/// [`cause_list`] of a report, owned.
+#[derive(PartialEq)]
+struct Causes {
+    shared_explanation: Option<String>,
+    shared_evidence: Vec<String>,
+    likely: Vec<Rc<CauseCard>>,
+    ruled_out: Vec<Rc<CauseCard>>,
+    other_findings: Rc<Vec<Rc<Finding>>>,
+}
+
+impl Causes {
+    fn of(report: &Report) -> Self {
+        let list = cause_list(report);
+        let card = |e: &CauseEntry<'_>| {
+            Rc::new(CauseCard {
+                hypothesis: Rc::new(e.hypothesis.clone()),
+                findings: Rc::new(e.findings.iter().map(|f| Rc::new((*f).clone())).collect()),
+                explanation: e.explanation.map(str::to_string),
+                evidence: e.evidence.iter().map(|e| e.to_string()).collect(),
+            })
+        };
+        Causes {
+            shared_explanation: list.shared_explanation.map(str::to_string),
+            shared_evidence: list.shared_evidence.iter().map(|e| e.to_string()).collect(),
+            likely: list.likely.iter().map(card).collect(),
+            ruled_out: list.ruled_out.iter().map(card).collect(),
+            other_findings: Rc::new(list.other_findings.iter().map(|f| Rc::new((*f).clone())).collect()),
+        }
+    }
+}
+
+/// The diagnosis: the causes of the pasted error (each once, with the package's findings of the
+/// same cause inside), the package's other findings, what was read, and the file tree.
 #[function_component(ReportView)]
 pub fn report_view(props: &ReportViewProps) -> Html {
     let r = &props.report;
@@ -96,15 +144,75 @@ pub fn report_view(props: &ReportViewProps) -> Html {
     let errors = r.findings.iter().filter(|f| f.severity == Severity::Error).count();
     let warnings = r.findings.iter().filter(|f| f.severity == Severity::Warning).count();
     let files = use_memo(r.clone(), |r| r.files.clone());
+    let causes = use_memo(r.clone(), |r| Causes::of(r));
     let gaps = r.package.as_ref().map(|p| p.not_analysed()).unwrap_or_default();
+    let joined = r.findings.len() - causes.other_findings.len();
     html! {
         <>
+            if let Some(message) = &r.package_error {
+                <p class="notice notice-error" role="alert" data-package-error="">{ message.clone() }</p>
+            }
+            if let Some(d) = &r.error {
+                <section class="hypotheses" aria-labelledby="error-heading">
+                    <div class="section-head"><h2 id="error-heading">{ "The pasted error" }</h2></div>
+                    <p class="decode-summary">{ d.summary.clone() }</p>
+                    if let Some(reading) = &d.code_reading {
+                        <p class="code-reading">{ reading.clone() }</p>
+                    }
+                    <Variables report={r.clone()} />
+                    <HighlightedPaste text={props.paste.clone()} marks={r.hypotheses.iter().flat_map(|h| h.evidence.iter().cloned()).collect::<Vec<_>>()} />
+                    if d.truncated {
+                        <p class="muted">{ format!("Only the first {} MiB of the paste was read.", bootdoctor_core::decode::MAX_PASTE_BYTES >> 20) }</p>
+                    }
+                    if let Some(l) = d.lines_read {
+                        <p class="muted" data-lines-read={l.read.to_string()}>{ format!("A long paste: read the {} of its {} lines that carry error words, and the last ones.", l.read, l.total) }</p>
+                    }
+                    if causes.shared_explanation.is_some() || !causes.shared_evidence.is_empty() {
+                        <div class="shared-reading" data-shared-reading="">
+                            <p><span class="label">{ "The error says" }</span>{ causes.shared_explanation.clone().unwrap_or_default() }</p>
+                            if !causes.shared_evidence.is_empty() {
+                                <ul class="evidence">{ for causes.shared_evidence.iter().map(|e| html! { <li><mark>{ e.clone() }</mark></li> }) }</ul>
+                            }
+                            <p class="muted small">{ "Several causes print this; each card says what tells it apart." }</p>
+                        </div>
+                    }
+                    <ol class="hypothesis-list">
+                        { for causes.likely.iter().map(|c| html! { <li><HypothesisCard card={c.clone()} /></li> }) }
+                    </ol>
+                    if !causes.ruled_out.is_empty() {
+                        <details class="ruled-out" data-ruled-out={causes.ruled_out.len().to_string()}>
+                            <summary>{ format!("{} your package rules out", if causes.ruled_out.len() == 1 { "1 cause".to_string() } else { format!("{} causes", causes.ruled_out.len()) }) }</summary>
+                            <ol class="hypothesis-list">
+                                { for causes.ruled_out.iter().map(|c| html! { <li><HypothesisCard card={c.clone()} /></li> }) }
+                            </ol>
+                        </details>
+                    }
+                </section>
+            }
+            if r.package.is_some() {
+                <section class="findings" aria-labelledby="findings-heading">
+                    <div class="section-head">
+                        <h2 id="findings-heading">{ if joined > 0 { "Other package findings" } else { "Package findings" } }</h2>
+                        <span class={classes!("counts", (errors > 0).then_some("has-errors"))}>
+                            { format!("{} · {} in the package", plural(errors, "error"), plural(warnings, "warning")) }
+                        </span>
+                    </div>
+                    if r.findings.is_empty() && gaps.is_empty() {
+                        <p class="notice notice-ok" data-clean="">{ format!("Nothing in this package stops it starting on {}.", r.platform_name) }</p>
+                    } else if r.findings.is_empty() {
+                        <p class="notice notice-ok" data-clean="">{ format!("Nothing that was read stops it starting on {} — but not everything was read (see “Not analysed” below).", r.platform_name) }</p>
+                    } else if causes.other_findings.is_empty() {
+                        <p class="muted">{ "Every finding is shown with its cause above." }</p>
+                    }
+                    <FindingList findings={causes.other_findings.clone()} />
+                </section>
+            }
             <div class="summary" data-report="" data-platform={r.platform}>
                 <p><span class="label">{ "Platform" }</span>{ r.platform_name }<span class="muted">{ format!(" ({basis})") }</span></p>
                 <PlatformFacts id={r.platform} />
                 if let Some(p) = &r.package {
                     <p><span class="label">{ "Package" }</span><strong>{ p.name.clone() }</strong>
-                        { format!(" — {}, {} bytes, {} unzipped", if p.entries == 1 { "1 entry".to_string() } else { format!("{} entries", p.entries) }, p.size, p.uncompressed_size) }</p>
+                        { format!(" — {}, {}, {} unzipped", if p.entries == 1 { "1 entry".to_string() } else { format!("{} entries", p.entries) }, human_bytes(p.size), human_bytes(p.uncompressed_size)) }</p>
                     <p><span class="label">{ "Zipped by" }</span>{ p.zipper.clone() }</p>
                     if p.elf_objects > 0 {
                         <p><span class="label">{ "Binaries" }</span>
@@ -129,45 +237,6 @@ pub fn report_view(props: &ReportViewProps) -> Html {
                     <p class="muted">{ note.clone() }</p>
                 }
             </div>
-            if let Some(message) = &r.package_error {
-                <p class="notice notice-error" role="alert" data-package-error="">{ message.clone() }</p>
-            }
-            if r.package.is_some() {
-                <section class="findings" aria-labelledby="findings-heading">
-                    <div class="section-head">
-                        <h2 id="findings-heading">{ "Package findings" }</h2>
-                        <span class={classes!("counts", (errors > 0).then_some("has-errors"))}>
-                            { format!("{} · {}", plural(errors, "error"), plural(warnings, "warning")) }
-                        </span>
-                    </div>
-                    if r.findings.is_empty() && gaps.is_empty() {
-                        <p class="notice notice-ok" data-clean="">{ format!("Nothing in this package stops it starting on {}.", r.platform_name) }</p>
-                    } else if r.findings.is_empty() {
-                        <p class="notice notice-ok" data-clean="">{ format!("Nothing that was read stops it starting on {} — but not everything was read (see “Not analysed” above).", r.platform_name) }</p>
-                    }
-                    <FindingList report={r.clone()} />
-                </section>
-            }
-            if let Some(d) = &r.error {
-                <section class="hypotheses" aria-labelledby="error-heading">
-                    <div class="section-head"><h2 id="error-heading">{ "The pasted error" }</h2></div>
-                    <p class="decode-summary">{ d.summary.clone() }</p>
-                    if let Some(reading) = &d.code_reading {
-                        <p class="code-reading">{ reading.clone() }</p>
-                    }
-                    <Variables report={r.clone()} />
-                    <HighlightedPaste text={props.paste.clone()} marks={r.hypotheses.iter().flat_map(|h| h.evidence.iter().cloned()).collect::<Vec<_>>()} />
-                    if d.truncated {
-                        <p class="muted">{ format!("Only the first {} MiB of the paste was read.", bootdoctor_core::decode::MAX_PASTE_BYTES >> 20) }</p>
-                    }
-                    if let Some(l) = d.lines_read {
-                        <p class="muted" data-lines-read={l.read.to_string()}>{ format!("A long paste: read the {} of its {} lines that carry error words, and the last ones.", l.read, l.total) }</p>
-                    }
-                    <ol class="hypothesis-list">
-                        { for r.hypotheses.iter().map(|h| html! { <li><HypothesisCard hypothesis={Rc::new(h.clone())} /></li> }) }
-                    </ol>
-                </section>
-            }
             if !r.files.is_empty() {
                 <FileTree files={files} not_listed={r.package.as_ref().map_or(0, |p| p.files_not_listed)} />
             }
@@ -175,9 +244,27 @@ pub fn report_view(props: &ReportViewProps) -> Html {
     }
 }
 
+/// `1163173` → `1.1 MiB`: sizes people read (bytes under 1 KiB).
+fn human_bytes(n: u64) -> String {
+    const UNITS: [&str; 4] = ["KiB", "MiB", "GiB", "TiB"];
+    if n < 1024 {
+        return format!("{n} bytes");
+    }
+    let mut value = n as f64 / 1024.0;
+    let mut unit = 0;
+    while value >= 1024.0 && unit + 1 < UNITS.len() {
+        value /= 1024.0;
+        unit += 1;
+    }
+    format!("{value:.1} {}", UNITS[unit])
+}
+
 #[derive(Properties, PartialEq)]
 struct FindingProps {
     finding: Rc<Finding>,
+    /// Inside a cause card: the card shows the fix.
+    #[prop_or_default]
+    nested: bool,
 }
 
 #[function_component(FindingCard)]
@@ -200,8 +287,10 @@ fn finding_card(props: &FindingProps) -> Html {
                 }
                 <dt>{ "Why" }</dt>
                 <dd>{ f.explanation.clone() }</dd>
-                <dt>{ "Fix" }</dt>
-                <dd class="fix"><pre>{ f.fix.clone() }</pre><CopyButton text={f.fix.clone()} /></dd>
+                if !props.nested {
+                    <dt>{ "Fix" }</dt>
+                    <dd class="fix"><pre>{ f.fix.clone() }</pre><CopyButton text={f.fix.clone()} what={format!("the fix for {}", f.id)} /></dd>
+                }
             </dl>
         </article>
     }
@@ -209,18 +298,24 @@ fn finding_card(props: &FindingProps) -> Html {
 
 #[derive(Properties, PartialEq)]
 struct HypothesisProps {
-    hypothesis: Rc<Hypothesis>,
+    card: Rc<CauseCard>,
 }
 
+/// One cause: how sure, why (what is not shared with the other causes), what the package shows of
+/// it, how to tell it apart, and the fix — advice, then the commands to copy.
 #[function_component(HypothesisCard)]
 fn hypothesis_card(props: &HypothesisProps) -> Html {
-    let h = &props.hypothesis;
+    let card = &props.card;
+    let h = &card.hypothesis;
+    let commands = bootdoctor_core::causes::cause(h.cause).map(|c| c.fixes).unwrap_or_default();
+    // A finding of this cause knows the file: its fix is the one to follow.
+    let advice = card.findings.first().map_or_else(|| h.fix.clone(), |f| f.fix.clone());
     html! {
         <article class={classes!("card", "hypothesis", h.confidence_label().replace(' ', "-"))} data-cause-id={h.cause} data-confidence={h.confidence.to_string()}>
             <header>
                 <span class="confidence">
-                    <meter min="0" max="100" low="45" high="75" optimum="100" value={h.confidence.to_string()} />
-                    { format!(" {}% {}", h.confidence, h.confidence_label()) }
+                    { capitalised(confidence_tag(h.confidence)) }
+                    <span class="muted">{ format!(" · {} %", h.confidence) }</span>
                 </span>
                 <h3>{ h.title.clone() }</h3>
                 <a class="id" href={format!("#/causes/{}", h.cause)} title="What this is, on every platform"><code>{ h.cause }</code></a>
@@ -228,19 +323,55 @@ fn hypothesis_card(props: &HypothesisProps) -> Html {
             if h.basis == Basis::Resemblance {
                 <p class="resemblance" data-basis="resemblance">{ format!("Resembles known reports of “{}” — a lead to check, not a reading of the error.", h.title) }</p>
             }
-            <p>{ h.explanation.clone() }</p>
-            if !h.evidence.is_empty() {
-                <ul class="evidence">{ for h.evidence.iter().map(|e| html! { <li><mark>{ e.clone() }</mark></li> }) }</ul>
+            if let Some(explanation) = &card.explanation {
+                <p>{ explanation.clone() }</p>
+            }
+            if !card.evidence.is_empty() {
+                <ul class="evidence">{ for card.evidence.iter().map(|e| html! { <li><mark>{ e.clone() }</mark></li> }) }</ul>
             }
             if let Some(note) = &h.package_note {
                 <p class="package-note">{ note.clone() }</p>
             }
+            if !card.findings.is_empty() {
+                <div class="joined-findings">
+                    <p class="label">{ "What your package shows" }</p>
+                    <FindingList findings={card.findings.clone()} nested={true} />
+                </div>
+            }
             if let Some(tell) = &h.how_to_tell {
                 <p class="how-to-tell"><span class="label">{ "To tell" }</span>{ tell.clone() }</p>
             }
-            <div class="fix"><pre>{ h.fix.clone() }</pre><CopyButton text={h.fix.clone()} /></div>
+            <div class="fix">
+                <p class="fix-advice"><span class="label">{ "Fix" }</span>{ advice }</p>
+                if let Some((first, rest)) = commands.split_first() {
+                    <ul class="commands">{ command_item(first, h.cause) }</ul>
+                    if !rest.is_empty() {
+                        <details class="more-commands">
+                            <summary>{ format!("For {}", rest.iter().map(|c| c.toolchain).collect::<Vec<_>>().join(", ")) }</summary>
+                            <ul class="commands">{ for rest.iter().map(|c| command_item(c, h.cause)) }</ul>
+                        </details>
+                    }
+                }
+            </div>
         </article>
     }
+}
+
+/// One runnable command with its toolchain and a copy button named after the cause.
+fn command_item(c: &bootdoctor_core::causes::ToolchainFix, cause: &str) -> Html {
+    html! {
+        <li>
+            <span class="toolchain">{ c.toolchain }</span>
+            <pre><code>{ c.command }</code></pre>
+            <CopyButton text={c.command} what={format!("the {} command for {cause}", c.toolchain)} label="Copy" />
+        </li>
+    }
+}
+
+/// `likely` → `Likely`.
+fn capitalised(word: &str) -> String {
+    let mut chars = word.chars();
+    chars.next().map(|c| c.to_uppercase().chain(chars).collect()).unwrap_or_default()
 }
 
 #[derive(Properties, PartialEq)]

@@ -150,7 +150,7 @@ pub fn share_bar(props: &ShareBarProps) -> Html {
         <div class="share-bar" aria-label="Share and export">
             <div class="share-row">
                 <CopyButton text={props.url.clone()} what="link" label="Copy link" />
-                <CopyButton make={markdown} what="Markdown" label="Copy as Markdown" />
+                <CopyButton make={markdown} what="as Markdown" label="Copy as Markdown" />
                 <button type="button" class="copy" onclick={on_json}>{ "Download JSON" }</button>
                 <button type="button" class="copy" onclick={on_sarif}>{ "Download SARIF" }</button>
                 if repairable {

@@ -146,6 +146,12 @@ test('package and error together: the package confirms the cause', async () => {
   const first = await page.$eval('[data-cause-id]', (e) => ({ id: e.dataset.causeId, text: e.textContent }));
   assert.equal(first.id, 'exec-bit-missing');
   assert.match(first.text, /Confirmed by your package/);
+  // One card for the cause: the package's finding is inside it, not a second card elsewhere.
+  assert.equal(await page.$$eval('[data-finding-id="exec-bit-missing"]', (fs) => fs.filter((f) => f.closest('[data-cause-id="exec-bit-missing"]')).length), 1);
+  assert.equal(await page.$$eval('[data-cause-id="exec-bit-missing"]', (cs) => cs.length), 1);
+  // Its commands are commands: each copy button copies one, and is named after the cause.
+  const copy = await page.$$eval('[data-cause-id="exec-bit-missing"] .commands button', (bs) => bs.map((b) => b.getAttribute('aria-label')));
+  assert.ok(copy.length >= 1 && copy.every((l) => /command for exec-bit-missing/.test(l)), copy.join(' | '));
   // The verdict leads the report: the same cause, said as confirmed, with the repair as its action.
   const verdict = await page.$eval('[data-verdict]', (e) => ({
     id: e.dataset.verdict, text: e.textContent, first: e === document.querySelector('.report > *'),
@@ -177,7 +183,9 @@ test('corpus: a Go binary built for macOS, with the error FC printed', { skip: C
   const first = await page.$eval('[data-cause-id]', (e) => ({ id: e.dataset.causeId, text: e.textContent }));
   assert.equal(first.id, 'binary-not-linux');
   assert.match(first.text, /Confirmed by your package/);
-  assert.match(await page.textContent('[data-finding-id="binary-not-linux"]'), /GOOS=linux GOARCH=amd64/);
+  // The finding sits inside its cause's card, which gives the finding's fix once.
+  assert.ok(await page.$('[data-cause-id="binary-not-linux"] [data-finding-id="binary-not-linux"]'));
+  assert.match(await page.textContent('[data-cause-id="binary-not-linux"] .fix'), /GOOS=linux GOARCH=amd64/);
   await page.screenshot({ path: join(shots, '08-corpus-macho-go.png'), fullPage: true });
   await page.setInputFiles('input[type=file]', join(CORPUS, 'packages', 'p16-relr.zip'));
   await page.selectOption('select[name=platform]', 'aws-lambda-al2023');
@@ -226,6 +234,13 @@ test('real pastes: ambiguity explained, Chinese console text, nested envelopes, 
   assert.ok(arch === 0 || arch === 1, JSON.stringify(tells));
   assert.match(tells[arch][1], /file bootstrap/);
   assert.ok(tells.filter(([, t]) => t).length >= 3, JSON.stringify(tells));
+  // What the causes share (the message's meaning, the quoted line) is said once, above them.
+  const shared = await page.$eval('[data-shared-reading]', (e) => e.textContent);
+  assert.match(shared, /failed to start and listen on the port/);
+  const repeats = await page.$$eval('[data-cause-id] .evidence mark', (ms) => ms.filter((m) => /failed to start and listen/.test(m.textContent)).length);
+  assert.equal(repeats, 0, 'the shared line is not repeated in the cards');
+  const ids = await causeIds(page);
+  assert.equal(new Set(ids).size, ids.length, `one card per cause: ${ids}`);
   await page.screenshot({ path: join(shots, '11-ambiguous-cloud-run.png'), fullPage: true });
   // SCF's Chinese status description.
   await paste(page, '调用失败 446 PortBindingFailed 端口监听失败。请检查您的监听端口是否为9000');
@@ -320,8 +335,8 @@ test('exports: Markdown to the clipboard, JSON and SARIF downloads', async () =>
   const { page, context } = await open(undefined, base, { permissions: ['clipboard-read', 'clipboard-write'] });
   await pick(page, 'windows.zip');
   await page.waitForSelector('[data-finding-id="exec-bit-missing"]');
-  await page.click('button[aria-label="Copy Markdown"]');
-  await page.waitForSelector('button[aria-label="Copy Markdown"]:has-text("Copied")');
+  await page.click('button[aria-label="Copy as Markdown"]');
+  await page.waitForSelector('button[aria-label="Copy as Markdown"]:has-text("Copied")');
   const md = await page.evaluate(() => navigator.clipboard.readText());
   assert.match(md, /^## Bootdoctor: `windows\.zip` on /);
   assert.match(md, /\(`exec-bit-missing`\)/);

@@ -12,6 +12,7 @@
 //! No web dependencies: everything here runs under plain `cargo test`.
 
 pub mod archive;
+pub mod cause_list;
 pub mod causes;
 pub mod checks;
 pub mod decode;

@@ -105,6 +105,16 @@ pub fn confidence_words(confidence: u8) -> &'static str {
     }
 }
 
+/// A cause card's label for a confidence (0–100), in words.
+pub fn confidence_tag(confidence: u8) -> &'static str {
+    match confidence {
+        85.. => "almost certain",
+        60..=84 => "likely",
+        35..=59 => "possible",
+        _ => "a long shot",
+    }
+}
+
 /// The verdict of `report`.
 pub fn verdict(report: &Report) -> Verdict {
     let first_error = report.findings.iter().find(|f| f.severity == Severity::Error);
