@@ -1,5 +1,5 @@
-// A minimal static file server for dist/: the right MIME types (application/wasm), no directory
-// listing, no path escape, 127.0.0.1 only. Used by scripts/serve and the browser tests.
+// A minimal static file server for dist/: the right MIME types (application/wasm), the build's
+// .br/.gz copies when the browser accepts them, no directory listing, no path escape, 127.0.0.1 only. Used by scripts/serve and the browser tests.
 import { createServer } from 'node:http';
 import { readFile, stat } from 'node:fs/promises';
 import { extname, join, normalize, resolve } from 'node:path';
@@ -27,12 +27,27 @@ export function serve(root, port = 0) {
         return;
       }
       if ((await stat(path).catch(() => null))?.isDirectory()) path = join(path, 'index.html');
-      const body = await readFile(path).catch(() => null);
+      // The build writes .br and .gz beside text and wasm files: send one when the browser takes it.
+      const accepts = String(req.headers['accept-encoding'] || '');
+      let encoding = null;
+      let body = null;
+      for (const [name, ext] of [['br', '.br'], ['gzip', '.gz']]) {
+        if (new RegExp(`\\b${name}\\b`).test(accepts)) {
+          body = await readFile(path + ext).catch(() => null);
+          if (body !== null) {
+            encoding = name;
+            break;
+          }
+        }
+      }
+      body ??= await readFile(path).catch(() => null);
       if (body === null) {
         res.writeHead(404, { 'content-type': 'text/plain' }).end('not found');
         return;
       }
-      res.writeHead(200, { 'content-type': TYPES[extname(path)] || 'application/octet-stream', 'cache-control': 'no-cache' });
+      const headers = { 'content-type': TYPES[extname(path)] || 'application/octet-stream', 'cache-control': 'no-cache', vary: 'accept-encoding' };
+      if (encoding) headers['content-encoding'] = encoding;
+      res.writeHead(200, headers);
       res.end(body);
     } catch {
       res.writeHead(400).end();

@@ -16,7 +16,9 @@ use crate::diagnosis::{use_diagnosis, PackageFile, UseDiagnosis};
 use crate::paste::Paste;
 use crate::report_view::ReportView;
 use crate::share_bar::ShareBar;
+use crate::theme::ThemeToggle;
 use crate::verdict_banner::VerdictBanner;
+use bootdoctor_core::verdict::{verdict, Action, Verdict};
 use bootdoctor_web::protocol::Progress;
 
 /// The location hash (`#/causes/exec-bit-missing`), or "" outside a browser.
@@ -36,23 +38,35 @@ fn page_base() -> String {
 fn replace_fragment(fragment: Option<&str>) {
     let Some(window) = web_sys::window() else { return };
     let Ok(history) = window.history() else { return };
-    let url = match fragment {
+    let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&address(&window, fragment)));
+}
+
+/// Leaves the current address for the page's own (no fragment) as a new history entry, so that
+/// Back returns to it: used when the user leaves a shared diagnosis for one of their own.
+fn push_own_address() {
+    let Some(window) = web_sys::window() else { return };
+    let Ok(history) = window.history() else { return };
+    let _ = history.push_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&address(&window, None)));
+}
+
+/// The page's address with `fragment` (none: the path and query alone).
+fn address(window: &web_sys::Window, fragment: Option<&str>) -> String {
+    match fragment {
         Some(f) => format!("#{f}"),
         None => {
             window.location().pathname().unwrap_or_else(|_| "/".into())
                 + &window.location().search().unwrap_or_default()
         }
-    };
-    let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&url));
+    }
 }
 
-/// Example pastes from the platforms' own documents, one click away.
+/// Example pastes from the platforms' own documents, one click away, named by platform and symptom.
 const EXAMPLES: &[(&str, &str)] = &[
-    ("FC: code 13", "Function instance exited unexpectedly(code 13, message:permission denied) with start command '/code/bootstrap '."),
-    ("FC: bash\\r", "Function instance exited unexpectedly(code 127, message:key has expired) with start command '/code/bootstrap '.\nLogs:/usr/bin/env: ‘bash\\r’: No such file or directory"),
-    ("FC: health check", "Function instance health check failed on port 9000 in 120 seconds.\nLogs:"),
-    ("SCF: 437", "{\"errorCode\":-1,\"errorMessage\":\"HandlerNotFound\",\"statusCode\":437}"),
-    ("Lambda: exec format", "Error: fork/exec /var/task/bootstrap: exec format error Runtime.InvalidEntrypoint"),
+    ("Alibaba FC · permission denied", "Function instance exited unexpectedly(code 13, message:permission denied) with start command '/code/bootstrap '."),
+    ("Alibaba FC · script not found", "Function instance exited unexpectedly(code 127, message:key has expired) with start command '/code/bootstrap '.\nLogs:/usr/bin/env: ‘bash\\r’: No such file or directory"),
+    ("Alibaba FC · health check failed", "Function instance health check failed on port 9000 in 120 seconds.\nLogs:"),
+    ("Tencent SCF · handler not found", "{\"errorCode\":-1,\"errorMessage\":\"HandlerNotFound\",\"statusCode\":437}"),
+    ("AWS Lambda · exec format error", "Error: fork/exec /var/task/bootstrap: exec format error Runtime.InvalidEntrypoint"),
 ];
 
 /// Edits of the error box wait this long for the next keystroke before the paste is decoded.
@@ -248,6 +262,19 @@ pub fn app() -> Html {
         })
     });
 
+    // A link someone opened (not the one this page wrote for its own diagnosis) stays on screen,
+    // with the inputs held, until the user starts a diagnosis of their own.
+    let viewing_shared = matches!(&*shared, Some(Ok(_)))
+        && !route.starts_with("#/causes")
+        && live_link.borrow().as_deref() != Some(route.as_str());
+    let on_new_diagnosis = {
+        let route = route.clone();
+        Callback::from(move |_: MouseEvent| {
+            push_own_address();
+            route.set(String::new());
+        })
+    };
+
     // Callbacks that keep their identity across renders, so that a keystroke in the error box
     // does not re-render the report, the share bar or the drop zone (keystroke → paint).
     let dispatch = page.dispatcher();
@@ -267,13 +294,21 @@ pub fn app() -> Html {
             d.dispatch(PageAction::Dragging(false));
         }
     });
-    let ondrop = use_callback(on_file.clone(), move |e: DragEvent, on_file| {
-        e.prevent_default();
-        dispatch.dispatch(PageAction::Dragging(false));
-        if let Some(file) = e.data_transfer().and_then(|dt| dt.files()).and_then(|files| files.get(0)) {
-            on_file.emit((file.name(), file.into()));
-        }
-    });
+    let ondrop = use_callback(
+        (on_file.clone(), viewing_shared, route.clone()),
+        move |e: DragEvent, (on_file, viewing_shared, route)| {
+            e.prevent_default();
+            dispatch.dispatch(PageAction::Dragging(false));
+            if let Some(file) = e.data_transfer().and_then(|dt| dt.files()).and_then(|files| files.get(0)) {
+                // Dropping a package is starting a diagnosis of one's own: Back returns to the link.
+                if *viewing_shared {
+                    push_own_address();
+                    route.set(String::new());
+                }
+                on_file.emit((file.name(), file.into()));
+            }
+        },
+    );
 
     let request =
         use_memo((page.platform.clone(), page.start.clone()), |(platform, start)| request_for(platform, start));
@@ -288,41 +323,56 @@ pub fn app() -> Html {
     });
 
     html! {
-        <div class={classes!("page", page.dragging.then_some("dragging"))} {ondragover} {ondragleave} {ondrop}>
+        <div class={classes!("page", page.dragging.then_some("dragging"), route.starts_with("#/causes").then_some("cause-route"))} {ondragover} {ondragleave} {ondrop}>
             <header class="masthead">
-                <h1><span class="logo" aria-hidden="true">{ "✓" }</span>{ "Bootdoctor" }</h1>
+                <div class="masthead-row">
+                    <h1><span class="logo" aria-hidden="true">{ "✓" }</span>{ "Bootdoctor" }</h1>
+                    <ThemeToggle />
+                </div>
                 <p class="tagline">{ "Why your serverless function will not start — and how to fix it. Your package and your error never leave this page." }</p>
             </header>
             <main>
-                <section class="inputs" aria-label="Your function">
+                <div class="input-column">
+                if viewing_shared {
+                    <p class="notice shared-hold" data-shared-hold="">
+                        { "You are looking at a shared diagnosis; the inputs are held so that nothing replaces it. " }
+                        <button type="button" class="copy primary" data-action="new-diagnosis" onclick={on_new_diagnosis.clone()}>{ "Start a new diagnosis" }</button>
+                    </p>
+                }
+                <section class="inputs" aria-label="Your function" inert={viewing_shared.then_some(AttrValue::Static(""))}>
                     <DropZone package={page.package.clone()} diagnosis={diagnosis.clone()} on_file={on_file.clone()} {on_remove} />
                     <Fields platform={page.platform.clone()} start={page.start.clone()} paste={page.paste.clone()} {on_action} />
                 </section>
+                </div>
                 <section class="report" aria-label="Diagnosis" aria-busy={state.working.to_string()}>
                     { match (route.strip_prefix("#/causes/").or_else(|| (*route == "#/causes").then_some("")), &report, &state.failure) {
-                        (Some(id), _, _) => html! { <CausePage id={id.to_string()} /> },
+                        (Some(id), _, _) => html! { <CausePage id={id.to_string()} has_diagnosis={report.is_some()} /> },
                         (None, _, Some(message)) => html! { <p class="notice notice-error" role="alert">{ message.clone() }</p> },
-                        (None, Some(report), None) => {
+                        (None, Some(report), None) if !viewing_shared => {
                             let l = (*link).clone().unwrap_or_else(|| ShareLink { fragment: String::new(), omitted: Vec::new(), redactions: 0 });
                             html! {
                                 <>
                                     <VerdictBanner report={report.clone()} can_repair={page.package.is_some()} repairing={state.repairing} on_repair={on_repair.clone()} />
-                                    <ShareBar report={report.clone()} url={format!("{}#{}", page_base(), l.fragment)} omitted={l.omitted.clone()}
-                                        redactions={l.redactions} has_paste={!state.report_paste.trim().is_empty()} share_paste={page.share_paste} paste={state.report_paste.clone()}
-                                        {on_share_paste}
-                                        package={page.package.as_ref().map(|p| p.name.clone())} request={request.clone()}
-                                        repairing={state.repairing} repaired={state.repaired.clone()}
-                                        {on_repair} on_check_repaired={on_file.clone()} />
-                                    <ReportView report={report.clone()} paste={state.report_paste.clone()} />
+                                    // Nothing to share or export when neither a package nor an error was read.
+                                    if report.package.is_some() || report.error.is_some() {
+                                        <ShareBar report={report.clone()} url={format!("{}#{}", page_base(), l.fragment)} omitted={l.omitted.clone()}
+                                            redactions={l.redactions} has_paste={!state.report_paste.trim().is_empty()} share_paste={page.share_paste} paste={state.report_paste.clone()}
+                                            {on_share_paste}
+                                            package={page.package.as_ref().map(|p| p.name.clone())} request={request.clone()}
+                                            repairing={state.repairing} repaired={state.repaired.clone()}
+                                            repair_in_verdict={page.package.is_some() && matches!(verdict(report), Verdict::Cause { action: Action::Repair, .. })}
+                                            {on_repair} on_check_repaired={on_file.clone()} />
+                                    }
+                                    <ReportView report={report.clone()} paste={state.report_paste.clone()} show_package_error={page.package.is_none()} />
                                 </>
                             }
                         }
-                        (None, None, None) => match &*shared {
+                        (None, _, None) => match &*shared {
                             Some(Ok((report, shared_state, unknown))) => html! {
                                 <>
                                     <div class="notice shared-banner" role="status" data-shared="">
                                         <strong>{ "A shared diagnosis. " }</strong>
-                                        { "It was made elsewhere; your browser rebuilt it from the link. The package is not in the link — drop it here to check it again." }
+                                        { "It was made elsewhere; your browser rebuilt it from the link. The package is not in the link: start a new diagnosis and drop it to check it again." }
                                         if !shared_state.omitted.is_empty() {
                                             <span class="muted">{ format!(" The link leaves out {}.", shared_state.omitted.iter().map(|o| o.describe()).collect::<Vec<_>>().join("; ")) }</span>
                                         }
@@ -416,7 +466,19 @@ fn drop_zone(props: &DropZoneProps) -> Html {
                 <button type="button" class="link-button" onclick={on_remove}>{ "Remove" }</button>
             </p>
         },
-        None => html! { <p class="file-status muted">{ "No package yet." }</p> },
+        None => {
+            let on_file = props.on_file.clone();
+            let try_sample = Callback::from(move |_: MouseEvent| {
+                if let Some(blob) = sample_package() {
+                    on_file.emit((SAMPLE_NAME.to_string(), blob));
+                }
+            });
+            html! {
+                <p class="file-status muted">{ "No package yet. " }
+                    <button type="button" class="link-button" data-action="sample" onclick={try_sample}>{ "Try a sample package" }</button>
+                </p>
+            }
+        }
     };
     html! {
         <div class="dropzone">
@@ -426,11 +488,34 @@ fn drop_zone(props: &DropZoneProps) -> Html {
                 <input type="file" name="package" accept=".zip,.jar,application/zip" onchange={on_pick} />
             </label>
             { status }
+            // The package could not be read: said here, beside the file it is about.
+            if let Some(message) = state.report.as_ref().and_then(|r| r.package_error.clone()).filter(|_| props.package.is_some()) {
+                <p class="file-status notice-error" role="alert" data-package-error="">{ message }</p>
+            }
             if let Some(stopped) = &state.stopped {
                 <p class="file-status notice-error" role="alert" data-stopped="">{ stopped.message.clone() }</p>
             }
         </div>
     }
+}
+
+/// The name the sample package is shown under.
+const SAMPLE_NAME: &str = "sample-made-on-windows.zip";
+
+/// A small broken package, built in the page (nothing is downloaded): zipped on Windows, so its
+/// bootstrap has no Unix mode and CRLF line ends, and its server listens on 127.0.0.1:8000.
+fn sample_package() -> Option<web_sys::Blob> {
+    let zip = bootdoctor_core::synth::ZipBuilder::new()
+        .dos_file("bootstrap", b"#!/bin/bash\r\nexec python3 app.py\r\n")
+        .dos_file(
+            "app.py",
+            b"from http.server import HTTPServer, SimpleHTTPRequestHandler\n\nHTTPServer(('127.0.0.1', 8000), SimpleHTTPRequestHandler).serve_forever()\n",
+        )
+        .finish();
+    let parts = js_sys::Array::of1(&js_sys::Uint8Array::from(zip.as_slice()));
+    let options = web_sys::BlobPropertyBag::new();
+    options.set_type("application/zip");
+    web_sys::Blob::new_with_u8_array_sequence_and_options(&parts, &options).ok()
 }
 
 /// Props for [`Fields`].

@@ -1,5 +1,5 @@
-//! A page per cause (`#/causes/<id>`): what happens, how each platform shows it, how to fix it, and
-//! the sources. Links from findings and hypotheses land here; people can share them.
+//! A page per cause (`#/causes/<id>`): what happens, how to fix it (commands to copy), how to
+//! confirm it, the messages platforms print for it (behind a disclosure), and the sources. Links from findings and hypotheses land here; people can share them.
 
 use bootdoctor_core::causes::{cause, CauseKind, CAUSES};
 use bootdoctor_core::checks::CHECK_IDS;
@@ -14,6 +14,9 @@ use crate::copy_button::CopyButton;
 pub struct CausePageProps {
     /// A cause id; unknown ids show the index.
     pub id: AttrValue,
+    /// Whether a diagnosis is there to go back to (else the page links to all causes only).
+    #[prop_or_default]
+    pub has_diagnosis: bool,
 }
 
 fn kind_label(kind: CauseKind) -> &'static str {
@@ -58,13 +61,34 @@ pub fn cause_page(props: &CausePageProps) -> Html {
         .map(|s| format!("{} {}", s.code, s.names[0]))
         .collect();
     let checked = CHECK_IDS.contains(&c.id);
+    let shows = messages.len() + statuses.len();
     html! {
         <article class="cause-page card" data-cause-page={c.id}>
-            <p class="muted"><a href="#/">{ "← back to the diagnosis" }</a>{ " · " }<a href="#/causes/">{ "all causes" }</a></p>
+            <p class="muted">
+                if props.has_diagnosis {
+                    <a href="#/">{ "← back to the diagnosis" }</a>{ " · " }
+                }
+                <a href="#/causes/">{ "All causes" }</a>
+            </p>
             <h2>{ c.title }</h2>
             <p><code class="id">{ c.id }</code><span class="muted">{ format!(" — the problem lies {}", kind_label(c.kind)) }</span></p>
-            <h3>{ "What happens" }</h3>
             <p>{ c.summary }</p>
+            <h3>{ "How to fix it" }</h3>
+            <p>{ c.fix }</p>
+            if !c.fixes.is_empty() {
+                <dl class="toolchain-fixes">
+                    { for c.fixes.iter().map(|f| html! {
+                        <>
+                            <dt>{ f.toolchain }</dt>
+                            if f.runnable {
+                                <dd class="fix"><pre><code>{ f.command }</code></pre><CopyButton text={f.command} what={format!("the {} command for {}", f.toolchain, c.id)} label="Copy" /></dd>
+                            } else {
+                                <dd><p class="step">{ f.command }</p></dd>
+                            }
+                        </>
+                    }) }
+                </dl>
+            }
             <h3>{ "How to confirm it" }</h3>
             if !c.confirm.is_empty() {
                 <p>{ c.confirm }</p>
@@ -74,29 +98,19 @@ pub fn cause_page(props: &CausePageProps) -> Html {
             } else {
                 "This cause is not visible in the package; the platform's logs and the function's configuration decide it."
             } }</p>
-            if !messages.is_empty() || !statuses.is_empty() {
-                <h3>{ "How it shows" }</h3>
-                <ul class="evidence">
-                    { for messages.iter().map(|(vendor, example, source)| html! {
-                        <li><span class="badge">{ *vendor }</span><code>{ *example }</code><span class="muted small">{ format!(" ({source})") }</span></li>
-                    }) }
-                    { for statuses.iter().map(|s| html! { <li><span class="badge">{ "tencent" }</span><code>{ s.clone() }</code></li> }) }
-                </ul>
-            }
-            <h3>{ "How to fix it" }</h3>
-            <div class="fix"><pre>{ c.fix }</pre><CopyButton text={c.fix} /></div>
-            if !c.fixes.is_empty() {
-                <dl class="toolchain-fixes">
-                    { for c.fixes.iter().map(|f| html! {
-                        <>
-                            <dt>{ f.toolchain }</dt>
-                            <dd class="fix"><pre>{ f.command }</pre><CopyButton text={f.command} /></dd>
-                        </>
-                    }) }
-                </dl>
+            if shows > 0 {
+                <details class="cause-messages">
+                    <summary>{ format!("How it shows: {shows} message{} platforms print", if shows == 1 { "" } else { "s" }) }</summary>
+                    <ul class="evidence">
+                        { for messages.iter().map(|(vendor, example, source)| html! {
+                            <li><span class="badge">{ *vendor }</span><code>{ *example }</code><span class="muted small">{ format!(" ({source})") }</span></li>
+                        }) }
+                        { for statuses.iter().map(|s| html! { <li><span class="badge">{ "tencent" }</span><code>{ s.clone() }</code></li> }) }
+                    </ul>
+                </details>
             }
             <h3>{ "Sources" }</h3>
-            <ul>{ for c.sources.iter().map(|s| html! { <li><a href={*s} rel="noreferrer noopener" target="_blank">{ *s }</a></li> }) }</ul>
+            <ul class="sources">{ for c.sources.iter().map(|s| html! { <li><a href={*s} rel="noreferrer noopener" target="_blank">{ *s }</a></li> }) }</ul>
         </article>
     }
 }

@@ -53,7 +53,8 @@ pub fn file_tree(props: &FileTreeProps) -> Html {
                     { format!(" Only files with findings ({with_findings})") }
                 </label>
             </div>
-            <div class="table-wrap">
+            // Scrolls sideways on a phone: focusable, so the keyboard can scroll it too.
+            <div class="table-wrap" tabindex="0" role="region" aria-label="The files in the package">
                 <table>
                     <thead><tr><th>{ "Path" }</th><th>{ "Mode as stored" }</th><th>{ "Kind" }</th><th>{ "Size" }</th></tr></thead>
                     <tbody>

@@ -23,6 +23,10 @@ pub struct ReportViewProps {
     /// The pasted error as typed, to show with its evidence highlighted.
     #[prop_or_default]
     pub paste: AttrValue,
+    /// Whether the report shows why the package could not be read (the live page says it beside
+    /// the file picker instead).
+    #[prop_or(true)]
+    pub show_package_error: bool,
 }
 
 /// Cards shown per kind of finding before "Show more": a package can have thousands of one kind
@@ -149,7 +153,7 @@ pub fn report_view(props: &ReportViewProps) -> Html {
     let joined = r.findings.len() - causes.other_findings.len();
     html! {
         <>
-            if let Some(message) = &r.package_error {
+            if let Some(message) = r.package_error.as_ref().filter(|_| props.show_package_error) {
                 <p class="notice notice-error" role="alert" data-package-error="">{ message.clone() }</p>
             }
             if let Some(d) = &r.error {
@@ -357,13 +361,18 @@ fn hypothesis_card(props: &HypothesisProps) -> Html {
     }
 }
 
-/// One runnable command with its toolchain and a copy button named after the cause.
+/// One toolchain's fix: a runnable command with a copy button named after the cause, or a step to
+/// take (shown, not offered to copy).
 fn command_item(c: &bootdoctor_core::causes::ToolchainFix, cause: &str) -> Html {
     html! {
         <li>
             <span class="toolchain">{ c.toolchain }</span>
-            <pre><code>{ c.command }</code></pre>
-            <CopyButton text={c.command} what={format!("the {} command for {cause}", c.toolchain)} label="Copy" />
+            if c.runnable {
+                <pre><code>{ c.command }</code></pre>
+                <CopyButton text={c.command} what={format!("the {} command for {cause}", c.toolchain)} label="Copy" />
+            } else {
+                <p class="step">{ c.command }</p>
+            }
         </li>
     }
 }

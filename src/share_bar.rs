@@ -44,6 +44,9 @@ pub struct ShareBarProps {
     pub repaired: Option<Result<Rc<RepairedPackage>, String>>,
     /// Asks the worker for a repair.
     pub on_repair: Callback<()>,
+    /// The verdict above already offers the repaired download (so the bar does not repeat it).
+    #[prop_or_default]
+    pub repair_in_verdict: bool,
     /// Called with the repaired package (name, zip) when the user wants it checked in the page.
     pub on_check_repaired: Callback<(String, web_sys::Blob)>,
 }
@@ -145,7 +148,8 @@ pub fn share_bar(props: &ShareBarProps) -> Html {
         })
     };
     // Offered only when the package shows something the repair fixes.
-    let repairable = props.package.is_some() && report.findings.iter().any(|f| REPAIRS.contains(&f.id));
+    let repairable =
+        props.package.is_some() && !props.repair_in_verdict && report.findings.iter().any(|f| REPAIRS.contains(&f.id));
     html! {
         <div class="share-bar" aria-label="Share and export">
             <div class="share-row">

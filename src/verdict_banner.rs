@@ -104,7 +104,7 @@ fn action_view(action: &Action, cause: &'static str, props: &VerdictBannerProps)
             let on_repair = props.on_repair.clone();
             html! {
                 <p class="verdict-action">
-                    <button type="button" class="copy primary" data-verdict-action="repair" disabled={props.repairing}
+                    <button type="button" class="copy primary" data-action="repair" data-verdict-action="repair" disabled={props.repairing}
                         onclick={Callback::from(move |_| on_repair.emit(()))}>
                         { if props.repairing { "Repairing…" } else { "Download repaired package" } }
                     </button>
@@ -116,7 +116,7 @@ fn action_view(action: &Action, cause: &'static str, props: &VerdictBannerProps)
             <div class="verdict-action verdict-command" data-verdict-action="command">
                 <p class="muted small">{ format!("Fix ({toolchain}):") }</p>
                 <pre><code>{ command.clone() }</code></pre>
-                <CopyButton text={command.clone()} what={format!("the command that fixes {cause}")} label="Copy command" />
+                <CopyButton text={command.clone()} what={format!("command for {cause}")} label="Copy command" />
             </div>
         },
         Action::Advice(advice) => html! {

@@ -39,7 +39,33 @@ struct CauseFile {
 #[serde(deny_unknown_fields)]
 struct ToolchainFixFile {
     toolchain: String,
-    command: String,
+    /// Runnable as it stands: copied by the page's Copy buttons.
+    #[serde(default)]
+    command: Option<String>,
+    /// A step that is not a command (an editor setting, a choice in a console): shown, not copied.
+    #[serde(default)]
+    advice: Option<String>,
+}
+
+impl ToolchainFixFile {
+    /// The text, and whether it is a runnable command.
+    fn text(&self) -> (&str, bool) {
+        match (&self.command, &self.advice) {
+            (Some(c), _) => (c, true),
+            (None, Some(a)) => (a, false),
+            (None, None) => ("", false),
+        }
+    }
+}
+
+/// Whether `command` opens like an English sentence ("Use …", "Click …", "Set the …") rather than a
+/// program, a shell keyword or a Dockerfile instruction (`COPY`).
+fn reads_as_prose(command: &str) -> bool {
+    let first = command.split_whitespace().next().unwrap_or("");
+    let mut chars = first.chars();
+    chars.next().is_some_and(char::is_uppercase)
+        && chars.as_str().chars().all(char::is_lowercase)
+        && !chars.as_str().is_empty()
 }
 
 #[derive(Deserialize)]
@@ -267,6 +293,19 @@ fn read_causes(dir: &Path) -> Vec<CauseFile> {
                 !c.summary.is_empty() && !c.fix.is_empty() && !c.sources.is_empty(),
                 "summary, fix and sources are required",
             );
+            for f in &c.fixes {
+                check(&path, f.command.is_some() != f.advice.is_some(), "a fix has either a command or advice");
+                if let Some(command) = &f.command {
+                    check(
+                        &path,
+                        !reads_as_prose(command),
+                        &format!(
+                            "the {} fix's command reads as prose; write it as `advice`, or as a runnable command",
+                            f.toolchain
+                        ),
+                    );
+                }
+            }
             c
         })
         .collect()
@@ -298,7 +337,11 @@ fn emit_causes(out: &mut String, causes: &[CauseFile]) {
             .fixes
             .iter()
             .map(|f| {
-                format!("crate::causes::ToolchainFix {{ toolchain: {:?}, command: {:?} }}", f.toolchain, f.command)
+                let (text, runnable) = f.text();
+                format!(
+                    "crate::causes::ToolchainFix {{ toolchain: {:?}, command: {text:?}, runnable: {runnable} }}",
+                    f.toolchain
+                )
             })
             .collect();
         writeln!(

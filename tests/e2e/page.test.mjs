@@ -293,6 +293,17 @@ test('share link: the address follows the diagnosis and opens the same report el
   assert.match(await other.page.textContent('.summary'), /windows\.zip/);
   assert.match(await other.page.textContent('[data-finding-id="exec-bit-missing"]'), /external attributes 0x00000020/);
   await other.page.screenshot({ path: join(shots, '13-shared-link-opened.png'), fullPage: true });
+  // The shared view stays until the recipient starts their own; Back returns to it.
+  assert.ok(await other.page.$('[data-shared-hold]'));
+  assert.equal(await other.page.$eval('section.inputs', (s) => s.inert), true, 'inputs are held');
+  await other.page.click('[data-action="new-diagnosis"]');
+  await other.page.waitForSelector('[data-shared]', { state: 'detached' });
+  assert.equal(await other.page.$eval('section.inputs', (s) => s.inert), false);
+  await paste(other.page, 'exec format error');
+  await other.page.waitForSelector('[data-cause-id]');
+  await other.page.goBack();
+  await other.page.waitForSelector('[data-shared]');
+  assert.deepEqual(await causeIds(other.page), wantCauses);
   await other.context.close();
 
   const third = await open(undefined, withPaste);
@@ -423,6 +434,10 @@ test('hostile input: not a zip, truncated, markup in names — messages, never m
   await pick(page, 'not-a-zip.zip');
   await page.waitForSelector('[data-package-error]');
   assert.match(await page.textContent('[data-package-error]'), /not a zip/);
+  // Said beside the file picker, once; nothing to export from a package that could not be read.
+  assert.ok(await page.$('.dropzone [data-package-error]'));
+  assert.equal(await page.$$eval('[data-package-error]', (es) => es.length), 1);
+  assert.equal(await page.$('.share-bar'), null);
   await pick(page, 'truncated.zip');
   await page.waitForFunction(() => /damaged|not a zip/.test(document.querySelector('[data-package-error]')?.textContent || ''));
   await pick(page, 'hostile.zip');
@@ -468,5 +483,57 @@ test('keyboard: the file picker, platform, start command and error box are reach
   for (const name of ['package', 'platform', 'start', 'error']) {
     assert.ok(reached.includes(name), `Tab never reached ${name}: ${reached.join(', ')}`);
   }
+  await context.close();
+});
+
+test('dark mode follows the system, and the toggle is remembered', async () => {
+  const luminance = (page) => page.evaluate(() => {
+    const [r, g, b] = getComputedStyle(document.body).backgroundColor.match(/\d+/g).map(Number);
+    return (0.2126 * r + 0.7152 * g + 0.0722 * b) / 255;
+  });
+  const dark = await open(undefined, undefined, { colorScheme: 'dark' });
+  assert.ok(await luminance(dark.page) < 0.2, 'a dark system gets a dark page');
+  await pick(dark.page, 'windows.zip');
+  await paste(dark.page, "Function instance exited unexpectedly(code 13, message:permission denied) with start command '/code/bootstrap '.");
+  await dark.page.waitForSelector('[data-verdict]');
+  await dark.page.screenshot({ path: join(shots, '22-dark.png'), fullPage: true });
+  await dark.context.close();
+  const { page, context, errors } = await open(undefined, undefined, { colorScheme: 'light' });
+  assert.ok(await luminance(page) > 0.8, 'a light system gets a light page');
+  await page.click('[data-theme-toggle]');
+  await page.waitForSelector('html[data-theme="dark"]');
+  assert.ok(await luminance(page) < 0.2, 'the toggle chose dark');
+  await page.reload();
+  await page.waitForSelector('html[data-theme="dark"]');
+  assert.equal(await page.$eval('[data-theme-toggle]', (b) => b.dataset.themeToggle), 'dark', 'remembered across a reload');
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('offline: after a first visit the page reloads and diagnoses with no network', async () => {
+  const { page, context, errors } = await open();
+  // The service worker keeps the page's files once it is active and controls the page.
+  await page.waitForFunction(() => navigator.serviceWorker?.controller != null, null, { timeout: 15000 });
+  await context.setOffline(true);
+  await page.reload();
+  await page.waitForSelector('select[name=platform] option[value="aliyun-fc"]', { state: 'attached' });
+  await pick(page, 'windows.zip');
+  await page.waitForSelector('[data-finding-id="exec-bit-missing"]');
+  await paste(page, "Function instance exited unexpectedly(code 13, message:permission denied) with start command '/code/bootstrap '.");
+  assert.equal((await causeIds(page))[0], 'exec-bit-missing');
+  await context.setOffline(false);
+  assert.deepEqual(errors.filter((e) => !/ERR_INTERNET_DISCONNECTED/.test(e)), []);
+  await context.close();
+});
+
+test('a sample package, built in the page, shows what a Windows-made zip gets wrong', async () => {
+  const { page, context, errors, requests } = await open();
+  await page.click('[data-action="sample"]');
+  await page.waitForSelector('[data-finding-id="exec-bit-missing"]');
+  const ids = await findingIds(page);
+  for (const id of ['exec-bit-missing', 'crlf-shebang', 'listen-localhost']) assert.ok(ids.includes(id), ids.join(', '));
+  assert.match(await page.textContent('.dropzone'), /sample-made-on-windows\.zip/);
+  assert.deepEqual(requests.filter((u) => !u.startsWith(base) && !u.startsWith('blob:')), [], 'nothing comes from elsewhere');
+  assert.deepEqual(errors, []);
   await context.close();
 });

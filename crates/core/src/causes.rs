@@ -26,8 +26,11 @@ pub enum CauseKind {
 pub struct ToolchainFix {
     /// Who this fix is for.
     pub toolchain: &'static str,
-    /// The command or change, ready to copy.
+    /// The command, ready to copy — or, when not [`ToolchainFix::runnable`], the step to take.
     pub command: &'static str,
+    /// Whether `command` runs as it stands (a shell command, a Dockerfile line, code); a step in
+    /// an editor or a console is shown but not offered to copy.
+    pub runnable: bool,
 }
 
 /// One cause, with its general explanation and fix.
@@ -78,6 +81,26 @@ mod tests {
         assert_eq!(n, ids.len(), "duplicate cause id");
         for c in CAUSES {
             assert!(!c.summary.is_empty() && !c.fix.is_empty() && !c.sources.is_empty(), "{}", c.id);
+        }
+    }
+
+    #[test]
+    fn commands_offered_to_copy_are_commands() {
+        // The build refuses a command that opens like a sentence; steps in an editor or a console
+        // are `advice` and are shown without a copy button.
+        let (runnable, steps): (Vec<&ToolchainFix>, Vec<&ToolchainFix>) =
+            CAUSES.iter().flat_map(|c| c.fixes).partition(|f| f.runnable);
+        assert!(runnable.len() > 100 && !steps.is_empty());
+        for f in runnable {
+            let first = f.command.split_whitespace().next().unwrap_or_default();
+            assert!(
+                !(first.len() > 1
+                    && first.starts_with(char::is_uppercase)
+                    && first[1..].chars().all(char::is_lowercase)),
+                "{}: {}",
+                f.toolchain,
+                f.command
+            );
         }
     }
 }

@@ -166,7 +166,7 @@ fn from_hypothesis(report: &Report, h: &Hypothesis, finding: Option<&Finding>, s
     let title = h.title.trim_end_matches('.');
     let sentence = match support {
         Support::Confirmed => format!(
-            "{}: the pasted error says so and your package shows it.",
+            "{} — the pasted error says so and your package shows it.",
             finding.map_or_else(|| title.to_string(), finding_words)
         ),
         Support::Resemblance => format!(
@@ -189,7 +189,7 @@ fn from_finding(report: &Report, f: &Finding, support: Support) -> Verdict {
     let sentence = if support == Support::PackageWarning {
         format!("Possibly: {} — a warning; nothing in the package certainly stops the start.", lower_first(&words))
     } else {
-        format!("{words}: the function will not start on {}.", report.platform_name)
+        format!("{words} — the function will not start on {}.", report.platform_name)
     };
     Verdict::Cause { cause: f.id, sentence, support, action: action(report, f.id, &f.fix) }
 }
@@ -225,7 +225,7 @@ fn action(report: &Report, cause_id: &str, fix: &str) -> Action {
 /// The action for `cause_id` when no repair can be offered (a shared report has no package to
 /// repair): the cause's first runnable command, else `fix`, the advice.
 pub fn manual_action(cause_id: &str, fix: &str) -> Action {
-    match cause(cause_id).and_then(|c| c.fixes.first()) {
+    match cause(cause_id).and_then(|c| c.fixes.iter().find(|f| f.runnable)) {
         Some(f) => Action::Command { toolchain: f.toolchain, command: f.command.to_string() },
         None => Action::Advice(fix.to_string()),
     }
@@ -268,7 +268,8 @@ mod tests {
         let Verdict::Cause { cause, support, action, sentence } = v else { panic!("{v:?}") };
         assert_eq!((cause, support, action), ("exec-bit-missing", Support::Confirmed, Action::Repair));
         assert!(
-            sentence.contains("bootstrap") && sentence.ends_with("the pasted error says so and your package shows it."),
+            sentence.contains("bootstrap")
+                && sentence.ends_with(" — the pasted error says so and your package shows it."),
             "{sentence}"
         );
     }
