@@ -1,7 +1,8 @@
 //! `bootdoctor`: the engine on the command line.
 //!
 //! `check` inspects a package (optionally with the error the platform printed); `explain` decodes an
-//! error alone; `fix` writes a repaired package and diagnoses it again. Exit status: 0 no error
+//! error alone; `fix` writes a repaired package and diagnoses it again; `platforms` lists the
+//! profiles; `completions` prints a shell's completion script. Exit status: 0 no error
 //! finding, 1 an error finding (after repair, for `fix`), 2 unusable input. Everything runs in
 //! [`run`]; `main` only turns its outcome into a status. Text and Markdown pass through
 //! [`visible_controls`], so names and pastes cannot drive the terminal; a closed stdout (`| head`)
@@ -85,6 +86,9 @@ struct LinkArgs {
 #[derive(Subcommand)]
 enum Command {
     /// Inspect a code package (zip) for everything that stops it starting.
+    #[command(
+        after_help = "Examples:\n  bootdoctor check function.zip --platform aws-lambda-al2023\n  bootdoctor check function.zip --start-command \"python3 app.py\" --error error.txt --format json\n  bootdoctor check function.zip --format sarif > bootdoctor.sarif"
+    )]
     Check {
         /// The zip you deploy.
         package: PathBuf,
@@ -103,6 +107,9 @@ enum Command {
         share: LinkArgs,
     },
     /// Decode a start-up error into ranked causes and fixes.
+    #[command(
+        after_help = "Examples:\n  pbpaste | bootdoctor explain --platform aliyun-fc\n  bootdoctor explain error.txt --format markdown --link"
+    )]
     Explain {
         /// A file holding the error, or - (the default) for standard input.
         file: Option<String>,
@@ -117,6 +124,9 @@ enum Command {
     },
     /// Repair what can be repaired without guessing (modes, CRLF/BOM in scripts, a wrapper folder,
     /// macOS metadata), write the result, and diagnose it again.
+    #[command(
+        after_help = "Examples:\n  bootdoctor fix function.zip -o function-fixed.zip\n  bootdoctor fix function.zip -o fixed.zip --platform tencent-scf --format json"
+    )]
     Fix {
         /// The zip to repair.
         package: PathBuf,
@@ -130,7 +140,16 @@ enum Command {
         format: Format,
     },
     /// List the platform profiles and their facts.
+    #[command(after_help = "Example:\n  bootdoctor platforms | grep lambda")]
     Platforms,
+    /// Print a shell completion script.
+    #[command(
+        after_help = "Examples:\n  bootdoctor completions bash > ~/.local/share/bash-completion/completions/bootdoctor\n  bootdoctor completions zsh > ~/.zfunc/_bootdoctor\n  bootdoctor completions fish > ~/.config/fish/completions/bootdoctor.fish\n  bootdoctor completions powershell >> $PROFILE"
+    )]
+    Completions {
+        /// The shell.
+        shell: clap_complete::Shell,
+    },
 }
 
 /// A reader that counts the bytes taken from the file, for `--stats`.
@@ -192,6 +211,14 @@ impl From<io::Error> for Stop {
 fn print_text(text: &str) -> Result<(), Stop> {
     let mut out = io::stdout().lock();
     out.write_all(visible_controls(text).as_bytes())?;
+    out.flush()?;
+    Ok(())
+}
+
+/// Writes bytes the program made itself (a completion script) to stdout as they are.
+fn print_bytes(bytes: &[u8]) -> Result<(), Stop> {
+    let mut out = io::stdout().lock();
+    out.write_all(bytes)?;
     out.flush()?;
     Ok(())
 }
@@ -396,6 +423,12 @@ fn run(cli: Cli) -> Result<ExitCode, Stop> {
                 ));
             }
             print_text(&text)?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Completions { shell } => {
+            let mut script = Vec::new();
+            clap_complete::generate(shell, &mut <Cli as clap::CommandFactory>::command(), "bootdoctor", &mut script);
+            print_bytes(&script)?;
             Ok(ExitCode::SUCCESS)
         }
     }

@@ -432,3 +432,28 @@ fn fix_writes_no_name_that_leaves_the_package() {
         (0..archive.len()).map(|i| archive.by_index_raw(i).unwrap().name().unwrap().to_string()).collect();
     assert_eq!(names, ["bootstrap"]);
 }
+
+#[test]
+fn completions_print_for_every_shell_and_help_has_examples() {
+    for (shell, marker) in [
+        ("bash", "complete -F"),
+        ("zsh", "#compdef bootdoctor"),
+        ("fish", "complete -c bootdoctor"),
+        ("powershell", "Register-ArgumentCompleter"),
+    ] {
+        let out = bin().args(["completions", shell]).output().unwrap();
+        assert!(out.status.success(), "{shell}");
+        let script = String::from_utf8(out.stdout).unwrap();
+        assert!(script.contains(marker), "{shell}: no {marker:?}");
+        // Every subcommand is completed.
+        for sub in ["check", "explain", "fix", "platforms", "completions"] {
+            assert!(script.contains(sub), "{shell} completes no {sub}");
+        }
+    }
+    let out = bin().args(["completions", "tcsh"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    for sub in ["check", "explain", "fix", "platforms", "completions"] {
+        let help = String::from_utf8(bin().args([sub, "--help"]).output().unwrap().stdout).unwrap();
+        assert!(help.contains("Example"), "{sub} --help has no example");
+    }
+}
