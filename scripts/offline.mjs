@@ -13,7 +13,7 @@ const dir = process.env.TRUNK_STAGING_DIR || process.argv[2] || 'dist';
 const COMPRESSED = /\.(html|js|mjs|css|svg|json|wasm)$/;
 
 const files = readdirSync(dir)
-  .filter((f) => statSync(join(dir, f)).isFile() && !/\.(br|gz)$/.test(f) && f !== 'sw.js')
+  .filter((f) => statSync(join(dir, f)).isFile() && !/\.(br|gz|conf)$/.test(f) && f !== 'sw.js')
   .sort();
 const version = createHash('sha256');
 for (const f of files) version.update(f).update(readFileSync(join(dir, f)));
