@@ -89,17 +89,10 @@ fn thousands(n: impl Into<u64>) -> String {
     out
 }
 
-/// `1.5 MiB`, `12.0 KiB`, `900 B`.
+/// `1.5 MiB`, `12.0 KiB`, `900 B` for a size the browser gives as a number
+/// ([`bootdoctor_core::export::human_size`]).
 pub fn human_size(bytes: f64) -> String {
-    if bytes >= 1024.0 * 1024.0 * 1024.0 {
-        format!("{:.2} GiB", bytes / 1024.0 / 1024.0 / 1024.0)
-    } else if bytes >= 1024.0 * 1024.0 {
-        format!("{:.1} MiB", bytes / 1024.0 / 1024.0)
-    } else if bytes >= 1024.0 {
-        format!("{:.1} KiB", bytes / 1024.0)
-    } else {
-        format!("{bytes} B")
-    }
+    bootdoctor_core::export::human_size(bytes.max(0.0) as u64)
 }
 
 /// The inputs the user controls: one reducer, as in Yew's `function_todomvc`.

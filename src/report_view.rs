@@ -5,11 +5,13 @@
 use std::rc::Rc;
 
 use bootdoctor_core::cause_list::{cause_list, CauseEntry};
+use bootdoctor_core::checks::messages::capitalized;
 use bootdoctor_core::checks::{Finding, Severity};
+use bootdoctor_core::decode::Certainty;
 use bootdoctor_core::decode::{Basis, Hypothesis};
 use bootdoctor_core::entry::TargetRole;
+use bootdoctor_core::export::human_size;
 use bootdoctor_core::report::{PlatformBasis, Report};
-use bootdoctor_core::verdict::confidence_tag;
 use yew::prelude::*;
 
 use crate::copy_button::CopyButton;
@@ -216,7 +218,7 @@ pub fn report_view(props: &ReportViewProps) -> Html {
                 <PlatformFacts id={r.platform} />
                 if let Some(p) = &r.package {
                     <p><span class="label">{ "Package" }</span><strong>{ p.name.clone() }</strong>
-                        { format!(" — {}, {}, {} unzipped", if p.entries == 1 { "1 entry".to_string() } else { format!("{} entries", p.entries) }, human_bytes(p.size), human_bytes(p.uncompressed_size)) }</p>
+                        { format!(" — {}, {}, {} unzipped", if p.entries == 1 { "1 entry".to_string() } else { format!("{} entries", p.entries) }, human_size(p.size), human_size(p.uncompressed_size)) }</p>
                     <p><span class="label">{ "Zipped by" }</span>{ p.zipper.clone() }</p>
                     if p.elf_objects > 0 {
                         <p><span class="label">{ "Binaries" }</span>
@@ -246,21 +248,6 @@ pub fn report_view(props: &ReportViewProps) -> Html {
             }
         </>
     }
-}
-
-/// `1163173` → `1.1 MiB`: sizes people read (bytes under 1 KiB).
-fn human_bytes(n: u64) -> String {
-    const UNITS: [&str; 4] = ["KiB", "MiB", "GiB", "TiB"];
-    if n < 1024 {
-        return format!("{n} bytes");
-    }
-    let mut value = n as f64 / 1024.0;
-    let mut unit = 0;
-    while value >= 1024.0 && unit + 1 < UNITS.len() {
-        value /= 1024.0;
-        unit += 1;
-    }
-    format!("{value:.1} {}", UNITS[unit])
 }
 
 #[derive(Properties, PartialEq)]
@@ -315,10 +302,10 @@ fn hypothesis_card(props: &HypothesisProps) -> Html {
     // A finding of this cause knows the file: its fix is the one to follow.
     let advice = card.findings.first().map_or_else(|| h.fix.clone(), |f| f.fix.clone());
     html! {
-        <article class={classes!("card", "hypothesis", h.confidence_label().replace(' ', "-"))} data-cause-id={h.cause} data-confidence={h.confidence.to_string()}>
+        <article class={classes!("card", "hypothesis", Certainty::of(h.confidence).class())} data-cause-id={h.cause} data-confidence={h.confidence.to_string()}>
             <header>
                 <span class="confidence">
-                    { capitalised(confidence_tag(h.confidence)) }
+                    { capitalized(Certainty::of(h.confidence).adjective()) }
                     <span class="muted">{ format!(" · {} %", h.confidence) }</span>
                 </span>
                 <h3>{ h.title.clone() }</h3>
@@ -375,12 +362,6 @@ fn command_item(c: &bootdoctor_core::causes::ToolchainFix, cause: &str) -> Html 
             }
         </li>
     }
-}
-
-/// `likely` → `Likely`.
-fn capitalised(word: &str) -> String {
-    let mut chars = word.chars();
-    chars.next().map(|c| c.to_uppercase().chain(chars).collect()).unwrap_or_default()
 }
 
 #[derive(Properties, PartialEq)]

@@ -1,5 +1,6 @@
 //! Text and JSON renderings of a report for the terminal.
 
+use bootdoctor_core::export::human_size;
 use std::fmt::Write;
 
 use bootdoctor_core::decode::{Basis, Hypothesis};
@@ -16,14 +17,6 @@ fn basis(report: &Report) -> &'static str {
 
 fn indent(text: &str, prefix: &str) -> String {
     text.lines().map(|l| format!("{prefix}{l}\n")).collect()
-}
-
-fn human_size(bytes: u64) -> String {
-    match bytes {
-        b if b >= 1 << 20 => format!("{:.1} MiB", b as f64 / (1u64 << 20) as f64),
-        b if b >= 1 << 10 => format!("{:.1} KiB", b as f64 / 1024.0),
-        b => format!("{b} B"),
-    }
 }
 
 fn hypotheses_text(out: &mut String, hypotheses: &[Hypothesis]) {

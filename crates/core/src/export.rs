@@ -14,6 +14,20 @@ use crate::report::{PlatformBasis, Report};
 /// `--base-url` and `BOOTDOCTOR_BASE_URL` override it.
 pub const DEFAULT_BASE_URL: &str = "http://127.0.0.1:8080/";
 
+/// A size people read, in binary units as platforms state their limits: `900 B`, `12.0 KiB`,
+/// `1.5 MiB`, `2.33 GiB`. One formatter for the CLI and the page.
+pub fn human_size(bytes: u64) -> String {
+    const KIB: u64 = 1 << 10;
+    const MIB: u64 = 1 << 20;
+    const GIB: u64 = 1 << 30;
+    match bytes {
+        b if b >= GIB => format!("{:.2} GiB", b as f64 / GIB as f64),
+        b if b >= MIB => format!("{:.1} MiB", b as f64 / MIB as f64),
+        b if b >= KIB => format!("{:.1} KiB", b as f64 / KIB as f64),
+        b => format!("{b} B"),
+    }
+}
+
 /// `text` as Markdown inline code, with a backtick fence longer than any run inside it.
 fn code(text: &str) -> String {
     let one_line = text.replace(['\n', '\r'], " ");

@@ -9,8 +9,9 @@
 //! resemblance is offered as a lead; a package with nothing found is clean only for what was read.
 
 use crate::causes::cause;
+use crate::checks::messages::capitalized;
 use crate::checks::{Finding, Severity};
-use crate::decode::{Basis, Hypothesis};
+use crate::decode::{Basis, Certainty, Hypothesis};
 use crate::repair::REPAIRS;
 use crate::report::Report;
 
@@ -95,26 +96,6 @@ impl Verdict {
     }
 }
 
-/// How sure a confidence (0–100) lets a sentence be, in words: the number is secondary.
-pub fn confidence_words(confidence: u8) -> &'static str {
-    match confidence {
-        85.. => "almost certainly",
-        60..=84 => "likely",
-        35..=59 => "possibly",
-        _ => "perhaps",
-    }
-}
-
-/// A cause card's label for a confidence (0–100), in words.
-pub fn confidence_tag(confidence: u8) -> &'static str {
-    match confidence {
-        85.. => "almost certain",
-        60..=84 => "likely",
-        35..=59 => "possible",
-        _ => "a long shot",
-    }
-}
-
 /// The verdict of `report`.
 pub fn verdict(report: &Report) -> Verdict {
     let first_error = report.findings.iter().find(|f| f.severity == Severity::Error);
@@ -175,7 +156,7 @@ fn from_hypothesis(report: &Report, h: &Hypothesis, finding: Option<&Finding>, s
         ),
         _ => format!(
             "{}: {}, from the pasted error{}.",
-            capitalised(confidence_words(h.confidence)),
+            capitalized(Certainty::of(h.confidence).adverb()),
             lower_first(title),
             if report.package.is_some() { "; your package neither confirms nor rules it out" } else { "" }
         ),
@@ -202,12 +183,6 @@ fn finding_words(f: &Finding) -> String {
         Some(p) if !title.contains(p) => format!("{title} ({p})"),
         _ => title.to_string(),
     }
-}
-
-/// `likely` → `Likely`.
-fn capitalised(word: &str) -> String {
-    let mut chars = word.chars();
-    chars.next().map(|c| c.to_uppercase().chain(chars).collect()).unwrap_or_default()
 }
 
 /// The one action for `cause_id`: the repaired download when the package shows something the
@@ -316,10 +291,12 @@ mod tests {
 
     #[test]
     fn confidence_reads_as_words() {
-        assert_eq!(confidence_words(95), "almost certainly");
-        assert_eq!(confidence_words(70), "likely");
-        assert_eq!(confidence_words(40), "possibly");
-        assert_eq!(confidence_words(10), "perhaps");
+        assert_eq!(Certainty::of(95).adverb(), "almost certainly");
+        assert_eq!(Certainty::of(70).adverb(), "likely");
+        assert_eq!(Certainty::of(40).adverb(), "possibly");
+        assert_eq!(Certainty::of(10).adverb(), "perhaps");
+        assert_eq!(Certainty::of(85).adjective(), "almost certain");
+        assert_eq!(Certainty::of(34).class(), "long-shot");
     }
 
     #[test]

@@ -92,12 +92,64 @@ impl Hypothesis {
         }
     }
 
-    /// "likely", "possible" or "less likely", for people.
+    /// "almost certain", "likely", "possible" or "a long shot", for people ([`Certainty`]).
     pub fn confidence_label(&self) -> &'static str {
-        match self.confidence {
-            75..=100 => "likely",
-            45..=74 => "possible",
-            _ => "less likely",
+        Certainty::of(self.confidence).adjective()
+    }
+}
+
+/// How sure a confidence (0–100) lets the words be: one scale for the summary, the CLI, the page's
+/// cards and the verdict, so that the same number never reads two ways.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Certainty {
+    /// 85 and above.
+    AlmostCertain,
+    /// 60–84.
+    Likely,
+    /// 35–59.
+    Possible,
+    /// Below 35.
+    LongShot,
+}
+
+impl Certainty {
+    /// The step `confidence` is on.
+    pub fn of(confidence: u8) -> Self {
+        match confidence {
+            85.. => Certainty::AlmostCertain,
+            60..=84 => Certainty::Likely,
+            35..=59 => Certainty::Possible,
+            _ => Certainty::LongShot,
+        }
+    }
+
+    /// "almost certain", "likely", "possible", "a long shot".
+    pub fn adjective(self) -> &'static str {
+        match self {
+            Certainty::AlmostCertain => "almost certain",
+            Certainty::Likely => "likely",
+            Certainty::Possible => "possible",
+            Certainty::LongShot => "a long shot",
+        }
+    }
+
+    /// "almost certainly", "likely", "possibly", "perhaps": to open a sentence.
+    pub fn adverb(self) -> &'static str {
+        match self {
+            Certainty::AlmostCertain => "almost certainly",
+            Certainty::Likely => "likely",
+            Certainty::Possible => "possibly",
+            Certainty::LongShot => "perhaps",
+        }
+    }
+
+    /// A CSS class name: `almost-certain`, `likely`, `possible`, `long-shot`.
+    pub fn class(self) -> &'static str {
+        match self {
+            Certainty::AlmostCertain => "almost-certain",
+            Certainty::Likely => "likely",
+            Certainty::Possible => "possible",
+            Certainty::LongShot => "long-shot",
         }
     }
 }
