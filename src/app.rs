@@ -317,6 +317,15 @@ pub fn app() -> Html {
 
     html! {
         <div class={classes!("page", page.dragging.then_some("dragging"), route.starts_with("#/causes").then_some("cause-route"))} {ondragover} {ondragleave} {ondrop}>
+            <a class="skip-link" href="#results" onclick={Callback::from(|e: MouseEvent| {
+                // Focus the report without writing #results into the address (routes live there).
+                e.prevent_default();
+                if let Some(el) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.get_element_by_id("results")) {
+                    if let Ok(el) = el.dyn_into::<web_sys::HtmlElement>() {
+                        let _ = el.focus();
+                    }
+                }
+            })}>{ "Skip to the diagnosis" }</a>
             <header class="masthead">
                 <div class="masthead-row">
                     <h1><span class="logo" aria-hidden="true">{ "✓" }</span>{ "Bootdoctor" }</h1>
@@ -337,7 +346,7 @@ pub fn app() -> Html {
                     <Fields platform={page.platform.clone()} start={page.start.clone()} paste={page.paste.clone()} {on_action} />
                 </section>
                 </div>
-                <section class="report" aria-label="Diagnosis" aria-busy={state.working.to_string()}>
+                <section class="report" id="results" tabindex="-1" aria-label="Diagnosis" aria-busy={state.working.to_string()}>
                     { match (route.strip_prefix("#/causes/").or_else(|| (*route == "#/causes").then_some("")), &report, &state.failure) {
                         (Some(id), _, _) => html! { <CausePage id={id.to_string()} has_diagnosis={report.is_some()} /> },
                         (None, _, Some(message)) => html! { <p class="notice notice-error" role="alert">{ message.clone() }</p> },

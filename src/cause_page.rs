@@ -8,6 +8,7 @@ use bootdoctor_core::decode::scf::SCF_STATUSES;
 use yew::prelude::*;
 
 use crate::copy_button::CopyButton;
+use crate::prose::with_code;
 
 /// Props: the cause id from the URL.
 #[derive(Properties, PartialEq)]
@@ -72,9 +73,9 @@ pub fn cause_page(props: &CausePageProps) -> Html {
             </p>
             <h2>{ c.title }</h2>
             <p><code class="id">{ c.id }</code><span class="muted">{ format!(" — the problem lies {}", kind_label(c.kind)) }</span></p>
-            <p>{ c.summary }</p>
+            <p>{ with_code(c.summary) }</p>
             <h3>{ "How to fix it" }</h3>
-            <p>{ c.fix }</p>
+            <p>{ with_code(c.fix) }</p>
             if !c.fixes.is_empty() {
                 <dl class="toolchain-fixes">
                     { for c.fixes.iter().map(|f| html! {
@@ -91,7 +92,7 @@ pub fn cause_page(props: &CausePageProps) -> Html {
             }
             <h3>{ "How to confirm it" }</h3>
             if !c.confirm.is_empty() {
-                <p>{ c.confirm }</p>
+                <p>{ with_code(c.confirm) }</p>
             }
             <p class="muted">{ if checked {
                 "Or drop your package on Bootdoctor: this is one of its package checks, and a finding with this id shows the bytes it rests on."

@@ -7,6 +7,7 @@ mod copy_button;
 mod diagnosis;
 mod file_tree;
 mod paste;
+mod prose;
 mod report_view;
 mod share_bar;
 mod theme;

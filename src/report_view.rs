@@ -16,6 +16,7 @@ use yew::prelude::*;
 
 use crate::copy_button::CopyButton;
 use crate::file_tree::FileTree;
+use crate::prose::with_code;
 
 /// Props: the report to show.
 #[derive(Properties, PartialEq)]
@@ -175,7 +176,7 @@ pub fn report_view(props: &ReportViewProps) -> Html {
                     }
                     if causes.shared_explanation.is_some() || !causes.shared_evidence.is_empty() {
                         <div class="shared-reading" data-shared-reading="">
-                            <p><span class="label">{ "The error says" }</span>{ causes.shared_explanation.clone().unwrap_or_default() }</p>
+                            <p><span class="label">{ "The error says" }</span>{ with_code(causes.shared_explanation.as_deref().unwrap_or_default()) }</p>
                             if !causes.shared_evidence.is_empty() {
                                 <ul class="evidence">{ for causes.shared_evidence.iter().map(|e| html! { <li><mark>{ e.clone() }</mark></li> }) }</ul>
                             }
@@ -277,7 +278,7 @@ fn finding_card(props: &FindingProps) -> Html {
                     <dd><pre class="platform-message">{ m.clone() }</pre></dd>
                 }
                 <dt>{ "Why" }</dt>
-                <dd>{ f.explanation.clone() }</dd>
+                <dd>{ with_code(&f.explanation) }</dd>
                 if !props.nested {
                     <dt>{ "Fix" }</dt>
                     <dd class="fix"><pre>{ f.fix.clone() }</pre><CopyButton text={f.fix.clone()} what={format!("the fix for {}", f.id)} /></dd>
@@ -315,7 +316,7 @@ fn hypothesis_card(props: &HypothesisProps) -> Html {
                 <p class="resemblance" data-basis="resemblance">{ format!("Resembles known reports of “{}” — a lead to check, not a reading of the error.", h.title) }</p>
             }
             if let Some(explanation) = &card.explanation {
-                <p>{ explanation.clone() }</p>
+                <p>{ with_code(explanation) }</p>
             }
             if !card.evidence.is_empty() {
                 <ul class="evidence">{ for card.evidence.iter().map(|e| html! { <li><mark>{ e.clone() }</mark></li> }) }</ul>
@@ -330,10 +331,10 @@ fn hypothesis_card(props: &HypothesisProps) -> Html {
                 </div>
             }
             if let Some(tell) = &h.how_to_tell {
-                <p class="how-to-tell"><span class="label">{ "To tell" }</span>{ tell.clone() }</p>
+                <p class="how-to-tell"><span class="label">{ "How to tell" }</span>{ with_code(tell) }</p>
             }
             <div class="fix">
-                <p class="fix-advice"><span class="label">{ "Fix" }</span>{ advice }</p>
+                <p class="fix-advice"><span class="label">{ "Fix" }</span>{ with_code(&advice) }</p>
                 if let Some((first, rest)) = commands.split_first() {
                     <ul class="commands">{ command_item(first, h.cause) }</ul>
                     if !rest.is_empty() {

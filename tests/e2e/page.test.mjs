@@ -211,6 +211,9 @@ test('cause pages: linked from findings, reachable by URL, unknown ids show the 
   assert.match(text, /chmod 755 bootstrap/);
   assert.match(text, /code 13, message:permission denied/);
   assert.match(text, /How to confirm it[\s\S]*zipinfo function\.zip bootstrap/);
+  // Backticks in the knowledge texts are shown as code, never as raw backticks.
+  assert.ok(await page.$$eval('.cause-page p code', (cs) => cs.some((c) => c.textContent === 'zipinfo function.zip bootstrap')));
+  assert.ok(!(await page.textContent('.cause-page')).includes('`'));
   const toolchains = await page.$$eval('.toolchain-fixes dt', (ds) => ds.map((d) => d.textContent));
   assert.ok(toolchains.includes('Windows (no WSL)') && toolchains.includes('Dockerfile'), toolchains.join(', '));
   await page.screenshot({ path: join(shots, '10-cause-page.png'), fullPage: true });
@@ -483,6 +486,15 @@ test('keyboard: the file picker, platform, start command and error box are reach
   for (const name of ['package', 'platform', 'start', 'error']) {
     assert.ok(reached.includes(name), `Tab never reached ${name}: ${reached.join(', ')}`);
   }
+  // The first Tab stop skips to the diagnosis, without touching the address (routes live there).
+  await page.reload();
+  await page.waitForSelector('select[name=platform] option[value="aliyun-fc"]', { state: 'attached' });
+  await page.keyboard.press('Tab');
+  assert.equal(await page.evaluate(() => document.activeElement?.className), 'skip-link');
+  const before = page.url();
+  await page.keyboard.press('Enter');
+  assert.equal(await page.evaluate(() => document.activeElement?.id), 'results');
+  assert.equal(page.url(), before);
   await context.close();
 });
 
