@@ -366,6 +366,11 @@ const STDLIB_MODULES: &[&str] = &[
     "codecs",
 ];
 
+/// The top-level package of a dotted Python module name, lowercase (`Flask.typing` → `flask`).
+fn top_level(module: &str) -> String {
+    module.split('.').next().unwrap_or(module).to_ascii_lowercase()
+}
+
 /// Python: "AttributeError: module 'X' has no attribute 'Y'". Which module X is decides the
 /// cause: the function's own entry module means the handler names a function that is not there; a
 /// standard-library module means code written for another Python version; any other module is a
@@ -375,7 +380,7 @@ fn module_attribute_missing(text: &Haystack<'_>) -> Vec<Verdict> {
         return Vec::new();
     };
     let Some(module) = name_after(lower, raw, "module '") else { return Vec::new() };
-    let top = module.split('.').next().unwrap_or(&module).to_ascii_lowercase();
+    let top = top_level(&module);
     let evidence = vec![quoted_line(raw)];
     if ENTRY_MODULES.contains(&top.as_str()) {
         return vec![Verdict::raise(
@@ -421,7 +426,7 @@ fn stdlib_name_not_importable(text: &Haystack<'_>) -> Vec<Verdict> {
         return Vec::new();
     };
     let Some(module) = name_after(lower, raw, "' from '") else { return Vec::new() };
-    let top = module.split('.').next().unwrap_or(&module).to_ascii_lowercase();
+    let top = top_level(&module);
     if !STDLIB_MODULES.contains(&top.as_str()) {
         return Vec::new();
     }
