@@ -463,7 +463,7 @@ fn drop_zone(props: &DropZoneProps) -> Html {
             <p class="file-status" role="status">
                 <strong>{ p.name.clone() }</strong>{ format!(" — {}", human_size(p.size)) }
                 if let Some(cost) = state.cost.filter(|c| c.bytes_read > 0) {
-                    <span class="muted" data-bytes-read={cost.bytes_read.to_string()} data-worker-memory={cost.memory.to_string()} data-worker-ms={(cost.inspect_ms + cost.assemble_ms).to_string()} data-reads={cost.reads.to_string()} data-read-ms={cost.read_ms.to_string()} data-inspection-reused={state.reused_inspection.to_string()}>{ format!(" · {} read to check it", human_size(cost.bytes_read as f64)) }</span>
+                    <span class="muted" data-bytes-read={cost.bytes_read.to_string()} data-worker-memory={cost.memory.to_string()} data-worker-ms={(cost.inspect_ms + cost.assemble_ms).to_string()} data-assemble-ms={cost.assemble_ms.to_string()} data-reads={cost.reads.to_string()} data-read-ms={cost.read_ms.to_string()} data-inspection-reused={state.reused_inspection.to_string()}>{ format!(" · {} read to check it", human_size(cost.bytes_read as f64)) }</span>
                 }
                 <button type="button" class="link-button" onclick={on_remove}>{ "Remove" }</button>
             </p>

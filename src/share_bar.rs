@@ -5,7 +5,7 @@
 use std::rc::Rc;
 
 use bootdoctor_core::export;
-use bootdoctor_core::repair::REPAIRS;
+use bootdoctor_core::repair::{size_allows_repair, REPAIRS};
 use bootdoctor_core::report::{Report, Request};
 use bootdoctor_core::share::Omission;
 use wasm_bindgen::JsCast;
@@ -147,9 +147,11 @@ pub fn share_bar(props: &ShareBarProps) -> Html {
             cb.emit(e.target_unchecked_into::<web_sys::HtmlInputElement>().checked());
         })
     };
-    // Offered only when the package shows something the repair fixes.
-    let repairable =
-        props.package.is_some() && !props.repair_in_verdict && report.findings.iter().any(|f| REPAIRS.contains(&f.id));
+    // Offered only when the package shows something the repair fixes and is not too large to repair.
+    let repairable = props.package.is_some()
+        && !props.repair_in_verdict
+        && size_allows_repair(&report)
+        && report.findings.iter().any(|f| REPAIRS.contains(&f.id));
     html! {
         <div class="share-bar" aria-label="Share and export">
             <div class="share-row">

@@ -222,6 +222,30 @@ fn wrapper_folder(report: &Report, paths: &[String]) -> Option<String> {
     any.then_some(folder)
 }
 
+/// Why a package of `size` bytes with `entries` entries is not repaired, or `None` when its size
+/// and count allow a repair. Known from the report's package summary, so the page offers no
+/// repair that would be refused.
+pub fn refusal(size: u64, entries: usize) -> Option<String> {
+    if size > MAX_REPAIR_BYTES {
+        return Some(format!(
+            "it is {} MiB, and repairs stop at {} MiB (no platform accepts a zip that large); `check` still diagnoses it",
+            size >> 20,
+            MAX_REPAIR_BYTES >> 20
+        ));
+    }
+    (entries > MAX_REPAIR_ENTRIES).then(|| {
+        format!(
+            "it has {entries} entries, and the repaired zip would need zip64 records, which the repair does not write (at most {MAX_REPAIR_ENTRIES}); `check` still diagnoses it"
+        )
+    })
+}
+
+/// Whether the report's package may be repaired at all: it was read, and its size and entry
+/// count pass [`refusal`]. Both the verdict and the page's export bar ask this.
+pub fn size_allows_repair(report: &Report) -> bool {
+    report.package.as_ref().is_some_and(|p| refusal(p.size, p.entries).is_none())
+}
+
 /// Repairs a package and diagnoses the result. `name` is the file name; `request` as for
 /// [`diagnose`] (the repair uses its platform and start command to know the entry). The package is
 /// read through `package` (only what the checks and rewrites need); the result's copied parts are
@@ -229,20 +253,13 @@ fn wrapper_folder(report: &Report, paths: &[String]) -> Option<String> {
 /// of the check pipeline in the wasm.
 pub fn repair(package: &mut dyn PackageRead, name: &str, request: &Request) -> Result<Repaired, RepairError> {
     let size = package.seek(SeekFrom::End(0)).map_err(|e| RepairError::Unreadable(e.to_string()))?;
-    if size > MAX_REPAIR_BYTES {
-        return Err(RepairError::Refused(format!(
-            "it is {} MiB, and repairs stop at {} MiB (no platform accepts a zip that large); `check` still diagnoses it",
-            size >> 20,
-            MAX_REPAIR_BYTES >> 20
-        )));
+    if let Some(why) = refusal(size, 0) {
+        return Err(RepairError::Refused(why));
     }
     // The writer does not write zip64: refuse what it cannot write before diagnosing twice.
     if let Ok(opened) = Package::open(&mut *package, Limits::default()) {
-        if opened.entries().len() > MAX_REPAIR_ENTRIES {
-            return Err(RepairError::Refused(format!(
-                "it has {} entries, and the repaired zip would need zip64 records, which the repair does not write (at most {MAX_REPAIR_ENTRIES}); `check` still diagnoses it",
-                opened.entries().len()
-            )));
+        if let Some(why) = refusal(size, opened.entries().len()) {
+            return Err(RepairError::Refused(why));
         }
     }
     let before = diagnose(Some((name, &mut *package)), request).map_err(RepairError::Request)?;

@@ -12,7 +12,7 @@ use crate::causes::cause;
 use crate::checks::messages::capitalized;
 use crate::checks::{Finding, Severity};
 use crate::decode::{Basis, Certainty, Hypothesis};
-use crate::repair::REPAIRS;
+use crate::repair::{size_allows_repair, REPAIRS};
 use crate::report::Report;
 
 /// What the verdict's cause rests on.
@@ -186,9 +186,9 @@ fn finding_words(f: &Finding) -> String {
 }
 
 /// The one action for `cause_id`: the repaired download when the package shows something the
-/// repair fixes, else the cause's first runnable command, else the advice.
+/// repair fixes (and the package is not too large to repair), else the cause's first runnable command, else the advice.
 fn action(report: &Report, cause_id: &str, fix: &str) -> Action {
-    let repairable = report.package.is_some()
+    let repairable = size_allows_repair(report)
         && REPAIRS.contains(&cause_id)
         && report.findings.iter().any(|f| f.id == cause_id && f.severity != Severity::Info);
     if repairable {
@@ -247,6 +247,16 @@ mod tests {
                 && sentence.ends_with(" — the pasted error says so and your package shows it."),
             "{sentence}"
         );
+    }
+
+    #[test]
+    fn a_package_too_large_to_repair_gets_the_command_instead() {
+        let zip = ZipBuilder::new().dos_file("bootstrap", b"#!/bin/sh\nexec python3 app.py\n").finish();
+        let mut report = report(Some(zip), CODE_13);
+        report.package.as_mut().unwrap().size = crate::repair::MAX_REPAIR_BYTES + 1;
+        let Verdict::Cause { cause, action, .. } = verdict(&report) else { panic!() };
+        assert_eq!(cause, "exec-bit-missing");
+        assert!(matches!(action, Action::Command { ref command, .. } if command.starts_with("chmod")), "{action:?}");
     }
 
     #[test]

@@ -238,7 +238,7 @@ pub const TARGET_BYTES_BUDGET: u64 = 160 << 20;
 
 /// Most entries in the report's file table beyond those a finding, a target or a sniff touched
 /// (all of which are always listed).
-pub const MAX_FILES_LISTED: usize = 5000;
+pub const MAX_FILES_LISTED: usize = 1000;
 
 /// Extensions of files that may be executables or scripts worth sniffing.
 const SNIFF_EXTENSIONS: &[&str] = &["sh", "bash", "exe", "bin", "so", "node", "dylib", "dll", "pyd", "out"];
