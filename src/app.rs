@@ -590,13 +590,20 @@ fn fields(props: &FieldsProps) -> Html {
             <label for="platform">{ "Platform" }</label>
             <select id="platform" name="platform" onchange={on_platform}>
                 <option value="" selected={props.platform.is_empty()}>{ format!("Detect from the error (else {default_name})") }</option>
-                { for PROFILES.iter().map(|p| html! {
-                    <option value={p.id} selected={props.platform == p.id}>{ p.name }</option>
-                }) }
+                <optgroup label="Custom runtimes and containers">
+                    { for PROFILES.iter().filter(|p| p.runtime.is_none()).map(|p| html! {
+                        <option value={p.id} selected={props.platform == p.id}>{ p.name }</option>
+                    }) }
+                </optgroup>
+                <optgroup label="Managed runtimes (a handler in Python, Node.js, Java)">
+                    { for PROFILES.iter().filter(|p| p.runtime.is_some()).map(|p| html! {
+                        <option value={p.id} selected={props.platform == p.id}>{ p.name }</option>
+                    }) }
+                </optgroup>
             </select>
             <label for="start">{ "Start command or handler " }<span class="muted">{ "(optional)" }</span></label>
             <input id="start" name="start" type="text" autocomplete="off" spellcheck="false"
-                placeholder="python3 app.py · npm run start · index.main_handler — blank: the platform's bootstrap"
+                placeholder="python3 app.py · npm run start · index.handler · src/app.handler — blank: the platform's default"
                 value={props.start.clone()} oninput={on_start} />
             <label for="error">{ "Error message " }<span class="muted">{ "(optional)" }</span></label>
             if props.paste.is_held() {

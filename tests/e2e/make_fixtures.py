@@ -48,6 +48,10 @@ def main(out):
         ("flask/__init__.py", b"", {"mode": 0o100644}),
         ("requirements.txt", b"flask\n", {"mode": 0o100644}),
     ])
+    # A Lambda Python package whose function is not the console's default handler name.
+    write(out, "lambda-python.zip", [
+        ("lambda_function.py", b"import json\n\ndef handler(event, context):\n    return {'statusCode': 200}\n", {"mode": 0o100644}),
+    ])
     (out / "not-a-zip.zip").write_bytes(b"this is plain text pretending to be a zip\n" * 10)
     good = (out / "good.zip").read_bytes()
     (out / "truncated.zip").write_bytes(good[: len(good) // 2])

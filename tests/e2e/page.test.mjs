@@ -13,7 +13,8 @@ test('the page loads offline-ready with every platform and the inputs', async ()
   assert.match(await page.title(), /Bootdoctor/);
   const options = await page.$$eval('select[name=platform] option', (os) => os.map((o) => o.value));
   for (const id of ['aliyun-fc', 'aliyun-fc-debian12', 'tencent-scf', 'tencent-scf-web', 'aws-lambda-al2',
-    'aws-lambda-al2023', 'aws-lambda-al2023-arm64', 'gcp-cloud-run']) {
+    'aws-lambda-al2023', 'aws-lambda-al2023-arm64', 'gcp-cloud-run', 'aws-lambda-python3.12', 'aws-lambda-nodejs20.x',
+    'aws-lambda-java21', 'aliyun-fc-python3.10', 'tencent-scf-python3.9', 'gcp-cloud-functions-nodejs20']) {
     assert.ok(options.includes(id), `missing platform option ${id}`);
   }
   assert.ok(await page.$('textarea[name=error]'));
@@ -80,6 +81,24 @@ test('a clean package says so, and platform choice changes the verdict', async (
   await page.selectOption('select[name=platform]', 'aws-lambda-al2023-arm64');
   await page.waitForSelector('[data-platform="aws-lambda-al2023-arm64"]');
   assert.ok((await findingIds(page)).includes('binary-not-linux'));
+  await context.close();
+});
+
+test('a managed runtime checks the handler: the default names a function the file lacks, the right one is clean', async () => {
+  const { page, context, errors } = await open();
+  await page.selectOption('select[name=platform]', 'aws-lambda-python3.12');
+  await pick(page, 'lambda-python.zip');
+  await page.waitForSelector('[data-finding-id="handler-misnamed"]');
+  assert.deepEqual(await findingIds(page), ['handler-misnamed']);
+  const card = await page.textContent('[data-finding-id="handler-misnamed"]');
+  assert.match(card, /Handler 'lambda_handler' missing on module 'lambda_function'/);
+  assert.match(card, /lambda_function\.handler/);
+  assert.ok(!(await findingIds(page)).includes('entry-missing'), 'no bootstrap is asked for');
+  await page.screenshot({ path: join(shots, '08b-lambda-python-handler.png'), fullPage: true });
+  await page.fill('input[name=start]', 'lambda_function.handler');
+  await page.waitForSelector('[data-clean]');
+  assert.deepEqual(await findingIds(page), []);
+  assert.deepEqual(errors, []);
   await context.close();
 });
 

@@ -3,7 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::profiles::{EntryConvention, Profile};
+use crate::profiles::{EntryConvention, Language, Profile};
 
 /// How the user says their function starts, beyond the profile's default.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -164,7 +164,12 @@ fn base_program(program: &str) -> String {
 /// The targets for a profile and what the user told us. Never empty when the profile has a fixed entry.
 pub fn resolve_targets(profile: &Profile, spec: &StartSpec) -> Vec<Target> {
     let code_dir = profile.code_dir;
-    if let Some(handler) = spec.handler.as_deref() {
+    // On a managed runtime the one field is a handler (`src/app.handler` has a slash, which
+    // elsewhere marks a path) unless it is a whole command line.
+    let managed = matches!(profile.entry, EntryConvention::Handler { .. });
+    let typed_handler =
+        spec.start_command.as_deref().map(str::trim).filter(|c| managed && !c.contains(char::is_whitespace));
+    if let Some(handler) = spec.handler.as_deref().or(typed_handler) {
         return handler_targets(profile, handler).into_iter().collect();
     }
     if let Some(command) = spec.start_command.as_deref().map(str::trim).filter(|c| !c.is_empty()) {
@@ -188,6 +193,90 @@ pub fn resolve_targets(profile: &Profile, spec: &StartSpec) -> Vec<Target> {
             command: "host.json".into(),
         }],
         EntryConvention::StartCommandOnly => Vec::new(),
+        EntryConvention::Handler { default_handler, fixed_file } => match (fixed_file, default_handler) {
+            // Cloud Functions: the file is fixed, the function is the entry point (not known here).
+            (Some(file), _) => vec![Target {
+                path: file.to_string(),
+                alternatives: vec![file.to_string()],
+                platform_path: format!("{code_dir}/{file}"),
+                role: TargetRole::Read { by: reader_of(profile) },
+                origin: TargetOrigin::Handler,
+                command: file.to_string(),
+            }],
+            (None, Some(handler)) => handler_targets(profile, handler).into_iter().collect(),
+            (None, None) => Vec::new(),
+        },
+    }
+}
+
+/// The program that reads a managed runtime's handler file (`python3.12`, `node`).
+fn reader_of(profile: &Profile) -> String {
+    match profile.runtime {
+        Some(r) => r.interpreter.rsplit('/').next().unwrap_or(r.interpreter).to_string(),
+        None => "the runtime".into(),
+    }
+}
+
+/// A handler setting read the way the runtime reads it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HandlerParts {
+    /// The module as the runtime names it in errors (`lambda_function`, `src/app`).
+    pub module: String,
+    /// Package paths that may hold the module, in the order the runtime tries them.
+    pub files: Vec<String>,
+    /// The function or export the runtime calls, when the handler names one.
+    pub function: Option<String>,
+}
+
+/// Splits a handler into its module files and function, by the language's rules:
+/// - Python (`a.b.func`, `a/b.func`): the module is all before the last dot, dots and slashes are
+///   folders: `a/b.py` or the package `a/b/__init__.py`;
+/// - Node (`dist/index.handler`, `index.nested.fn`): folders up to the last slash, then the module
+///   ends at the first dot (`dist/index` → `.js`, `.mjs`, `.cjs`); the export is what follows;
+/// - unknown language (a custom runtime's handler): `file.function`, any usual extension;
+/// - no dot at all (Go's `main`): the executable itself, no function.
+///
+/// `fixed_file` is the file a runtime always loads (Cloud Functions' `main.py`), where the handler
+/// names only the function. Java's `package.Class::method` gives `None` (its class sits in a jar).
+pub fn parse_handler(language: Option<Language>, fixed_file: Option<&str>, handler: &str) -> Option<HandlerParts> {
+    let handler = handler.trim();
+    if handler.is_empty() || handler.contains("::") || language == Some(Language::Java) {
+        return None;
+    }
+    if let Some(file) = fixed_file {
+        let module = file.rsplit_once('.').map_or(file, |(m, _)| m).to_string();
+        return Some(HandlerParts { module, files: vec![file.to_string()], function: Some(handler.to_string()) });
+    }
+    let with = |module: &str, exts: &[&str]| exts.iter().map(|e| format!("{module}.{e}")).collect::<Vec<_>>();
+    match language {
+        Some(Language::Python) => {
+            let (module, function) = handler.rsplit_once('.')?;
+            let path = module.replace('.', "/");
+            let mut files = vec![format!("{path}.py"), format!("{path}/__init__.py")];
+            files.retain(|f| normalize_relative(f).as_deref() == Some(f.as_str()));
+            Some(HandlerParts { module: module.to_string(), files, function: Some(function.to_string()) })
+        }
+        Some(Language::Node) => {
+            let (dir, base) = handler.rsplit_once('/').map_or(("", handler), |(d, b)| (d, b));
+            let (name, export) = base.split_once('.')?;
+            let module = if dir.is_empty() { name.to_string() } else { format!("{dir}/{name}") };
+            let function = export.split('.').next().filter(|f| !f.is_empty()).map(str::to_string);
+            let path = normalize_relative(&module)?;
+            Some(HandlerParts { module, files: with(&path, &["js", "mjs", "cjs"]), function })
+        }
+        _ => match handler.rsplit_once('.') {
+            Some((file, function)) => {
+                let path = file.replace('.', "/");
+                Some(HandlerParts {
+                    module: file.to_string(),
+                    files: with(&path, &["py", "js", "mjs", "cjs", "php"]),
+                    function: Some(function.to_string()),
+                })
+            }
+            None => {
+                Some(HandlerParts { module: handler.to_string(), files: vec![handler.to_string()], function: None })
+            }
+        },
     }
 }
 
@@ -268,25 +357,21 @@ pub fn command_targets(code_dir: &str, command: &str) -> Vec<Target> {
 
 fn handler_targets(profile: &Profile, handler: &str) -> Option<Target> {
     let code_dir = profile.code_dir;
-    if handler.contains("::") {
-        // Java `package.Class::method`: the class lives in a jar; nothing to resolve by file name.
-        return None;
-    }
-    let (file, by) = match handler.rsplit_once('.') {
-        Some((file, _function)) => (file.replace('.', "/"), "the runtime"),
-        None => (handler.to_string(), "the runtime"),
+    let fixed_file = match profile.entry {
+        EntryConvention::Handler { fixed_file, .. } => fixed_file,
+        _ => None,
     };
-    let alternatives: Vec<String> = if handler.contains('.') {
-        ["py", "js", "mjs", "cjs", "php"].iter().map(|ext| format!("{file}.{ext}")).collect()
-    } else {
-        // Go handlers name the executable itself.
-        vec![file.clone()]
+    let parts = parse_handler(profile.language(), fixed_file, handler)?;
+    // A handler without a function (Go's `main`) names the executable itself.
+    let role = match (&parts.function, profile.runtime) {
+        (None, None) => TargetRole::Exec,
+        _ => TargetRole::Read { by: reader_of(profile) },
     };
     Some(Target {
-        path: alternatives[0].clone(),
-        platform_path: format!("{code_dir}/{}", alternatives[0]),
-        alternatives,
-        role: if handler.contains('.') { TargetRole::Read { by: by.into() } } else { TargetRole::Exec },
+        path: parts.files[0].clone(),
+        platform_path: format!("{code_dir}/{}", parts.files[0]),
+        alternatives: parts.files,
+        role,
         origin: TargetOrigin::Handler,
         command: handler.to_string(),
     })
@@ -345,6 +430,30 @@ mod tests {
     fn script_commands_are_followed() {
         let script = "#!/bin/bash\nset -e\nexport PORT=9000\nPYTHONPATH=/code/lib exec python3 app.py\n# node x.js\n";
         assert_eq!(script_commands(script), ["python3 app.py"]);
+    }
+
+    #[test]
+    fn managed_runtimes_read_handlers_by_their_language() {
+        let py = |h: &str| parse_handler(Some(Language::Python), None, h).unwrap();
+        assert_eq!(py("lambda_function.lambda_handler").files[0], "lambda_function.py");
+        assert_eq!(py("src.app.handler").files, ["src/app.py", "src/app/__init__.py"]);
+        assert_eq!(py("src/app.handler").files[0], "src/app.py");
+        assert_eq!(py("src.app.handler").function.as_deref(), Some("handler"));
+        let node = |h: &str| parse_handler(Some(Language::Node), None, h).unwrap();
+        assert_eq!(node("dist/index.handler").files, ["dist/index.js", "dist/index.mjs", "dist/index.cjs"]);
+        // Node's module ends at the first dot after the last slash; the rest is the export path.
+        let nested = node("index.routes.get");
+        assert_eq!((nested.files[0].as_str(), nested.function.as_deref()), ("index.js", Some("routes")));
+        let gcf = parse_handler(Some(Language::Python), Some("main.py"), "hello_http").unwrap();
+        assert_eq!((gcf.files[0].as_str(), gcf.function.as_deref()), ("main.py", Some("hello_http")));
+        assert_eq!(parse_handler(Some(Language::Java), None, "example.Hello::handleRequest"), None);
+        // The console defaults apply when no handler is given.
+        assert_eq!(targets("aws-lambda-python3.12", "")[0].path, "lambda_function.py");
+        assert_eq!(targets("aws-lambda-nodejs20.x", "")[0].alternatives[1], "index.mjs");
+        assert_eq!(targets("tencent-scf-python3.9", "")[0].path, "index.py");
+        assert_eq!(targets("gcp-cloud-functions-python312", "")[0].path, "main.py");
+        assert_eq!(targets("aws-lambda-python3.12", "app.main")[0].role, TargetRole::Read { by: "python3.12".into() });
+        assert_eq!(targets("aws-lambda-nodejs20.x", "src/app.handler")[0].path, "src/app.js");
     }
 
     #[test]

@@ -59,6 +59,48 @@ pub enum EntryConvention {
     /// The start command comes from the deployment (a container `CMD`, a Procfile, buildpacks);
     /// only a start command given by the user can be checked.
     StartCommandOnly,
+    /// A managed runtime: the platform's own interpreter loads a file and calls a function the
+    /// handler setting names (`lambda_function.lambda_handler`, `index.handler`).
+    Handler {
+        /// The console's default handler, used when none is given; `None` where the function name
+        /// must always be given (Cloud Functions' entry point).
+        default_handler: Option<&'static str>,
+        /// The file the runtime always loads, when the handler names only a function (Cloud
+        /// Functions: `main.py`, `index.js`).
+        fixed_file: Option<&'static str>,
+    },
+}
+
+/// The language a managed runtime runs, which decides how a handler names its file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Language {
+    /// CPython: `package.module.function`, file `package/module.py`.
+    Python,
+    /// Node.js: `dir/module.export`, file `dir/module.js` (`.mjs`, `.cjs`).
+    Node,
+    /// The JVM: `package.Class::method`, a class in the package or in `lib/*.jar`.
+    Java,
+}
+
+/// The language runtime a managed profile provides, for handler, ABI and dependency checks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct LanguageRuntime {
+    /// Python, Node.js or Java.
+    pub language: Language,
+    /// The version as the platform names it (`3.12`, `20`, `21`).
+    pub version: &'static str,
+    /// The binary interface native code must match: a CPython ABI tag (`cp312`), Node's
+    /// `NODE_MODULE_VERSION` (`115`), or the newest Java class-file major version (`65`).
+    pub abi: &'static str,
+    /// The interpreter's path in the image.
+    pub interpreter: &'static str,
+    /// What the runtime provides without the package shipping it, as a manifest names it: Python
+    /// distributions (`boto3`, `python-dateutil`) or npm packages; a name ending in `/` is a scope
+    /// (`@aws-sdk/`).
+    pub preinstalled: &'static [&'static str],
+    /// Where the language facts come from.
+    pub provenance: Provenance,
 }
 
 /// What the code must do once started.
@@ -69,6 +111,8 @@ pub enum ServerContract {
     HttpServer,
     /// Poll the platform's runtime API (AWS Lambda custom runtimes).
     RuntimeApi,
+    /// Nothing: the platform's runtime loads the handler and calls it (managed runtimes).
+    Handler,
 }
 
 /// A source for the facts of a profile.
@@ -97,6 +141,7 @@ impl Profile {
     pub fn port_rule(&self) -> String {
         match (self.contract, self.port, self.port_env) {
             (ServerContract::RuntimeApi, _, _) => "none: the code polls the runtime API".into(),
+            (ServerContract::Handler, _, _) => "none: the runtime calls the handler".into(),
             (ServerContract::HttpServer, Some(port), Some(var)) => format!("{port} (or ${var} when set)"),
             (ServerContract::HttpServer, Some(port), None) => port.to_string(),
             (ServerContract::HttpServer, None, Some(var)) => format!("the one the platform assigns in ${var}"),
@@ -183,6 +228,8 @@ pub struct Profile {
     pub user_provenance: Provenance,
     /// Vendor documentation the facts come from.
     pub sources: &'static [Source],
+    /// The language runtime, for managed runtimes (`None` for custom runtimes and containers).
+    pub runtime: Option<LanguageRuntime>,
 }
 
 impl Profile {
@@ -190,7 +237,7 @@ impl Profile {
     pub fn default_entry_path(&self) -> Option<String> {
         match self.entry {
             EntryConvention::RootExecutable { file, .. } => Some(format!("{}/{}", self.code_dir, file)),
-            EntryConvention::StartCommandOnly | EntryConvention::HostJson => None,
+            EntryConvention::StartCommandOnly | EntryConvention::HostJson | EntryConvention::Handler { .. } => None,
         }
     }
 
@@ -198,8 +245,13 @@ impl Profile {
     pub fn entry_file(&self) -> Option<&'static str> {
         match self.entry {
             EntryConvention::RootExecutable { file, .. } => Some(file),
-            EntryConvention::StartCommandOnly | EntryConvention::HostJson => None,
+            EntryConvention::StartCommandOnly | EntryConvention::HostJson | EntryConvention::Handler { .. } => None,
         }
+    }
+
+    /// The language a managed runtime runs, when this is one.
+    pub fn language(&self) -> Option<Language> {
+        self.runtime.map(|r| r.language)
     }
 }
 
@@ -322,6 +374,7 @@ const FC_DEBIAN10: Profile = Profile {
     runs_as_root: true,
     user_provenance: Provenance::Documented,
     sources: FC_SOURCES,
+    runtime: None,
 };
 
 const SCF_CUSTOM: Profile = Profile {
@@ -364,6 +417,7 @@ const SCF_CUSTOM: Profile = Profile {
     runs_as_root: false,
     user_provenance: Provenance::Derived("not documented; only /tmp is writable, so assume a non-root user"),
     sources: SCF_SOURCES,
+    runtime: None,
 };
 
 const LAMBDA_AL2023: Profile = Profile {
@@ -408,6 +462,271 @@ const LAMBDA_AL2023: Profile = Profile {
     runs_as_root: false,
     user_provenance: Provenance::Documented,
     sources: LAMBDA_SOURCES,
+    runtime: None,
+};
+
+const CLOUD_RUN: Profile = Profile {
+    id: "gcp-cloud-run",
+    name: "Google Cloud Run (linux/amd64)",
+    vendor: "gcp",
+    image: "your container image (buildpacks for source deploys)",
+    arch: Arch::X86_64,
+    arch_label: "x86_64",
+    libc: "glibc",
+    glibc: "2.35",
+    glibc_provenance: Provenance::Derived(
+        "Google's buildpacks base (Ubuntu 22.04) ships glibc 2.35; your own image may differ",
+    ),
+    glibcxx: "3.4.30",
+    cxxabi: "1.3.13",
+    libstdcxx_provenance: Provenance::Derived("Ubuntu 22.04 ships GCC 12's libstdc++"),
+    loaders: X86_64_LOADERS,
+    interpreters: SHELLS,
+    absent_commands: &[],
+    libraries: &["libz.so.1", "libssl.so.3", "libcrypto.so.3", "libcrypt.so.1"],
+    library_dirs: &[],
+    library_provenance: Provenance::Derived(
+        "Ubuntu 22.04 packages of Google's buildpacks run image; your image may differ",
+    ),
+    code_dir: "/workspace",
+    entry: EntryConvention::StartCommandOnly,
+    contract: ServerContract::HttpServer,
+    port: Some(8080),
+    port_env: Some("PORT"),
+    zipped_limits: &[],
+    unzipped_limit: None,
+    code_dir_writable: true,
+    installs_dependencies: true,
+    loopback_reachable: false,
+    runs_as_root: false,
+    user_provenance: Provenance::Derived("buildpacks images run as a non-root user"),
+    sources: CLOUD_RUN_SOURCES,
+    runtime: None,
+};
+
+const LAMBDA_AL2: Profile = Profile {
+    id: "aws-lambda-al2",
+    name: "AWS Lambda — provided.al2 (x86_64)",
+    image: "Amazon Linux 2",
+    glibc: "2.26",
+    // A different image: every image fact is restated, none inherited from AL2023.
+    glibcxx: "3.4.24",
+    cxxabi: "1.3.11",
+    libstdcxx_provenance: Provenance::Derived(
+        "Amazon Linux 2 ships GCC 7.3 (GLIBCXX_3.4.24, aws/aws-lambda-base-images#87)",
+    ),
+    interpreters: SHELLS,
+    absent_commands: LANGUAGE_COMMANDS,
+    libraries: &["libz.so.1", "libssl.so.10", "libcrypto.so.10"],
+    library_provenance: Provenance::Derived(
+        "Amazon Linux 2 packages (OpenSSL 1.0.2k: libssl.so.10, no libssl.so.3); LD_LIBRARY_PATH includes /var/task, /var/task/lib and /opt/lib (AWS base images)",
+    ),
+    ..LAMBDA_AL2023
+};
+
+/// Sources for the managed Lambda runtimes.
+const LAMBDA_MANAGED_SOURCES: &[Source] = &[
+    Source {
+        title: "AWS Lambda runtimes: each runtime's identifier and operating system (Amazon Linux 2 or 2023)",
+        url: "https://docs.aws.amazon.com/lambda/latest/dg/lambda-runtimes.html",
+    },
+    Source {
+        title: "Lambda Python handlers: lambda_function.lambda_handler by default; the runtime includes boto3",
+        url: "https://docs.aws.amazon.com/lambda/latest/dg/python-handler.html",
+    },
+    Source {
+        title: "Lambda Node.js handlers: index.handler by default; .js, .mjs, .cjs; the AWS SDK for JavaScript v3 from nodejs18.x",
+        url: "https://docs.aws.amazon.com/lambda/latest/dg/nodejs-handler.html",
+    },
+    Source {
+        title: "Lambda Java handlers: package.Class::method, classes at the zip root or jars in lib/",
+        url: "https://docs.aws.amazon.com/lambda/latest/dg/java-handler.html",
+    },
+];
+
+/// Modules the Lambda Python runtimes ship: the AWS SDK and what it depends on.
+const LAMBDA_PYTHON_MODULES: &[&str] =
+    &["boto3", "botocore", "s3transfer", "jmespath", "python-dateutil", "urllib3", "six"];
+
+/// The AWS SDK for JavaScript v3, which the Node.js 18 and later runtimes ship (`@aws-sdk/…`).
+const LAMBDA_NODE_MODULES: &[&str] = &["@aws-sdk/", "@smithy/"];
+
+/// Interpreters a managed Lambda runtime has: the shells and its language under /var/lang.
+const LAMBDA_MANAGED_INTERPRETERS: &[&str] =
+    &["/bin/sh", "/bin/bash", "/usr/bin/env", "/bin/env", "/usr/bin/sh", "/usr/bin/bash", "/var/lang/bin/"];
+
+const LAMBDA_PYTHON_HANDLER: EntryConvention =
+    EntryConvention::Handler { default_handler: Some("lambda_function.lambda_handler"), fixed_file: None };
+const LAMBDA_NODE_HANDLER: EntryConvention =
+    EntryConvention::Handler { default_handler: Some("index.handler"), fixed_file: None };
+
+/// A Lambda Python runtime's language facts.
+const fn lambda_python(version: &'static str, abi: &'static str, interpreter: &'static str) -> Option<LanguageRuntime> {
+    Some(LanguageRuntime {
+        language: Language::Python,
+        version,
+        abi,
+        interpreter,
+        preinstalled: LAMBDA_PYTHON_MODULES,
+        provenance: Provenance::Documented,
+    })
+}
+
+/// A Lambda Node.js runtime's language facts (`abi` is its NODE_MODULE_VERSION).
+const fn lambda_node(version: &'static str, abi: &'static str) -> Option<LanguageRuntime> {
+    Some(LanguageRuntime {
+        language: Language::Node,
+        version,
+        abi,
+        interpreter: "/var/lang/bin/node",
+        preinstalled: LAMBDA_NODE_MODULES,
+        provenance: Provenance::Derived(
+            "the AWS SDK v3 is documented; NODE_MODULE_VERSION is Node.js's own (108 for 18, 115 for 20)",
+        ),
+    })
+}
+
+const LAMBDA_PYTHON312: Profile = Profile {
+    id: "aws-lambda-python3.12",
+    name: "AWS Lambda — python3.12 (x86_64)",
+    image: "Amazon Linux 2023 (Lambda python3.12)",
+    interpreters: LAMBDA_MANAGED_INTERPRETERS,
+    absent_commands: &[],
+    entry: LAMBDA_PYTHON_HANDLER,
+    contract: ServerContract::Handler,
+    sources: LAMBDA_MANAGED_SOURCES,
+    runtime: lambda_python("3.12", "cp312", "/var/lang/bin/python3.12"),
+    ..LAMBDA_AL2023
+};
+
+const LAMBDA_NODEJS20: Profile = Profile {
+    id: "aws-lambda-nodejs20.x",
+    name: "AWS Lambda — nodejs20.x (x86_64)",
+    image: "Amazon Linux 2023 (Lambda nodejs20.x)",
+    interpreters: LAMBDA_MANAGED_INTERPRETERS,
+    absent_commands: &[],
+    entry: LAMBDA_NODE_HANDLER,
+    contract: ServerContract::Handler,
+    sources: LAMBDA_MANAGED_SOURCES,
+    runtime: lambda_node("20", "115"),
+    ..LAMBDA_AL2023
+};
+
+const FC_BUILTIN_SOURCES: &[Source] = &[
+    Source {
+        title: "Function Compute Python runtimes: python3.10 on Debian 10 (x86_64) and its built-in modules",
+        url: "https://www.alibabacloud.com/help/en/functioncompute/user-guide/runtime-overview-2",
+    },
+    Source {
+        title: "Function Compute Node.js runtimes: nodejs18 and nodejs20 on Debian 10 (x86_64); ES modules from Node.js 18 through \"type\": \"module\" or .mjs",
+        url: "https://alibabacloud.com/help/en/functioncompute/node-js",
+    },
+];
+
+const SCF_BUILTIN_SOURCES: &[Source] = &[
+    Source {
+        title: "SCF Python runtime environment: PYTHONPATH /var/user:/opt; no built-in libraries from Python 3.7",
+        url: "https://tencentcloud.com/document/product/583/40323",
+    },
+    Source {
+        title: "SCF development: functions run on CentOS 7; only /tmp is writable; the entry file at the zip root",
+        url: "https://tencentcloud.com/document/product/583/40325",
+    },
+];
+
+const GCF_SOURCES: &[Source] = &[
+    Source {
+        title: "Cloud Run functions Python runtimes: python312 on the google-22 stack (Ubuntu 22.04); the entry point names a function in main.py",
+        url: "https://docs.cloud.google.com/run/docs/runtimes/python",
+    },
+    Source {
+        title: "Cloud Functions execution environment: each runtime's Ubuntu version",
+        url: "https://docs.cloud.google.com/functions/1stgendocs/concepts/execution-environment.md.txt",
+    },
+];
+
+/// Cloud Functions (2nd gen) on the google-22 stack: a Cloud Run service the platform builds.
+const GCF_PYTHON312: Profile = Profile {
+    id: "gcp-cloud-functions-python312",
+    name: "Google Cloud Functions — python312",
+    image: "Ubuntu 22.04 (google-22 stack, python312)",
+    entry: EntryConvention::Handler { default_handler: None, fixed_file: Some("main.py") },
+    contract: ServerContract::Handler,
+    port: None,
+    port_env: None,
+    sources: GCF_SOURCES,
+    runtime: Some(LanguageRuntime {
+        language: Language::Python,
+        version: "3.12",
+        abi: "cp312",
+        interpreter: "python3.12",
+        preinstalled: &[],
+        provenance: Provenance::Documented,
+    }),
+    ..CLOUD_RUN
+};
+
+/// FC's built-in runtimes on Debian 10: the image of the Debian 10 custom runtime, the handler
+/// `index.handler`.
+const FC_PYTHON310: Profile = Profile {
+    id: "aliyun-fc-python3.10",
+    name: "Alibaba Cloud FC — python3.10 (built-in runtime)",
+    image: "Debian 10 (built-in python3.10)",
+    entry: EntryConvention::Handler { default_handler: Some("index.handler"), fixed_file: None },
+    contract: ServerContract::Handler,
+    port: None,
+    port_env: None,
+    sources: FC_BUILTIN_SOURCES,
+    runtime: Some(LanguageRuntime {
+        language: Language::Python,
+        version: "3.10",
+        abi: "cp310",
+        interpreter: "/var/fc/lang/python3.10/bin/python3",
+        preinstalled: &[
+            "oss2",
+            "tablestore",
+            "aliyun-fc2",
+            "aliyun-python-sdk-ecs",
+            "aliyun-python-sdk-vpc",
+            "aliyun-python-sdk-rds",
+            "aliyun-python-sdk-kms",
+            "aliyun-mns",
+            "aliyun-python-sdk-cdn",
+            "aliyun-python-sdk-ram",
+            "aliyun-python-sdk-sts",
+            "aliyun-python-sdk-iot",
+            "aliyun-log-python-sdk",
+            "wand",
+            "scrapy",
+            "PyMySQL",
+            "elasticsearch",
+            "Pillow",
+            "pyOpenSSL",
+            "redis",
+            "requests",
+        ],
+        provenance: Provenance::Documented,
+    }),
+    ..FC_DEBIAN10
+};
+
+/// SCF event functions on CentOS 7: the handler `index.main_handler`, code in /var/user.
+const SCF_PYTHON39: Profile = Profile {
+    id: "tencent-scf-python3.9",
+    name: "Tencent Cloud SCF — Python 3.9 (event function)",
+    image: "CentOS 7 (SCF Python 3.9)",
+    entry: EntryConvention::Handler { default_handler: Some("index.main_handler"), fixed_file: None },
+    contract: ServerContract::Handler,
+    sources: SCF_BUILTIN_SOURCES,
+    runtime: Some(LanguageRuntime {
+        language: Language::Python,
+        version: "3.9",
+        abi: "cp39",
+        interpreter: "/var/lang/python39/bin/python3",
+        preinstalled: &[],
+        provenance: Provenance::Derived("no built-in libraries from Python 3.7 (documented); the interpreter path follows SCF's /var/lang/<lang><version> rule"),
+    }),
+    ..SCF_CUSTOM
 };
 
 const HUAWEI_SOURCES: &[Source] = &[
@@ -457,25 +776,7 @@ pub const PROFILES: &[Profile] = &[
         port: Some(9000),
         ..SCF_CUSTOM
     },
-    Profile {
-        id: "aws-lambda-al2",
-        name: "AWS Lambda — provided.al2 (x86_64)",
-        image: "Amazon Linux 2",
-        glibc: "2.26",
-        // A different image: every image fact is restated, none inherited from AL2023.
-        glibcxx: "3.4.24",
-        cxxabi: "1.3.11",
-        libstdcxx_provenance: Provenance::Derived(
-            "Amazon Linux 2 ships GCC 7.3 (GLIBCXX_3.4.24, aws/aws-lambda-base-images#87)",
-        ),
-        interpreters: SHELLS,
-        absent_commands: LANGUAGE_COMMANDS,
-        libraries: &["libz.so.1", "libssl.so.10", "libcrypto.so.10"],
-        library_provenance: Provenance::Derived(
-            "Amazon Linux 2 packages (OpenSSL 1.0.2k: libssl.so.10, no libssl.so.3); LD_LIBRARY_PATH includes /var/task, /var/task/lib and /opt/lib (AWS base images)",
-        ),
-        ..LAMBDA_AL2023
-    },
+    LAMBDA_AL2,
     LAMBDA_AL2023,
     Profile {
         id: "aws-lambda-al2023-arm64",
@@ -485,43 +786,7 @@ pub const PROFILES: &[Profile] = &[
         loaders: ARM64_LOADERS,
         ..LAMBDA_AL2023
     },
-    Profile {
-        id: "gcp-cloud-run",
-        name: "Google Cloud Run (linux/amd64)",
-        vendor: "gcp",
-        image: "your container image (buildpacks for source deploys)",
-        arch: Arch::X86_64,
-        arch_label: "x86_64",
-        libc: "glibc",
-        glibc: "2.35",
-        glibc_provenance: Provenance::Derived(
-            "Google's buildpacks base (Ubuntu 22.04) ships glibc 2.35; your own image may differ",
-        ),
-        glibcxx: "3.4.30",
-        cxxabi: "1.3.13",
-        libstdcxx_provenance: Provenance::Derived("Ubuntu 22.04 ships GCC 12's libstdc++"),
-        loaders: X86_64_LOADERS,
-        interpreters: SHELLS,
-        absent_commands: &[],
-        libraries: &["libz.so.1", "libssl.so.3", "libcrypto.so.3", "libcrypt.so.1"],
-        library_dirs: &[],
-        library_provenance: Provenance::Derived(
-            "Ubuntu 22.04 packages of Google's buildpacks run image; your image may differ",
-        ),
-        code_dir: "/workspace",
-        entry: EntryConvention::StartCommandOnly,
-        contract: ServerContract::HttpServer,
-        port: Some(8080),
-        port_env: Some("PORT"),
-        zipped_limits: &[],
-        unzipped_limit: None,
-        code_dir_writable: true,
-        installs_dependencies: true,
-        loopback_reachable: false,
-        runs_as_root: false,
-        user_provenance: Provenance::Derived("buildpacks images run as a non-root user"),
-        sources: CLOUD_RUN_SOURCES,
-    },
+    CLOUD_RUN,
     Profile {
         id: "huawei-functiongraph",
         name: "Huawei Cloud FunctionGraph — HTTP function (bootstrap)",
@@ -558,6 +823,7 @@ pub const PROFILES: &[Profile] = &[
         runs_as_root: false,
         user_provenance: Provenance::Derived("container functions run as UID/GID 1003; assumed the same for code packages"),
         sources: HUAWEI_SOURCES,
+        runtime: None,
     },
     Profile {
         id: "azure-custom-handler",
@@ -591,6 +857,114 @@ pub const PROFILES: &[Profile] = &[
         runs_as_root: false,
         user_provenance: Provenance::Assumed("the worker's user is not documented; read and execute bits are checked as for a non-root user"),
         sources: AZURE_SOURCES,
+        runtime: None,
+    },
+    LAMBDA_PYTHON312,
+    Profile {
+        id: "aws-lambda-python3.12-arm64",
+        name: "AWS Lambda — python3.12 (arm64)",
+        arch: Arch::Arm64,
+        arch_label: "arm64",
+        loaders: ARM64_LOADERS,
+        ..LAMBDA_PYTHON312
+    },
+    Profile {
+        id: "aws-lambda-python3.9",
+        name: "AWS Lambda — python3.9 (x86_64)",
+        image: "Amazon Linux 2 (Lambda python3.9)",
+        interpreters: LAMBDA_MANAGED_INTERPRETERS,
+        absent_commands: &[],
+        entry: LAMBDA_PYTHON_HANDLER,
+        contract: ServerContract::Handler,
+        sources: LAMBDA_MANAGED_SOURCES,
+        runtime: lambda_python("3.9", "cp39", "/var/lang/bin/python3.9"),
+        ..LAMBDA_AL2
+    },
+    LAMBDA_NODEJS20,
+    Profile {
+        id: "aws-lambda-nodejs20.x-arm64",
+        name: "AWS Lambda — nodejs20.x (arm64)",
+        arch: Arch::Arm64,
+        arch_label: "arm64",
+        loaders: ARM64_LOADERS,
+        ..LAMBDA_NODEJS20
+    },
+    Profile {
+        id: "aws-lambda-nodejs18.x",
+        name: "AWS Lambda — nodejs18.x (x86_64)",
+        image: "Amazon Linux 2 (Lambda nodejs18.x)",
+        interpreters: LAMBDA_MANAGED_INTERPRETERS,
+        absent_commands: &[],
+        entry: LAMBDA_NODE_HANDLER,
+        contract: ServerContract::Handler,
+        sources: LAMBDA_MANAGED_SOURCES,
+        runtime: lambda_node("18", "108"),
+        ..LAMBDA_AL2
+    },
+    Profile {
+        id: "aws-lambda-java21",
+        name: "AWS Lambda — java21 (x86_64)",
+        image: "Amazon Linux 2023 (Lambda java21)",
+        interpreters: LAMBDA_MANAGED_INTERPRETERS,
+        absent_commands: &[],
+        entry: EntryConvention::Handler { default_handler: Some("example.Hello::handleRequest"), fixed_file: None },
+        contract: ServerContract::Handler,
+        sources: LAMBDA_MANAGED_SOURCES,
+        runtime: Some(LanguageRuntime {
+            language: Language::Java,
+            version: "21",
+            abi: "65",
+            interpreter: "/var/lang/bin/java",
+            preinstalled: &[],
+            provenance: Provenance::Derived("Java 21 reads class files up to major version 65"),
+        }),
+        ..LAMBDA_AL2023
+    },
+    FC_PYTHON310,
+    Profile {
+        id: "aliyun-fc-nodejs18",
+        name: "Alibaba Cloud FC — nodejs18 (built-in runtime)",
+        image: "Debian 10 (built-in nodejs18)",
+        runtime: Some(LanguageRuntime {
+            language: Language::Node,
+            version: "18",
+            abi: "108",
+            interpreter: "/var/fc/lang/nodejs18/bin/node",
+            preinstalled: &["co", "gm", "ali-oss", "aliyun-sdk", "@alicloud/fc2", "tablestore", "body", "raw-body", "ali-mns", "@alicloud/pop-core"],
+            provenance: Provenance::Documented,
+        }),
+        ..FC_PYTHON310
+    },
+    SCF_PYTHON39,
+    Profile {
+        id: "tencent-scf-nodejs16.13",
+        name: "Tencent Cloud SCF — Node.js 16.13 (event function)",
+        image: "CentOS 7 (SCF Node.js 16.13)",
+        runtime: Some(LanguageRuntime {
+            language: Language::Node,
+            version: "16",
+            abi: "93",
+            interpreter: "/var/lang/node16/bin/node",
+            preinstalled: &[],
+            provenance: Provenance::Derived("Node.js 16 has NODE_MODULE_VERSION 93; the interpreter path follows SCF's /var/lang/<lang><version> rule"),
+        }),
+        ..SCF_PYTHON39
+    },
+    GCF_PYTHON312,
+    Profile {
+        id: "gcp-cloud-functions-nodejs20",
+        name: "Google Cloud Functions — nodejs20",
+        image: "Ubuntu 22.04 (google-22 stack, nodejs20)",
+        entry: EntryConvention::Handler { default_handler: None, fixed_file: Some("index.js") },
+        runtime: Some(LanguageRuntime {
+            language: Language::Node,
+            version: "20",
+            abi: "115",
+            interpreter: "node",
+            preinstalled: &[],
+            provenance: Provenance::Derived("Node.js 20 has NODE_MODULE_VERSION 115"),
+        }),
+        ..GCF_PYTHON312
     },
 ];
 

@@ -174,6 +174,20 @@ pub(crate) fn python_version_in(text: &str) -> Option<(String, String)> {
     None
 }
 
+/// What Python prints when it imports the extension module at `path` built for another version:
+/// the dotted module is not found (its file's tag does not match), inside Lambda's envelope there.
+fn import_error(ctx: &Ctx<'_>, path: &str) -> String {
+    let module = path.split(".cpython-").next().unwrap_or(path).replace('/', ".");
+    let not_found = format!("No module named '{module}'");
+    match (ctx.profile.vendor, ctx.profile.runtime, ctx.targets.first()) {
+        ("aws", Some(_), Some(t)) => {
+            let handler_module = t.path.trim_end_matches(".py").trim_end_matches("/__init__").replace('/', ".");
+            format!("[ERROR] Runtime.ImportModuleError: Unable to import module '{handler_module}': {not_found}")
+        }
+        _ => format!("ModuleNotFoundError: {not_found}"),
+    }
+}
+
 /// CPython extension modules built for another Python than the one the function runs.
 fn check_python_abi(ctx: &Ctx<'_>, python: Option<&(String, String)>) -> Option<Finding> {
     let (version, source) = python?;
@@ -190,15 +204,15 @@ fn check_python_abi(ctx: &Ctx<'_>, python: Option<&(String, String)>) -> Option<
     let (abi, files) = mismatched.iter().max_by_key(|(_, f)| f.len())?;
     let built = format!("{}.{}", &abi[..1], &abi[1..]);
     Some(Finding {
-        id: "native-addon-wrong-platform",
+        id: "runtime-version-mismatch",
         severity: Severity::Warning,
         path: Some(files[0].to_string()),
         title: format!("{} extension module(s) are built for Python {built}; the function runs Python {version}", files.len()),
         evidence: vec![
             format!("{}{}", files.iter().take(5).cloned().collect::<Vec<_>>().join(", "), if files.len() > 5 { ", …" } else { "" }),
-            format!("the start command uses {source}"),
+            format!("the function runs {source}"),
         ],
-        platform_message: Some("ModuleNotFoundError / ImportError for the compiled module when it is imported".into()),
+        platform_message: Some(import_error(ctx, files[0])),
         explanation: "CPython loads only extension modules tagged for its own minor version (or abi3): these were \
                       installed by a different Python."
             .into(),
@@ -542,14 +556,22 @@ mod tests {
             .unix_file("pydantic_core/_pydantic_core.cpython-312-x86_64-linux-gnu.so", 0o644, b"\x7fELF")
             .finish();
         let i = run(zip, "aliyun-fc", "");
-        let f = i.findings.iter().find(|f| f.id == "native-addon-wrong-platform").expect("ABI mismatch");
+        let f = i.findings.iter().find(|f| f.id == "runtime-version-mismatch").expect("ABI mismatch");
         assert!(f.title.contains("Python 3.12") && f.title.contains("Python 3.10"), "{}", f.title);
         let zip = ZipBuilder::new()
             .unix_file("bootstrap", 0o755, b"#!/bin/bash\nexec /var/fc/lang/python3.10/bin/python3 app.py\n")
             .unix_file("app.py", 0o644, b"app.run(host='0.0.0.0', port=9000)\n")
             .unix_file("pydantic_core/_pydantic_core.cpython-310-x86_64-linux-gnu.so", 0o644, b"\x7fELF")
             .finish();
-        assert!(!ids(&run(zip, "aliyun-fc", "")).contains(&"native-addon-wrong-platform"));
+        assert!(!ids(&run(zip, "aliyun-fc", "")).contains(&"runtime-version-mismatch"));
+        // A managed runtime states its Python: a cp311 wheel's module on python3.12 is found without a command.
+        let zip = ZipBuilder::new()
+            .unix_file("lambda_function.py", 0o644, b"import pydantic\ndef lambda_handler(e, c):\n    pass\n")
+            .unix_file("pydantic_core/_pydantic_core.cpython-311-x86_64-linux-gnu.so", 0o644, b"\x7fELF")
+            .finish();
+        let i = run(zip, "aws-lambda-python3.12", "");
+        let f = i.findings.iter().find(|f| f.id == "runtime-version-mismatch").expect("cp311 on python3.12");
+        assert!(f.evidence[1].contains("python3.12"), "{:?}", f.evidence);
     }
 
     #[test]

@@ -160,7 +160,16 @@ pub(crate) fn check_dependencies(ctx: &Ctx<'_>, manifests: &Manifests, sources: 
     npm_installed.sort();
     npm_installed.dedup();
 
+    // What the managed runtime ships (boto3 on Lambda, FC's SDKs) is there without the package.
+    let preinstalled = ctx.profile.runtime.map_or(&[][..], |r| r.preinstalled);
+    let provided = |name: &str| {
+        preinstalled.iter().any(|p| match p.strip_suffix('/') {
+            Some(scope) => name.starts_with(scope) && name[scope.len()..].starts_with('/'),
+            None => normalize_python(p) == normalize_python(name),
+        })
+    };
     let mut report = |manifest: &str, ecosystem: &str, missing: Vec<String>, python: bool, fix: &str| {
+        let missing: Vec<String> = missing.into_iter().filter(|m| !provided(m)).collect();
         if missing.is_empty() {
             return;
         }
@@ -188,11 +197,11 @@ pub(crate) fn check_dependencies(ctx: &Ctx<'_>, manifests: &Manifests, sources: 
             evidence,
             platform_message: Some(message),
             explanation: if imported.is_empty() {
-                "Custom runtimes do not install dependencies. Nothing in the entry's code visibly imports these, so this \
+                "The platform installs nothing from the manifest. Nothing in the entry's code visibly imports these, so this \
                  is fine if you bundle them (esbuild, webpack, PyInstaller); otherwise the import fails at start-up."
                     .into()
             } else {
-                "Custom runtimes do not install dependencies, and the entry's code imports these: the import fails at \
+                "The platform installs nothing from the manifest, and the entry's code imports these: the import fails at \
                  start-up."
                     .into()
             },
@@ -267,6 +276,22 @@ mod tests {
     use super::*;
     use crate::checks::test_support::{errors, ids, run};
     use crate::synth::ZipBuilder;
+
+    #[test]
+    fn what_a_managed_runtime_ships_is_not_missing() {
+        let zip = ZipBuilder::new()
+            .unix_file(
+                "lambda_function.py",
+                0o644,
+                b"import boto3\nimport requests\ndef lambda_handler(e, c):\n    pass\n",
+            )
+            .unix_file("requirements.txt", 0o644, b"boto3==1.34\nrequests\n")
+            .finish();
+        let i = run(zip, "aws-lambda-python3.12", "");
+        let f = i.findings.iter().find(|f| f.id == "dependencies-missing").expect("requests is missing");
+        assert!(f.evidence[0].contains("requests") && !f.evidence[0].contains("boto3"), "{:?}", f.evidence);
+        assert_eq!(f.severity, Severity::Error);
+    }
 
     #[test]
     fn parsers() {

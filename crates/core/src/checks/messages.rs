@@ -102,6 +102,65 @@ pub fn platform_says(profile: &Profile, failure: StartFailure<'_>, platform_path
     }
 }
 
+/// What a managed runtime finds wrong with its handler.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum HandlerProblem<'a> {
+    /// The module file the handler names is not in the package.
+    ModuleMissing {
+        /// The module as the handler names it (`lambda_function`, `src/app`).
+        module: &'a str,
+    },
+    /// The module is there; the function or export is not.
+    FunctionMissing {
+        /// The module as the handler names it.
+        module: &'a str,
+        /// The function the runtime looks for.
+        function: &'a str,
+        /// The handler setting as given.
+        handler: &'a str,
+    },
+}
+
+/// The message a managed runtime prints for `problem`, or an empty string where its wording is
+/// not known (the finding then says what happens in words).
+pub fn handler_says(profile: &Profile, problem: HandlerProblem<'_>) -> String {
+    use crate::profiles::Language::{Node, Python};
+    let language = profile.language();
+    let code_dir = profile.code_dir;
+    match (profile.vendor, language, problem) {
+        ("aws", Some(Python), HandlerProblem::ModuleMissing { module }) => format!(
+            "[ERROR] Runtime.ImportModuleError: Unable to import module '{module}': No module named '{}'",
+            module.replace('/', ".")
+        ),
+        ("aws", Some(Python), HandlerProblem::FunctionMissing { module, function, .. }) => {
+            format!("[ERROR] Runtime.HandlerNotFound: Handler '{function}' missing on module '{module}'")
+        }
+        ("aws", Some(Node), HandlerProblem::ModuleMissing { module }) => format!(
+            "{{\"errorType\":\"Runtime.ImportModuleError\",\"errorMessage\":\"Error: Cannot find module '{module}'\"}}"
+        ),
+        ("aws", Some(Node), HandlerProblem::FunctionMissing { handler, .. }) => format!(
+            "{{\"errorType\":\"Runtime.HandlerNotFound\",\"errorMessage\":\"{handler} is undefined or not exported\"}}"
+        ),
+        ("aliyun", Some(Python), HandlerProblem::FunctionMissing { module, function, .. }) => {
+            format!("{{\"errorMessage\": \"Handler '{function}' missing on module '{module}'\"}}")
+        }
+        ("aliyun", Some(Node), HandlerProblem::ModuleMissing { module }) => {
+            format!("{{\"errorMessage\": \"Cannot find module '{code_dir}/{module}.js'\"}}")
+        }
+        ("tencent", _, _) => "437 HandlerNotFound (the function package is loaded incorrectly: the handler's file or function is not found)".into(),
+        ("gcp", Some(Python), HandlerProblem::ModuleMissing { .. }) => format!(
+            "MissingSourceException: File {code_dir}/main.py that is expected to define function doesn't exist"
+        ),
+        ("gcp", Some(Python), HandlerProblem::FunctionMissing { function, .. }) => {
+            format!("MissingTargetException: File {code_dir}/main.py is expected to contain a function named '{function}'")
+        }
+        ("gcp", Some(Node), HandlerProblem::FunctionMissing { function, .. }) => format!(
+            "Function '{function}' is not defined in the provided module. Did you specify the correct target function to execute?"
+        ),
+        _ => String::new(),
+    }
+}
+
 /// `unknown platform …` → `Unknown platform …`: engine messages start lower-case, to follow a
 /// colon in the CLI; the page shows them as sentences.
 pub fn capitalized(text: &str) -> String {

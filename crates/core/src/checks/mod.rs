@@ -10,6 +10,7 @@ pub(crate) use archive::unsafe_reason;
 mod binaries;
 mod deps;
 mod dynamic;
+mod handler;
 mod layout;
 pub mod messages;
 mod permissions;
@@ -184,6 +185,7 @@ pub struct Inspection {
 /// is ruled out (when the package's targets were read).
 pub const CHECK_IDS: &[&str] = &[
     "entry-missing",
+    "handler-misnamed",
     "entry-nested",
     "entry-is-directory",
     "exec-bit-missing",
@@ -198,6 +200,7 @@ pub const CHECK_IDS: &[&str] = &[
     "glibc-too-new",
     "shared-lib-missing",
     "native-addon-wrong-platform",
+    "runtime-version-mismatch",
     "not-readable",
     "shebang-interpreter-missing",
     "listen-localhost",
@@ -854,6 +857,8 @@ pub fn inspect<R: PackageRead>(
         });
     }
     findings.extend(server::check_server(&ctx, &server_evidence));
+    let read_whole = |path: &str| ctx.lookup(path).is_some_and(|e| e.size <= SOURCE_BYTES as u64);
+    findings.extend(handler::check_handler_functions(&ctx, &server_evidence.sources, &read_whole));
     findings.extend(server::check_environment(&ctx, &server_evidence));
     findings.extend(deps::check_dependencies(&ctx, &manifests, &server_evidence.sources));
     findings.extend(permissions::check_readable(&ctx, &read_targets, &exec_targets));
@@ -870,7 +875,14 @@ pub fn inspect<R: PackageRead>(
         .iter()
         .map(|t| t.command.as_str())
         .chain(server_evidence.sources.iter().filter(|(p, _)| !p.ends_with(".py")).map(|(_, text)| text.as_str()))
-        .find_map(|text| text.lines().find_map(addons::python_version_in));
+        .find_map(|text| text.lines().find_map(addons::python_version_in))
+        // A managed runtime states its own version.
+        .or_else(|| {
+            profile
+                .runtime
+                .filter(|r| r.language == crate::profiles::Language::Python)
+                .map(|r| (r.version.to_string(), format!("{} (the {} runtime)", r.interpreter, profile.id)))
+        });
     findings.extend(addons::check_addons(&ctx, &package_json, &wheels, python.as_ref()));
     findings.extend(binaries::check_other_binaries(&ctx, &checked));
     findings.extend(scripts::check_other_scripts(&ctx, &checked));

@@ -612,6 +612,8 @@ pub(crate) fn check_server(ctx: &Ctx<'_>, evidence: &ServerEvidence) -> Vec<Find
                 });
             }
         }
+        // The platform's runtime calls the handler: nothing to listen on, nothing to poll.
+        ServerContract::Handler => {}
         ServerContract::RuntimeApi => {
             let lambda = p.vendor == "aws";
             let serves = !evidence.listens.is_empty();
