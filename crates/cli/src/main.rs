@@ -52,7 +52,8 @@ struct FunctionArgs {
     /// The start command configured on the platform (e.g. "python3 app.py").
     #[arg(long)]
     start_command: Option<String>,
-    /// The handler of an event function (e.g. index.main_handler).
+    /// The handler of a managed runtime or an event function (e.g. lambda_function.lambda_handler,
+    /// src/app.handler, index.main_handler); blank means the console's default.
     #[arg(long)]
     handler: Option<String>,
 }

@@ -155,6 +155,33 @@ fn start_command_and_handler_flags() {
 }
 
 #[test]
+fn managed_runtimes_check_the_handler_not_a_bootstrap() {
+    let code = b"import boto3\n\ndef handler(event, context):\n    return 1\n";
+    let zip = ZipBuilder::new()
+        .unix_file("src/app.py", 0o644, code)
+        .unix_file("requirements.txt", 0o644, b"boto3\n")
+        .finish();
+    let zip = temp_file("managed.zip", &zip);
+    let check = |handler: &str| {
+        let mut args = vec!["check", zip.to_str().unwrap(), "--platform", "aws-lambda-python3.12", "--format", "json"];
+        if !handler.is_empty() {
+            args.extend(["--handler", handler]);
+        }
+        bin().args(&args).output().unwrap()
+    };
+    // The console default names a file the package lacks.
+    let default = check("");
+    assert_eq!(default.status.code(), Some(1));
+    assert_eq!(json(&default)["findings"][0]["id"], "entry-missing");
+    // The file is there, the function is not.
+    let misnamed = check("src.app.lambda_handler");
+    assert_eq!(json(&misnamed)["findings"][0]["id"], "handler-misnamed");
+    // Both right, and boto3 ships with the runtime: clean.
+    let good = check("src/app.handler");
+    assert_eq!(good.status.code(), Some(0), "{}", String::from_utf8_lossy(&good.stdout));
+}
+
+#[test]
 fn explain_sorts_hypotheses_and_reports_platform() {
     let out = run_with_stdin(&["explain", "--format", "json"], "437 HandlerNotFound");
     assert_eq!(out.status.code(), Some(0));
