@@ -45,6 +45,11 @@ pub struct ElfNeeds {
     /// [`MAX_NAME_BYTES`] (cut). Repeats are dropped and do not count.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub over_limits: bool,
+    /// A Node.js addon's `node_register_module_v<N>` export: the `NODE_MODULE_VERSION` it was
+    /// built for (Node looks up the symbol for its own version). N-API addons export
+    /// `napi_register_module_v1` instead and fit every version.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub node_module_version: Option<u32>,
 }
 
 impl ElfNeeds {
@@ -206,6 +211,14 @@ impl HeaderFields {
     }
 }
 
+/// The `NODE_MODULE_VERSION` in a `node_register_module_v<N>` name within a string table.
+fn node_module_version_in(strings: &[u8]) -> Option<u32> {
+    const PREFIX: &[u8] = b"node_register_module_v";
+    let at = memchr::memmem::find(strings, PREFIX)? + PREFIX.len();
+    let digits: Vec<u8> = strings[at..].iter().take(6).take_while(|b| b.is_ascii_digit()).copied().collect();
+    std::str::from_utf8(&digits).ok()?.parse().ok()
+}
+
 /// Reads the load-time needs of an ELF. `read_prefix(n)` returns the file's first `n` bytes (or
 /// fewer, at end of file).
 pub fn read_needs(mut read_prefix: impl FnMut(usize) -> Result<Vec<u8>, String>) -> Result<ElfNeeds, ElfError> {
@@ -308,6 +321,8 @@ fn read_needs_from(mut read_prefix: &mut dyn FnMut(usize) -> Result<Vec<u8>, Str
     let strtab = find(DT_STRTAB).and_then(to_offset).ok_or(ElfError::Malformed("dynamic string table not mapped"))?;
     let strsz = find(DT_STRSZ).unwrap_or(0).min(16 << 20);
     ensure(&mut buf, strtab.saturating_add(strsz), &mut read_prefix)?;
+    needs.node_module_version =
+        buf.get(strtab as usize..strtab.saturating_add(strsz) as usize).and_then(node_module_version_in);
     let mut over_limits = false;
     let names_cut = std::cell::Cell::new(false);
     let string_at = |buf: &[u8], off: u64| -> Option<String> {
@@ -430,6 +445,16 @@ mod tests {
 
     fn needs_of(bytes: &[u8]) -> Result<ElfNeeds, ElfError> {
         read_needs(|n| Ok(bytes[..n.min(bytes.len())].to_vec()))
+    }
+
+    #[test]
+    fn node_addons_name_the_module_version_they_register_for() {
+        assert_eq!(node_module_version_in(b"\0napi_register_module_v1\0"), None);
+        assert_eq!(node_module_version_in(b"\0_ZN2v8\0node_register_module_v108\0memcpy\0"), Some(108));
+        // The string table of a parsed ELF is read for it.
+        let elf = crate::synth::elf(None, &["libc.so.6", "node_register_module_v115"], None, &[], 3);
+        let needs = read_needs(|n| Ok(elf[..n.min(elf.len())].to_vec())).unwrap();
+        assert_eq!(needs.node_module_version, Some(115));
     }
 
     #[test]

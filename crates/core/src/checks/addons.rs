@@ -153,6 +153,55 @@ struct NpmVariant<'a> {
     mismatch: Option<String>,
     glibc_needed: Option<String>,
     natives: Vec<(&'a Entry, String)>,
+    /// Native modules that fit this platform inside a folder named for it (`prebuilds/linux-x64/`,
+    /// `bin/linux-x64-node-20/`): the package picks its variant when it loads.
+    fitting_variants: usize,
+}
+
+/// Why a Node.js addon cannot load on the runtime's Node.js: it exports the registration symbol of
+/// another `NODE_MODULE_VERSION` (Node looks for its own; N-API addons export none of these).
+fn node_version_mismatch(ctx: &Ctx<'_>, index: usize) -> Option<String> {
+    let runtime = ctx.profile.runtime.filter(|r| r.language == crate::profiles::Language::Node)?;
+    let built = ctx.needs.get(&index)?.node_module_version?;
+    (built.to_string() != runtime.abi).then(|| {
+        format!(
+            "built for NODE_MODULE_VERSION {built} (it exports node_register_module_v{built}); Node.js {} needs {}",
+            runtime.version, runtime.abi
+        )
+    })
+}
+
+/// The folder between an npm package and one of its native modules that names a platform
+/// (`linux-x64-node-20`, `darwin-arm64`), when there is one: packages with such folders
+/// (prebuildify's `prebuilds/<os>-<arch>/`, node-pre-gyp, deasync's `bin/<os>-<arch>-node-<v>/`)
+/// load only the one that matches the machine.
+fn platform_folder<'p>(package_dir: &str, path: &'p str) -> Option<&'p str> {
+    const OS: &[&str] = &["darwin", "linux", "win32", "windows", "freebsd", "android", "musl", "macos", "osx", "sunos"];
+    let inner = path.strip_prefix(package_dir)?.trim_start_matches('/');
+    let (folders, _file) = inner.rsplit_once('/')?;
+    folders.split('/').find(|f| {
+        let lower = f.to_ascii_lowercase();
+        OS.iter().any(|os| lower.starts_with(os) || lower.contains(&format!("-{os}")))
+    })
+}
+
+/// Whether a platform folder's Node.js version tag (`node-20`, `node-v115`, `napi`) admits the
+/// runtime's Node.js; a folder without one admits any.
+fn folder_fits_node(folder: &str, ctx: &Ctx<'_>) -> bool {
+    let Some(runtime) = ctx.profile.runtime.filter(|r| r.language == crate::profiles::Language::Node) else {
+        return true;
+    };
+    let lower = folder.to_ascii_lowercase();
+    if lower.contains("napi") {
+        return true;
+    }
+    match lower.split_once("node-") {
+        Some((_, tag)) => {
+            let tag: String = tag.trim_start_matches('v').chars().take_while(|c| c.is_ascii_digit()).collect();
+            tag.is_empty() || tag == runtime.version || tag == runtime.abi
+        }
+        None => true,
+    }
 }
 
 /// The Python `major.minor` named by an interpreter in a command (`/var/fc/lang/python3.10/bin/python3`,
@@ -300,20 +349,30 @@ pub(crate) fn check_addons(
                 mismatch: npm_mismatch(fields, ctx),
                 glibc_needed: glibc_requirement(fields, ctx),
                 natives: Vec::new(),
+                fitting_variants: 0,
             },
         );
     }
     let mut loose: Vec<(&Entry, String)> = Vec::new();
     for entry in ctx.entries.iter().filter(|e| is_native_module(e.path())) {
         let Some(kind) = ctx.kind(entry.index) else { continue };
-        let Some(why) = native_mismatch(kind, ctx, entry.index) else { continue };
-        match npm_package_dir(entry.path()) {
-            Some(dir) => npm
-                .entry(dir.clone())
-                .or_insert_with(|| NpmVariant { dir, mismatch: None, glibc_needed: None, natives: Vec::new() })
-                .natives
-                .push((entry, why)),
-            None => loose.push((entry, why)),
+        let why = native_mismatch(kind, ctx, entry.index).or_else(|| node_version_mismatch(ctx, entry.index));
+        let Some(dir) = npm_package_dir(entry.path()) else {
+            loose.extend(why.map(|why| (entry, why)));
+            continue;
+        };
+        let folder = platform_folder(&dir, entry.path());
+        let variant = npm.entry(dir.clone()).or_insert_with(|| NpmVariant {
+            dir,
+            mismatch: None,
+            glibc_needed: None,
+            natives: Vec::new(),
+            fitting_variants: 0,
+        });
+        match why {
+            Some(why) => variant.natives.push((entry, why)),
+            None if folder.is_some_and(|f| folder_fits_node(f, ctx)) => variant.fitting_variants += 1,
+            None => {}
         }
     }
 
@@ -326,6 +385,10 @@ pub(crate) fn check_addons(
         .collect();
     for v in npm.values().filter(|v| v.mismatch.is_some() || !v.natives.is_empty() || v.glibc_needed.is_some()) {
         let fam = family(&v.dir);
+        // Every misfit sits in a platform folder beside one that fits: the package loads that one.
+        let picks_its_variant = v.mismatch.is_none()
+            && v.fitting_variants > 0
+            && v.natives.iter().all(|(e, _)| platform_folder(&v.dir, e.path()).is_some());
         let sibling_fits = fits.contains(&fam);
         let mut evidence = Vec::new();
         if let Some(m) = &v.mismatch {
@@ -344,8 +407,13 @@ pub(crate) fn check_addons(
         for (e, why) in v.natives.iter().take(5) {
             evidence.push(format!("{} is {why}", e.path()));
         }
-        let (severity, verdict) = if sibling_fits {
+        let (severity, verdict) = if sibling_fits && !picks_its_variant {
             (Severity::Info, format!("Another variant of {fam} fits this platform, so this one is just unused weight."))
+        } else if picks_its_variant {
+            (
+                Severity::Info,
+                format!("{fam} also ships a build for this platform and loads the one that matches: the others are unused weight."),
+            )
         } else if v.mismatch.is_some() || !v.natives.is_empty() {
             (
                 Severity::Error,
@@ -367,10 +435,14 @@ pub(crate) fn check_addons(
                     .map(|(e, _)| e.path().to_string())
                     .unwrap_or_else(|| format!("{}/package.json", v.dir)),
             ),
-            title: format!(
-                "{} is installed for another platform",
-                v.dir.rsplit("node_modules/").next().unwrap_or(&v.dir)
-            ),
+            title: if picks_its_variant {
+                format!(
+                    "{} also ships builds for other platforms",
+                    v.dir.rsplit("node_modules/").next().unwrap_or(&v.dir)
+                )
+            } else {
+                format!("{} is installed for another platform", v.dir.rsplit("node_modules/").next().unwrap_or(&v.dir))
+            },
             evidence,
             platform_message: v.natives.first().map(|(e, _)| {
                 format!("Error: {}/{}: invalid ELF header (code: 'ERR_DLOPEN_FAILED')", ctx.profile.code_dir, e.path())
@@ -572,6 +644,50 @@ mod tests {
         let i = run(zip, "aws-lambda-python3.12", "");
         let f = i.findings.iter().find(|f| f.id == "runtime-version-mismatch").expect("cp311 on python3.12");
         assert!(f.evidence[1].contains("python3.12"), "{:?}", f.evidence);
+    }
+
+    #[test]
+    fn packages_that_pick_their_platform_folder_at_load_time_are_not_errors() {
+        let linux = crate::synth::elf(None, &["libc.so.6"], None, &[], 3);
+        let macho = [[0xCF, 0xFA, 0xED, 0xFE, 0x07, 0x00, 0x00, 0x01].as_slice(), &[0u8; 56]].concat();
+        let code: &[u8] = b"require('deasync');\nexports.handler = async () => 1;\n";
+        let with = |linux_folder: &str| {
+            ZipBuilder::new()
+                .unix_file("index.js", 0o644, code)
+                .unix_file("node_modules/deasync/bin/darwin-x64-node-20/deasync.node", 0o644, &macho)
+                .unix_file(&format!("node_modules/deasync/bin/{linux_folder}/deasync.node"), 0o644, &linux)
+                .finish()
+        };
+        let severity = |zip: Vec<u8>| {
+            run(zip, "aws-lambda-nodejs20.x", "")
+                .findings
+                .iter()
+                .find(|f| f.id == "native-addon-wrong-platform")
+                .map(|f| f.severity)
+        };
+        // The folder for this platform and this Node.js is there: the macOS one is never loaded.
+        assert_eq!(severity(with("linux-x64-node-20")), Some(Severity::Info));
+        // Only a folder for another Node.js: nothing fits nodejs20.x.
+        assert_eq!(severity(with("linux-x64-node-16")), Some(Severity::Error));
+        // Only other platforms: an error, as before.
+        let macos_only = ZipBuilder::new()
+            .unix_file("index.js", 0o644, code)
+            .unix_file("node_modules/deasync/bin/darwin-x64-node-20/deasync.node", 0o644, &macho)
+            .finish();
+        assert_eq!(severity(macos_only), Some(Severity::Error));
+        // A linux build for another NODE_MODULE_VERSION does not load either.
+        let old_abi = crate::synth::elf(None, &["libc.so.6", "node_register_module_v108"], None, &[], 3);
+        let zip = ZipBuilder::new()
+            .unix_file("index.js", 0o644, code)
+            .unix_file("node_modules/better-sqlite3/build/Release/better_sqlite3.node", 0o644, &old_abi)
+            .finish();
+        let i = run(zip, "aws-lambda-nodejs20.x", "");
+        let f = i.findings.iter().find(|f| f.id == "native-addon-wrong-platform").expect("ABI 108 on Node 20");
+        assert!(
+            f.evidence.iter().any(|e| e.contains("NODE_MODULE_VERSION 108") && e.contains("needs 115")),
+            "{:?}",
+            f.evidence
+        );
     }
 
     #[test]
