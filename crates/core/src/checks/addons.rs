@@ -223,6 +223,20 @@ pub(crate) fn python_version_in(text: &str) -> Option<(String, String)> {
     None
 }
 
+/// The entry's line importing the top-level Python package that holds `path`
+/// (`pydantic_core/_pydantic_core….so` → `import pydantic_core`), as `file:line: code`. Only the
+/// code the entry runs is read, so a package imported through another (fastapi → pydantic →
+/// pydantic_core) is not seen, and its problem stays a warning.
+fn imported_by_entry(path: &str, sources: &[(String, String)]) -> Option<String> {
+    let top = path.split('/').next()?;
+    let module = top.split(".cpython-").next().unwrap_or(top).trim_end_matches(".so").trim_end_matches(".abi3");
+    if module.is_empty() || module.contains('.') {
+        return None;
+    }
+    let (file, line, code) = super::deps::import_line(sources, module, true)?;
+    Some(format!("{file}:{line}: {code}"))
+}
+
 /// What Python prints when it imports the extension module at `path` built for another version:
 /// the dotted module is not found (its file's tag does not match), inside Lambda's envelope there.
 fn import_error(ctx: &Ctx<'_>, path: &str) -> String {
@@ -238,7 +252,7 @@ fn import_error(ctx: &Ctx<'_>, path: &str) -> String {
 }
 
 /// CPython extension modules built for another Python than the one the function runs.
-fn check_python_abi(ctx: &Ctx<'_>, python: Option<&(String, String)>) -> Option<Finding> {
+fn check_python_abi(ctx: &Ctx<'_>, python: Option<&(String, String)>, sources: &[(String, String)]) -> Option<Finding> {
     let (version, source) = python?;
     let wanted = version.replace('.', "");
     let mut mismatched: BTreeMap<String, Vec<&str>> = BTreeMap::new();
@@ -252,15 +266,22 @@ fn check_python_abi(ctx: &Ctx<'_>, python: Option<&(String, String)>) -> Option<
     }
     let (abi, files) = mismatched.iter().max_by_key(|(_, f)| f.len())?;
     let built = format!("{}.{}", &abi[..1], &abi[1..]);
+    let imported = files.iter().find_map(|f| imported_by_entry(f, sources));
+    let mut evidence = vec![
+        format!(
+            "{}{}",
+            files.iter().take(5).cloned().collect::<Vec<_>>().join(", "),
+            if files.len() > 5 { ", …" } else { "" }
+        ),
+        format!("the function runs {source}"),
+    ];
+    evidence.extend(imported.iter().map(|line| format!("{line}: the entry imports it, so the start fails")));
     Some(Finding {
         id: "runtime-version-mismatch",
-        severity: Severity::Warning,
+        severity: if imported.is_some() { Severity::Error } else { Severity::Warning },
         path: Some(files[0].to_string()),
         title: format!("{} extension module(s) are built for Python {built}; the function runs Python {version}", files.len()),
-        evidence: vec![
-            format!("{}{}", files.iter().take(5).cloned().collect::<Vec<_>>().join(", "), if files.len() > 5 { ", …" } else { "" }),
-            format!("the function runs {source}"),
-        ],
+        evidence,
         platform_message: Some(import_error(ctx, files[0])),
         explanation: "CPython loads only extension modules tagged for its own minor version (or abi3): these were \
                       installed by a different Python."
@@ -336,9 +357,10 @@ pub(crate) fn check_addons(
     package_json: &BTreeMap<String, PlatformFields>,
     wheels: &BTreeMap<String, String>,
     python: Option<&(String, String)>,
+    sources: &[(String, String)],
 ) -> Vec<Finding> {
     let mut out = Vec::new();
-    out.extend(check_python_abi(ctx, python));
+    out.extend(check_python_abi(ctx, python, sources));
     // Group native modules and platform fields by npm package; the rest stand alone.
     let mut npm: BTreeMap<String, NpmVariant<'_>> = BTreeMap::new();
     for (dir, fields) in package_json {
@@ -454,12 +476,15 @@ pub(crate) fn check_addons(
         });
     }
     for (e, why) in loose {
+        let imported = imported_by_entry(e.path(), sources);
+        let mut evidence = vec![format!("{} is {why}", e.path())];
+        evidence.extend(imported.iter().map(|line| format!("{line}: the entry imports it, so the start fails")));
         out.push(Finding {
             id: "native-addon-wrong-platform",
-            severity: Severity::Warning,
+            severity: if imported.is_some() { Severity::Error } else { Severity::Warning },
             path: Some(e.path().to_string()),
             title: format!("{} is a native module for another platform", e.path()),
-            evidence: vec![format!("{} is {why}", e.path())],
+            evidence,
             platform_message: Some(format!("{}/{}: invalid ELF header", ctx.profile.code_dir, e.path())),
             explanation:
                 "Loading it fails (invalid ELF header, wrong ELF class, or a missing musl libc). It matters when \

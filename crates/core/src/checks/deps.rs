@@ -99,7 +99,11 @@ pub(crate) struct Manifests {
 }
 
 /// Lines of the entry's code that import `module` (Python `import x` / `from x`, JS `require('x')` / `from 'x'`).
-fn import_line<'a>(sources: &'a [(String, String)], module: &str, python: bool) -> Option<(&'a str, usize, &'a str)> {
+pub(crate) fn import_line<'a>(
+    sources: &'a [(String, String)],
+    module: &str,
+    python: bool,
+) -> Option<(&'a str, usize, &'a str)> {
     for (path, text) in sources {
         for (n, line) in text.lines().enumerate() {
             let l = line.trim();

@@ -883,7 +883,7 @@ pub fn inspect<R: PackageRead>(
                 .filter(|r| r.language == crate::profiles::Language::Python)
                 .map(|r| (r.version.to_string(), format!("{} (the {} runtime)", r.interpreter, profile.id)))
         });
-    findings.extend(addons::check_addons(&ctx, &package_json, &wheels, python.as_ref()));
+    findings.extend(addons::check_addons(&ctx, &package_json, &wheels, python.as_ref(), &server_evidence.sources));
     findings.extend(binaries::check_other_binaries(&ctx, &checked));
     findings.extend(scripts::check_other_scripts(&ctx, &checked));
     findings.sort_by(|a, b| a.severity.cmp(&b.severity).then_with(|| a.path.cmp(&b.path)));
