@@ -271,9 +271,10 @@ const SNIFFED_CAUSES: &[&str] =
 /// the cause out. A check that was skipped or cut short by a budget rules nothing out.
 fn checks_ran_fully(cause: &str, report: &Report) -> bool {
     let Some(p) = report.package.as_ref() else { return false };
-    // The handler check is silent when it cannot follow how a module exports, and the version
-    // check reads only CPython's tags: their silence is no proof.
-    if matches!(cause, "handler-misnamed" | "runtime-version-mismatch") {
+    // The handler check is silent when it cannot follow how a module exports, the version check
+    // reads only CPython's tags and the module-format check only the handler's file: their
+    // silence is no proof.
+    if matches!(cause, "handler-misnamed" | "runtime-version-mismatch" | "esm-cjs-mismatch") {
         return false;
     }
     if ELF_CAUSES.contains(&cause) && (p.elf_analysed < p.elf_objects || p.elf_over_limits) {

@@ -1,7 +1,8 @@
 //! The handler's function: a managed runtime imports the file the handler names and looks up one
 //! function or export in it. A name the file never mentions is certain to fail; a name it mentions
 //! but does not visibly define or export is a warning, since code can export in ways a static
-//! reading does not see (computed names, re-exports).
+//! reading does not see (computed names, re-exports). Also here: whether Node loads the handler's
+//! file as the module format its syntax is written in (`esm-cjs-mismatch`).
 
 use super::messages::{handler_says, HandlerProblem};
 use super::{Ctx, Finding, Severity};
@@ -54,6 +55,134 @@ pub(crate) fn check_handler_functions(
         if let Some(finding) = finding(ctx, target, path, &parts.module, function, lookup, whole, text) {
             out.push(finding);
         }
+    }
+    out
+}
+
+/// How Node loads a file: an ES module or CommonJS.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum ModuleFormat {
+    Esm,
+    CommonJs,
+}
+
+/// The format Node gives `path`: `.mjs` is ESM, `.cjs` CommonJS, and `.js` follows the root
+/// package.json's `"type"` (a package.json deeper in the tree is not looked for).
+fn loaded_as(path: &str, package_type: Option<&str>) -> Option<ModuleFormat> {
+    match path.rsplit_once('.').map(|(_, e)| e) {
+        Some("mjs") => Some(ModuleFormat::Esm),
+        Some("cjs") => Some(ModuleFormat::CommonJs),
+        Some("js") if package_type == Some("module") => Some(ModuleFormat::Esm),
+        Some("js") => Some(ModuleFormat::CommonJs),
+        _ => None,
+    }
+}
+
+/// The first line written in the other format than `format`, with its number: a static `import`
+/// or `export` statement in CommonJS; `require(`, `module.exports` or `exports.` in an ES module.
+fn foreign_syntax(text: &str, format: ModuleFormat) -> Option<(usize, String)> {
+    let mut in_block_comment = false;
+    for (n, line) in text.lines().enumerate() {
+        let l = line.trim_start();
+        if in_block_comment {
+            in_block_comment = !l.contains("*/");
+            continue;
+        }
+        if l.starts_with("/*") {
+            in_block_comment = !l.contains("*/");
+            continue;
+        }
+        if l.starts_with("//") || line.starts_with([' ', '\t']) {
+            continue;
+        }
+        let hit = match format {
+            ModuleFormat::CommonJs => {
+                (l.starts_with("import ")
+                    && (l.contains(" from ") || l.starts_with("import '") || l.starts_with("import \"")))
+                    || l.starts_with("import {")
+                    || [
+                        "export const ",
+                        "export function ",
+                        "export async function ",
+                        "export default ",
+                        "export {",
+                        "export let ",
+                        "export class ",
+                    ]
+                    .iter()
+                    .any(|p| l.starts_with(p))
+            }
+            ModuleFormat::Esm => {
+                l.starts_with("module.exports")
+                    || l.starts_with("exports.")
+                    || (l.contains("require(") && !l.contains("createRequire"))
+            }
+        };
+        if hit {
+            return Some((n + 1, l.chars().take(120).collect()));
+        }
+    }
+    None
+}
+
+/// `esm-cjs-mismatch` for the Node handler's own file: ES module syntax in a file Node loads as
+/// CommonJS, or CommonJS in an ES module. Node 20.19 and later detect ES syntax in an ambiguous
+/// `.js` and load it as ESM after a warning, so there the first case is a warning.
+pub(crate) fn check_module_format(
+    ctx: &Ctx<'_>,
+    sources: &[(String, String)],
+    package_json: Option<&str>,
+) -> Vec<Finding> {
+    let Some(runtime) = ctx.profile.runtime.filter(|r| r.language == Language::Node) else { return Vec::new() };
+    let package_type = package_json
+        .and_then(|text| serde_json::from_str::<serde_json::Value>(text).ok())
+        .and_then(|v| v.get("type").and_then(|t| t.as_str()).map(str::to_string));
+    let mut out = Vec::new();
+    for target in ctx.targets.iter().filter(|t| t.origin == TargetOrigin::Handler) {
+        let Some((path, text)) = sources.iter().find(|(p, _)| target.alternatives.contains(p)) else { continue };
+        let Some(format) = loaded_as(path, package_type.as_deref()) else { continue };
+        let Some((line, code)) = foreign_syntax(text, format) else { continue };
+        let detects =
+            runtime.version.parse::<u32>().is_ok_and(|v| v >= 20) && path.ends_with(".js") && package_type.is_none();
+        let (severity, said, fix) = match format {
+            ModuleFormat::CommonJs => (
+                if detects { Severity::Warning } else { Severity::Error },
+                "SyntaxError: Cannot use import statement outside a module",
+                format!("Rename {path} to .mjs, or add \"type\": \"module\" to package.json (then every .js file is an ES module)."),
+            ),
+            ModuleFormat::Esm => (
+                Severity::Error,
+                "ReferenceError: require is not defined in ES module scope, you can use import instead",
+                format!("Use import in {path}, or rename it to .cjs (or drop \"type\": \"module\") to keep require and module.exports."),
+            ),
+        };
+        let kind = if format == ModuleFormat::Esm { "an ES module" } else { "CommonJS" };
+        let mut evidence = vec![
+            format!("{path}:{line}: {code}"),
+            match (&package_type, path.rsplit_once('.').map(|(_, e)| e)) {
+                (_, Some("mjs" | "cjs")) => format!("{path}'s extension makes it {kind}"),
+                (Some(t), _) => format!("package.json has \"type\": \"{t}\", so {path} is {kind}"),
+                (None, _) => format!("no \"type\" in a root package.json, so {path} is {kind}"),
+            },
+        ];
+        if detects {
+            evidence.push(format!(
+                "Node.js {} detects ES syntax in a .js file of no declared type and retries it as ESM, with a warning",
+                runtime.version
+            ));
+        }
+        out.push(Finding {
+            id: "esm-cjs-mismatch",
+            severity,
+            path: Some(path.clone()),
+            title: format!("{path} is written as the other module format than Node loads it as ({kind})"),
+            evidence,
+            platform_message: Some(said.to_string()),
+            explanation: "Node decides per file whether it is an ES module or CommonJS (.mjs, .cjs, or package.json's \
+                          \"type\" for .js); syntax of the other format fails when the runtime loads the handler."
+                .into(),
+            fix,
+        });
     }
     out
 }
@@ -320,6 +449,35 @@ mod tests {
         assert!(f.fix.contains("lambda_function.handler"), "{}", f.fix);
         // The same package with the handler it defines is clean of both ids.
         assert_eq!(ids(zip, "aws-lambda-python3.12", "lambda_function.handler"), []);
+    }
+
+    #[test]
+    fn node_loads_each_file_as_its_extension_and_type_say() {
+        let esm = b"import { S3Client } from '@aws-sdk/client-s3';\nexport const handler = async () => ({});\n";
+        let format = |files: &[(&str, &[u8])], platform: &str| {
+            let mut zip = ZipBuilder::new();
+            for (path, bytes) in files {
+                zip = zip.unix_file(path, 0o644, bytes);
+            }
+            run(zip.finish(), platform, "").findings.iter().find(|f| f.id == "esm-cjs-mismatch").map(|f| f.severity)
+        };
+        // ESM in index.js with no "type": Node 18 fails, Node 20 retries it as ESM.
+        assert_eq!(format(&[("index.js", esm)], "aws-lambda-nodejs18.x"), Some(Severity::Error));
+        assert_eq!(format(&[("index.js", esm)], "aws-lambda-nodejs20.x"), Some(Severity::Warning));
+        // Declared, or named .mjs: fine.
+        assert_eq!(
+            format(&[("index.js", esm), ("package.json", b"{\"type\": \"module\"}")], "aws-lambda-nodejs18.x"),
+            None
+        );
+        assert_eq!(format(&[("index.mjs", esm)], "aws-lambda-nodejs18.x"), None);
+        // CommonJS in an ES module.
+        let cjs: &[u8] = b"const AWS = require('aws-sdk');\nexports.handler = async () => ({});\n";
+        assert_eq!(format(&[("index.mjs", cjs)], "aws-lambda-nodejs20.x"), Some(Severity::Error));
+        assert_eq!(format(&[("index.js", cjs)], "aws-lambda-nodejs20.x"), None);
+        // A dynamic import() and comments are not statements.
+        let dynamic: &[u8] =
+            b"// import x from 'y'\nexports.handler = async () => (await import('./esm.mjs')).run();\n";
+        assert_eq!(format(&[("index.js", dynamic)], "aws-lambda-nodejs18.x"), None);
     }
 
     #[test]

@@ -201,6 +201,7 @@ pub const CHECK_IDS: &[&str] = &[
     "shared-lib-missing",
     "native-addon-wrong-platform",
     "runtime-version-mismatch",
+    "esm-cjs-mismatch",
     "not-readable",
     "shebang-interpreter-missing",
     "listen-localhost",
@@ -859,6 +860,8 @@ pub fn inspect<R: PackageRead>(
     findings.extend(server::check_server(&ctx, &server_evidence));
     let read_whole = |path: &str| ctx.lookup(path).is_some_and(|e| e.size <= SOURCE_BYTES as u64);
     findings.extend(handler::check_handler_functions(&ctx, &server_evidence.sources, &read_whole));
+    let root_package_json = manifests.node.iter().find(|(p, _)| p == "package.json").map(|(_, t)| t.as_str());
+    findings.extend(handler::check_module_format(&ctx, &server_evidence.sources, root_package_json));
     findings.extend(server::check_environment(&ctx, &server_evidence));
     findings.extend(deps::check_dependencies(&ctx, &manifests, &server_evidence.sources));
     findings.extend(permissions::check_readable(&ctx, &read_targets, &exec_targets));
