@@ -11,7 +11,7 @@ use crate::archive::{Limits, Package};
 use crate::checks::{inspect, FileInfo, Finding, Inspection, PackageSummary, Severity, CHECK_IDS};
 use crate::decode::{decode, Decoding, Hypothesis};
 use crate::entry::{StartSpec, Target};
-use crate::profiles::{profile, profile_ids, EntryConvention, Profile, DEFAULT_PROFILE};
+use crate::profiles::{profile, profile_ids, EntryConvention, Language, Profile, DEFAULT_PROFILE};
 
 /// How the platform of a report was chosen.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -104,19 +104,80 @@ impl Report {
 /// The profile a vendor's text most likely comes from.
 fn profile_for_vendor(vendor: &str, text: &str) -> &'static str {
     let lower = text.to_ascii_lowercase();
-    match vendor {
-        "aliyun" => "aliyun-fc",
-        "tencent" if lower.contains("scf_bootstrap") || lower.contains("9000") || lower.contains("portbinding") => {
-            "tencent-scf-web"
+    let has = |words: &[&str]| words.iter().any(|w| lower.contains(w));
+    // A custom runtime's start (a bootstrap, a start command) outranks a managed runtime's traces.
+    let custom = has(&["bootstrap", "start command", "runtime.invalidentrypoint", "runtime.exiterror", "fork/exec"]);
+    let language = managed_language(&lower);
+    match (vendor, language) {
+        ("aliyun", Some(Language::Python)) if !custom => "aliyun-fc-python3.10",
+        ("aliyun", Some(Language::Node)) if !custom => "aliyun-fc-nodejs18",
+        ("aliyun", _) => "aliyun-fc",
+        ("tencent", _) if has(&["scf_bootstrap", "9000", "portbinding"]) => "tencent-scf-web",
+        ("tencent", Some(Language::Python)) if !custom => "tencent-scf-python3.9",
+        ("tencent", Some(Language::Node)) if !custom => "tencent-scf-nodejs16.13",
+        ("tencent", _) => "tencent-scf",
+        ("aws", Some(language)) if !custom => {
+            let arm = has(&["arm64", "aarch64"]);
+            match language {
+                Language::Python if has(&["python3.9", "python39"]) => "aws-lambda-python3.9",
+                Language::Python if arm => "aws-lambda-python3.12-arm64",
+                Language::Python => "aws-lambda-python3.12",
+                Language::Node if has(&["nodejs18", "node:18", "node.js v18", "node/v18"]) => "aws-lambda-nodejs18.x",
+                Language::Node if arm => "aws-lambda-nodejs20.x-arm64",
+                Language::Node => "aws-lambda-nodejs20.x",
+                Language::Java => "aws-lambda-java21",
+            }
         }
-        "tencent" => "tencent-scf",
-        "aws" if lower.contains("arm64") || lower.contains("aarch64") => "aws-lambda-al2023-arm64",
-        "aws" if lower.contains("provided.al2 ") || lower.contains("provided:al2.") => "aws-lambda-al2",
-        "aws" => "aws-lambda-al2023",
-        "gcp" => "gcp-cloud-run",
-        "huawei" => "huawei-functiongraph",
-        "azure" => "azure-custom-handler",
+        ("aws", _) if has(&["arm64", "aarch64"]) => "aws-lambda-al2023-arm64",
+        ("aws", _) if has(&["provided.al2 ", "provided:al2."]) => "aws-lambda-al2",
+        ("aws", _) => "aws-lambda-al2023",
+        ("gcp", Some(Language::Python))
+            if has(&["functions-framework", "functions_framework", "missingtargetexception", "cloudfunctions"]) =>
+        {
+            "gcp-cloud-functions-python312"
+        }
+        ("gcp", Some(Language::Node))
+            if has(&["functions-framework", "cloudfunctions", "is not defined in the provided module"]) =>
+        {
+            "gcp-cloud-functions-nodejs20"
+        }
+        ("gcp", _) => "gcp-cloud-run",
+        ("huawei", _) => "huawei-functiongraph",
+        ("azure", _) => "azure-custom-handler",
         _ => DEFAULT_PROFILE,
+    }
+}
+
+/// The language whose managed runtime a paste shows: its runtime's own error types, its stack
+/// frames and paths (`Runtime.ImportModuleError` with a Python module, `/var/runtime/index.mjs`,
+/// `java.lang.`). `None` when it shows none, or more than one.
+fn managed_language(lower: &str) -> Option<Language> {
+    let has = |words: &[&str]| words.iter().any(|w| lower.contains(w));
+    let python = has(&[
+        "traceback (most recent call last)",
+        "no module named",
+        "lambda_function",
+        "unable to import module",
+        ".py\", line",
+        "/var/lang/lib/python",
+        "modulenotfounderror",
+        "missingtargetexception",
+    ]);
+    let node = has(&[
+        "/var/runtime/index.mjs",
+        "cannot find module",
+        "is undefined or not exported",
+        "node:internal",
+        "err_require_esm",
+        "cannot use import statement outside a module",
+        "/var/task/index.js",
+    ]);
+    let java = has(&["java.lang.", "classnotfoundexception", "::handlerequest"]);
+    match (python, node, java) {
+        (true, false, false) => Some(Language::Python),
+        (false, true, false) => Some(Language::Node),
+        (false, false, true) => Some(Language::Java),
+        _ => None,
     }
 }
 
@@ -362,6 +423,22 @@ mod tests {
 
     fn req(platform: Option<&str>, error: &str) -> Request {
         Request { platform: platform.map(String::from), start: StartSpec::default(), error_text: Some(error.into()) }
+    }
+
+    #[test]
+    fn a_paste_from_a_managed_runtime_picks_that_runtime() {
+        let py =
+            "[ERROR] Runtime.ImportModuleError: Unable to import module 'lambda_function': No module named 'requests'";
+        assert_eq!(profile_for_vendor("aws", py), "aws-lambda-python3.12");
+        let node =
+            r#"{"errorType":"Runtime.HandlerNotFound","errorMessage":"index.handler is undefined or not exported"}"#;
+        assert_eq!(profile_for_vendor("aws", node), "aws-lambda-nodejs20.x");
+        // A custom runtime's start outranks a Python trace in its logs.
+        let custom = "Error: fork/exec /var/task/bootstrap: exec format error\nTraceback (most recent call last):";
+        assert_eq!(profile_for_vendor("aws", custom), "aws-lambda-al2023");
+        let gcf = "MissingTargetException: File /workspace/main.py is expected to contain a function named 'hello'";
+        assert_eq!(profile_for_vendor("gcp", gcf), "gcp-cloud-functions-python312");
+        assert_eq!(profile_for_vendor("tencent", "437 HandlerNotFound"), "tencent-scf");
     }
 
     #[test]
