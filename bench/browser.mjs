@@ -74,7 +74,7 @@ async function drop(file, idleMs) {
       if (!document.querySelector('[data-bytes-read]')) return;
       observer.disconnect();
       requestAnimationFrame(() => setTimeout(() => { window.__painted = performance.now(); }, 0));
-    }).observe(document.body, { subtree: true, childList: true, attributes: true });
+    }).observe(document.body, { subtree: true, childList: true, attributeFilter: ['data-bytes-read'] });
   });
   const t0 = Date.now();
   await page.setInputFiles('input[type=file]', file);

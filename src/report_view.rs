@@ -147,6 +147,7 @@ pub fn report_view(props: &ReportViewProps) -> Html {
         PlatformBasis::Chosen => "chosen",
         PlatformBasis::Detected => "detected from the error",
         PlatformBasis::Default => "default — choose yours above",
+        PlatformBasis::Package => "detected from the package",
     };
     let errors = r.findings.iter().filter(|f| f.severity == Severity::Error).count();
     let warnings = r.findings.iter().filter(|f| f.severity == Severity::Warning).count();

@@ -12,6 +12,7 @@ fn basis(report: &Report) -> &'static str {
         PlatformBasis::Chosen => "chosen",
         PlatformBasis::Detected => "detected from the error",
         PlatformBasis::Default => "default; pass --platform to choose",
+        PlatformBasis::Package => "detected from the package",
     }
 }
 

@@ -167,9 +167,13 @@ pub fn resolve_targets(profile: &Profile, spec: &StartSpec) -> Vec<Target> {
     // On a managed runtime the one field is a handler (`src/app.handler` has a slash, which
     // elsewhere marks a path) unless it is a whole command line.
     let managed = matches!(profile.entry, EntryConvention::Handler { .. });
-    let typed_handler =
-        spec.start_command.as_deref().map(str::trim).filter(|c| managed && !c.contains(char::is_whitespace));
-    if let Some(handler) = spec.handler.as_deref().or(typed_handler) {
+    let typed_handler = spec
+        .start_command
+        .as_deref()
+        .map(str::trim)
+        .filter(|c| managed && !c.is_empty() && !c.contains(char::is_whitespace));
+    let given_handler = spec.handler.as_deref().map(str::trim).filter(|h| !h.is_empty());
+    if let Some(handler) = given_handler.or(typed_handler) {
         return handler_targets(profile, handler).into_iter().collect();
     }
     if let Some(command) = spec.start_command.as_deref().map(str::trim).filter(|c| !c.is_empty()) {
@@ -197,7 +201,11 @@ pub fn resolve_targets(profile: &Profile, spec: &StartSpec) -> Vec<Target> {
             // Cloud Functions: the file is fixed, the function is the entry point (not known here).
             (Some(file), _) => vec![Target {
                 path: file.to_string(),
-                alternatives: vec![file.to_string()],
+                alternatives: if file == "index.js" {
+                    vec![file.into(), "package.json".into()]
+                } else {
+                    vec![file.into()]
+                },
                 platform_path: format!("{code_dir}/{file}"),
                 role: TargetRole::Read { by: reader_of(profile) },
                 origin: TargetOrigin::Handler,
@@ -252,8 +260,18 @@ pub fn parse_handler(language: Option<Language>, fixed_file: Option<&str>, handl
         Some(Language::Python) => {
             let (module, function) = handler.rsplit_once('.')?;
             let path = module.replace('.', "/");
-            let mut files = vec![format!("{path}.py"), format!("{path}/__init__.py")];
+            // A sourceless .pyc and a compiled module (Cython, Nuitka) import as well.
+            let mut files = vec![
+                format!("{path}.py"),
+                format!("{path}/__init__.py"),
+                format!("{path}.pyc"),
+                format!("{path}.abi3.so"),
+                format!("{path}.so"),
+            ];
             files.retain(|f| normalize_relative(f).as_deref() == Some(f.as_str()));
+            if files.is_empty() || function.is_empty() {
+                return None;
+            }
             Some(HandlerParts { module: module.to_string(), files, function: Some(function.to_string()) })
         }
         Some(Language::Node) => {
@@ -361,15 +379,21 @@ fn handler_targets(profile: &Profile, handler: &str) -> Option<Target> {
         EntryConvention::Handler { fixed_file, .. } => fixed_file,
         _ => None,
     };
-    let parts = parse_handler(profile.language(), fixed_file, handler)?;
+    let mut parts = parse_handler(profile.language(), fixed_file, handler)?;
+    // Node Cloud Functions load package.json's "main" when there is one (index.js is only the
+    // default): either file is the start.
+    if fixed_file == Some("index.js") {
+        parts.files.push("package.json".into());
+    }
+    let first = parts.files.first()?.clone();
     // A handler without a function (Go's `main`) names the executable itself.
     let role = match (&parts.function, profile.runtime) {
         (None, None) => TargetRole::Exec,
         _ => TargetRole::Read { by: reader_of(profile) },
     };
     Some(Target {
-        path: parts.files[0].clone(),
-        platform_path: format!("{code_dir}/{}", parts.files[0]),
+        platform_path: format!("{code_dir}/{first}"),
+        path: first,
         alternatives: parts.files,
         role,
         origin: TargetOrigin::Handler,
@@ -436,7 +460,7 @@ mod tests {
     fn managed_runtimes_read_handlers_by_their_language() {
         let py = |h: &str| parse_handler(Some(Language::Python), None, h).unwrap();
         assert_eq!(py("lambda_function.lambda_handler").files[0], "lambda_function.py");
-        assert_eq!(py("src.app.handler").files, ["src/app.py", "src/app/__init__.py"]);
+        assert_eq!(py("src.app.handler").files[..2], ["src/app.py", "src/app/__init__.py"]);
         assert_eq!(py("src/app.handler").files[0], "src/app.py");
         assert_eq!(py("src.app.handler").function.as_deref(), Some("handler"));
         let node = |h: &str| parse_handler(Some(Language::Node), None, h).unwrap();
@@ -447,6 +471,11 @@ mod tests {
         let gcf = parse_handler(Some(Language::Python), Some("main.py"), "hello_http").unwrap();
         assert_eq!((gcf.files[0].as_str(), gcf.function.as_deref()), ("main.py", Some("hello_http")));
         assert_eq!(parse_handler(Some(Language::Java), None, "example.Hello::handleRequest"), None);
+        // Paths that climb or start at / name no package file, and never panic.
+        for odd in ["./app.handler", "/var/task/app.handler", "..handler", "a..b.handler", "app."] {
+            let _ = targets("aws-lambda-python3.12", odd);
+        }
+        assert_eq!(targets("aws-lambda-python3.12", " ")[0].path, "lambda_function.py");
         // The console defaults apply when no handler is given.
         assert_eq!(targets("aws-lambda-python3.12", "")[0].path, "lambda_function.py");
         assert_eq!(targets("aws-lambda-nodejs20.x", "")[0].alternatives[1], "index.mjs");

@@ -115,6 +115,7 @@ fn markdown_raw(report: &Report, link: Option<&str>) -> String {
         PlatformBasis::Chosen => "",
         PlatformBasis::Detected => " (detected from the error)",
         PlatformBasis::Default => " (default platform)",
+        PlatformBasis::Package => " (detected from the package)",
     };
     out.push_str(&format!("## Bootdoctor: {subject} on {}{basis}\n\n", prose(report.platform_name)));
     if let Some(p) = &report.package {

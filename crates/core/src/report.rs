@@ -23,6 +23,8 @@ pub enum PlatformBasis {
     Detected,
     /// Nothing said; the default profile.
     Default,
+    /// Nothing said, and the package showed it (`scf_bootstrap`, `lambda_function.py` at the root).
+    Package,
 }
 
 /// What the user gives, besides the package bytes.
@@ -181,6 +183,22 @@ fn managed_language(lower: &str) -> Option<Language> {
     }
 }
 
+/// The profile a package shows by files only one platform uses, and what showed it: `None` when
+/// it shows none (a `bootstrap` runs on FC, Lambda and SCF alike; an `index.js` on all of them).
+fn detect_platform(entries: &[crate::archive::Entry]) -> Option<(&'static Profile, String)> {
+    const SIGNS: &[(&str, &str, &str)] = &[
+        ("scf_bootstrap", "tencent-scf-web", "scf_bootstrap at the root is the entry of a Tencent SCF web function"),
+        (
+            "lambda_function.py",
+            "aws-lambda-python3.12",
+            "lambda_function.py at the root is the AWS Lambda console's default Python handler",
+        ),
+        ("host.json", "azure-custom-handler", "host.json at the root configures Azure Functions"),
+    ];
+    let at_root = |name: &str| entries.iter().any(|e| e.path() == name);
+    SIGNS.iter().find(|(file, _, _)| at_root(file)).and_then(|(_, id, why)| Some((profile(id)?, why.to_string())))
+}
+
 /// What a diagnosis settles before reading the package: the profile, the start spec and the decoded
 /// paste. The package side depends only on [`Plan::package_key`], so a caller that keeps the
 /// [`PackagePart`] of an earlier plan with the same key need not read the package again (the page
@@ -197,6 +215,8 @@ pub struct Plan {
 /// What inspecting a package gave: its facts and findings, or why it could not be read.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "kebab-case")]
+// One value per diagnosis, moved once: boxing the inspection would buy nothing.
+#[allow(clippy::large_enum_variant)]
 pub enum PackagePart {
     /// The package was opened and checked.
     Inspected(Inspection),
@@ -243,9 +263,11 @@ impl Plan {
         Ok(Plan { profile, basis, start, start_note, decoding })
     }
 
-    /// What the package side depends on: the profile id and the start spec.
+    /// What the package side depends on: the profile id (empty when the package itself is to
+    /// say, so a later explicit choice of the default profile is not served the detected one)
+    /// and the start spec.
     pub fn package_key(&self) -> (&'static str, &StartSpec) {
-        (self.profile.id, &self.start)
+        (if self.basis == PlatformBasis::Default { "" } else { self.profile.id }, &self.start)
     }
 
     /// Inspects the package `name` read through `reader` for this plan's profile and start spec.
@@ -262,9 +284,14 @@ impl Plan {
         Package::open(reader, Limits::default())
     }
 
-    /// Inspects an opened package named `name` for this plan's profile and start spec.
+    /// Inspects an opened package named `name` for this plan's profile and start spec; with no
+    /// platform chosen or read from a paste, for the one the package shows when it shows one.
     pub fn inspect_opened<R: PackageRead>(&self, name: &str, package: &mut Package<R>) -> PackagePart {
-        PackagePart::Inspected(inspect(package, name, self.profile, &self.start))
+        let detected = (self.basis == PlatformBasis::Default).then(|| detect_platform(package.entries())).flatten();
+        let profile = detected.as_ref().map_or(self.profile, |(p, _)| p);
+        let mut inspection = inspect(package, name, profile, &self.start);
+        inspection.detected_platform = detected.map(|(p, why)| (p.id.to_string(), why));
+        PackagePart::Inspected(inspection)
     }
 
     /// Joins the decoded paste with the package part (when a package was given) into a report.
@@ -286,6 +313,24 @@ impl Plan {
         let mut inspected = false;
         match package {
             Some(PackagePart::Inspected(inspection)) => {
+                match inspection.detected_platform.as_ref().and_then(|(id, why)| Some((profile(id)?, why))) {
+                    Some((detected, why)) => {
+                        report.platform = detected.id;
+                        report.platform_name = detected.name;
+                        report.platform_basis = PlatformBasis::Package;
+                        report.start_note.get_or_insert_with(|| format!("Platform detected from the package: {why}."));
+                    }
+                    None if report.platform_basis == PlatformBasis::Default => {
+                        report.start_note.get_or_insert_with(|| {
+                            format!(
+                                "The package does not say which platform it is for (a bootstrap or an index file \
+                                 runs on several): checked as {}; choose yours for an exact check.",
+                                report.platform_name
+                            )
+                        });
+                    }
+                    None => {}
+                }
                 report.package = Some(inspection.summary);
                 report.targets = inspection.targets;
                 report.findings = inspection.findings;
@@ -500,7 +545,9 @@ mod tests {
     #[test]
     fn a_kept_package_part_gives_the_report_a_fresh_inspection_gives() {
         let zip = ZipBuilder::new().unix_file("bootstrap", 0o644, b"#!/bin/sh\nexec ./main\n").finish();
-        let first = Plan::new(&req(None, "exec format error"), true).unwrap();
+        let first =
+            Plan::new(&req(None, "Function instance exited unexpectedly(code 8, message:exec format error)"), true)
+                .unwrap();
         let part = first.inspect("f.zip", Cursor::new(&zip));
         let request = req(None, "Function instance exited unexpectedly(code 13, message:permission denied)");
         let second = Plan::new(&request, true).unwrap();
@@ -512,6 +559,30 @@ mod tests {
             Plan::new(&req(None, "exited unexpectedly(code 13) with start command '/code/bootstrap'"), true).unwrap();
         let lambda = Plan::new(&req(None, "Runtime.InvalidEntrypoint fork/exec /var/task/bootstrap"), true).unwrap();
         assert_ne!(fc.package_key(), lambda.package_key());
+        // With nothing said, the package decides: its key is not the default profile's.
+        let nothing = Plan::new(&req(None, ""), true).unwrap();
+        assert_ne!(nothing.package_key(), Plan::new(&req(Some("aliyun-fc"), ""), true).unwrap().package_key());
+    }
+
+    #[test]
+    fn the_package_says_its_platform_when_nothing_else_does() {
+        let scf = ZipBuilder::new().unix_file("scf_bootstrap", 0o755, b"#!/bin/bash\nexec python3 app.py\n").finish();
+        let report = diagnose(Some(("f.zip", Cursor::new(&scf))), &req(None, "")).unwrap();
+        assert_eq!((report.platform, report.platform_basis), ("tencent-scf-web", PlatformBasis::Package));
+        assert!(report.start_note.as_deref().unwrap().contains("scf_bootstrap at the root"));
+        let lambda =
+            ZipBuilder::new().unix_file("lambda_function.py", 0o644, b"def lambda_handler(e, c):\n    pass\n").finish();
+        let report = diagnose(Some(("f.zip", Cursor::new(&lambda))), &req(None, "")).unwrap();
+        assert_eq!(report.platform, "aws-lambda-python3.12");
+        assert!(report.findings.is_empty(), "{:?}", report.findings);
+        // A bootstrap runs on several platforms: the default, and the report says it could not tell.
+        let bootstrap = ZipBuilder::new().unix_file("bootstrap", 0o755, b"#!/bin/sh\nexec ./main\n").finish();
+        let report = diagnose(Some(("f.zip", Cursor::new(&bootstrap))), &req(None, "")).unwrap();
+        assert_eq!(report.platform_basis, PlatformBasis::Default);
+        assert!(report.start_note.as_deref().unwrap().contains("does not say which platform"));
+        // A choice, or a paste, wins over the package.
+        let report = diagnose(Some(("f.zip", Cursor::new(&scf))), &req(Some("aliyun-fc"), "")).unwrap();
+        assert_eq!(report.platform, "aliyun-fc");
     }
 
     /// The GLIBC hypothesis's package note for `bootstrap`, with a paste naming GLIBC_2.34.

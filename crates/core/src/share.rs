@@ -253,6 +253,7 @@ pub fn shared_state(report: &Report, paste: Option<&str>, include_paste: bool) -
             PlatformBasis::Chosen => 0,
             PlatformBasis::Detected => 1,
             PlatformBasis::Default => 2,
+            PlatformBasis::Package => 3,
         },
         start_command: report.start.start_command.clone(),
         handler: report.start.handler.clone(),
@@ -466,6 +467,7 @@ impl SharedDiagnosis {
             platform_basis: match self.basis {
                 0 => PlatformBasis::Chosen,
                 1 => PlatformBasis::Detected,
+                3 => PlatformBasis::Package,
                 _ => PlatformBasis::Default,
             },
             start: StartSpec { start_command: self.start_command.clone(), handler: self.handler.clone() },

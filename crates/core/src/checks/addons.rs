@@ -223,18 +223,37 @@ pub(crate) fn python_version_in(text: &str) -> Option<(String, String)> {
     None
 }
 
-/// The entry's line importing the top-level Python package that holds `path`
-/// (`pydantic_core/_pydantic_core….so` → `import pydantic_core`), as `file:line: code`. Only the
-/// code the entry runs is read, so a package imported through another (fastapi → pydantic →
-/// pydantic_core) is not seen, and its problem stays a warning.
-fn imported_by_entry(path: &str, sources: &[(String, String)]) -> Option<String> {
-    let top = path.split('/').next()?;
-    let module = top.split(".cpython-").next().unwrap_or(top).trim_end_matches(".so").trim_end_matches(".abi3");
-    if module.is_empty() || module.contains('.') {
-        return None;
+/// How the entry reaches the Python extension module at `path`: `Some((line, direct))` with the
+/// entry's import line as `file:line: code`, `direct` when it imports that very module
+/// (`import _cffi_backend`), not only the package holding it (`import yaml` for `yaml/_yaml….so`,
+/// which many packages import inside a `try`, falling back to pure Python). Only the code the entry
+/// runs is read: a module reached through another package is not seen.
+fn imported_by_entry(path: &str, sources: &[(String, String)]) -> Option<(String, bool)> {
+    let stem = path.split(".cpython-").next().unwrap_or(path);
+    let stem = stem.strip_suffix(".so").unwrap_or(stem);
+    let stem = stem.strip_suffix(".abi3").unwrap_or(stem);
+    let dotted = stem.replace('/', ".");
+    let top = dotted.split('.').next().filter(|t| !t.is_empty())?;
+    if let Some((file, line, code)) = super::deps::import_line(sources, &dotted, true) {
+        return Some((format!("{file}:{line}: {code}"), true));
     }
-    let (file, line, code) = super::deps::import_line(sources, module, true)?;
-    Some(format!("{file}:{line}: {code}"))
+    let (file, line, code) = super::deps::import_line(sources, top, true)?;
+    Some((format!("{file}:{line}: {code}"), dotted == top))
+}
+
+/// The severity and the evidence line for a Python extension module that cannot load: an error
+/// when the entry imports it itself, a warning otherwise.
+fn reach(path: &str, sources: &[(String, String)]) -> (Severity, Option<String>) {
+    match imported_by_entry(path, sources) {
+        Some((line, true)) => (Severity::Error, Some(format!("{line}: the entry imports it, so the start fails"))),
+        Some((line, false)) => (
+            Severity::Warning,
+            Some(format!(
+                "{line}: the entry imports the package that holds it (fatal unless the package falls back without it)"
+            )),
+        ),
+        None => (Severity::Warning, None),
+    }
 }
 
 /// What Python prints when it imports the extension module at `path` built for another version:
@@ -266,7 +285,11 @@ fn check_python_abi(ctx: &Ctx<'_>, python: Option<&(String, String)>, sources: &
     }
     let (abi, files) = mismatched.iter().max_by_key(|(_, f)| f.len())?;
     let built = format!("{}.{}", &abi[..1], &abi[1..]);
-    let imported = files.iter().find_map(|f| imported_by_entry(f, sources));
+    let (severity, reached) = files
+        .iter()
+        .map(|f| reach(f, sources))
+        .max_by_key(|(severity, line)| (*severity == Severity::Error, line.is_some()))
+        .unwrap_or((Severity::Warning, None));
     let mut evidence = vec![
         format!(
             "{}{}",
@@ -275,10 +298,10 @@ fn check_python_abi(ctx: &Ctx<'_>, python: Option<&(String, String)>, sources: &
         ),
         format!("the function runs {source}"),
     ];
-    evidence.extend(imported.iter().map(|line| format!("{line}: the entry imports it, so the start fails")));
+    evidence.extend(reached);
     Some(Finding {
         id: "runtime-version-mismatch",
-        severity: if imported.is_some() { Severity::Error } else { Severity::Warning },
+        severity,
         path: Some(files[0].to_string()),
         title: format!("{} extension module(s) are built for Python {built}; the function runs Python {version}", files.len()),
         evidence,
@@ -393,8 +416,11 @@ pub(crate) fn check_addons(
         });
         match why {
             Some(why) => variant.natives.push((entry, why)),
-            None if folder.is_some_and(|f| folder_fits_node(f, ctx)) => variant.fitting_variants += 1,
-            None => {}
+            // A build for this machine outside any platform folder (node-gyp's build/Release) fits too.
+            None if folder.is_none_or(|f| folder_fits_node(f, ctx)) => variant.fitting_variants += 1,
+            None => variant
+                .natives
+                .push((entry, format!("in {}, a build for another Node.js than the runtime's", folder.unwrap_or("")))),
         }
     }
 
@@ -409,6 +435,7 @@ pub(crate) fn check_addons(
         let fam = family(&v.dir);
         // Every misfit sits in a platform folder beside one that fits: the package loads that one.
         let picks_its_variant = v.mismatch.is_none()
+            && v.glibc_needed.is_none()
             && v.fitting_variants > 0
             && v.natives.iter().all(|(e, _)| platform_folder(&v.dir, e.path()).is_some());
         let sibling_fits = fits.contains(&fam);
@@ -476,12 +503,12 @@ pub(crate) fn check_addons(
         });
     }
     for (e, why) in loose {
-        let imported = imported_by_entry(e.path(), sources);
+        let (severity, reached) = reach(e.path(), sources);
         let mut evidence = vec![format!("{} is {why}", e.path())];
-        evidence.extend(imported.iter().map(|line| format!("{line}: the entry imports it, so the start fails")));
+        evidence.extend(reached);
         out.push(Finding {
             id: "native-addon-wrong-platform",
-            severity: if imported.is_some() { Severity::Error } else { Severity::Warning },
+            severity,
             path: Some(e.path().to_string()),
             title: format!("{} is a native module for another platform", e.path()),
             evidence,

@@ -36,12 +36,13 @@ pub(crate) fn check_handler_functions(
     if ctx.profile.runtime.is_none() {
         return out;
     }
-    let fixed_file = match ctx.profile.entry {
-        EntryConvention::Handler { fixed_file, .. } => fixed_file,
-        _ => None,
-    };
+    let fixed_file = fixed_file_of(ctx);
     for target in ctx.targets.iter().filter(|t| t.origin == TargetOrigin::Handler) {
-        let Some((path, text)) = sources.iter().find(|(p, _)| target.alternatives.contains(p)) else { continue };
+        let Some((path, text)) = source_of(target, sources) else { continue };
+        if path.ends_with(".json") {
+            // package.json's "main" names the file; it is not followed yet.
+            continue;
+        }
         let language = ctx.profile.language();
         let handler = if fixed_file.is_some() && target.command == target.path { continue } else { &target.command };
         let Some(parts) = parse_handler(ctx.profile.language(), fixed_file, handler) else { continue };
@@ -81,6 +82,10 @@ fn loaded_as(path: &str, package_type: Option<&str>) -> Option<ModuleFormat> {
 /// The first line written in the other format than `format`, with its number: a static `import`
 /// or `export` statement in CommonJS; `require(`, `module.exports` or `exports.` in an ES module.
 fn foreign_syntax(text: &str, format: ModuleFormat) -> Option<(usize, String)> {
+    // An ES module that makes its own `require` (createRequire, esbuild's banner) may call it.
+    if format == ModuleFormat::Esm && (text.contains("createRequire") || text.contains("const require =")) {
+        return None;
+    }
     let mut in_block_comment = false;
     for (n, line) in text.lines().enumerate() {
         let l = line.trim_start();
@@ -92,7 +97,8 @@ fn foreign_syntax(text: &str, format: ModuleFormat) -> Option<(usize, String)> {
             in_block_comment = !l.contains("*/");
             continue;
         }
-        if l.starts_with("//") || line.starts_with([' ', '\t']) {
+        // Comments, indented code and minified lines (bundles) are not read as statements.
+        if l.starts_with("//") || line.starts_with([' ', '\t']) || line.len() > 2000 {
             continue;
         }
         let hit = match format {
@@ -115,7 +121,7 @@ fn foreign_syntax(text: &str, format: ModuleFormat) -> Option<(usize, String)> {
             ModuleFormat::Esm => {
                 l.starts_with("module.exports")
                     || l.starts_with("exports.")
-                    || (l.contains("require(") && !l.contains("createRequire"))
+                    || has_word(l, "require") && l.contains("require(")
             }
         };
         if hit {
@@ -127,7 +133,8 @@ fn foreign_syntax(text: &str, format: ModuleFormat) -> Option<(usize, String)> {
 
 /// `esm-cjs-mismatch` for the Node handler's own file: ES module syntax in a file Node loads as
 /// CommonJS, or CommonJS in an ES module. Node 20.19 and later detect ES syntax in an ambiguous
-/// `.js` and load it as ESM after a warning, so there the first case is a warning.
+/// `.js` and load it as ESM after a warning, so there the first case is a warning (assuming the
+/// runtime's Node 20 is 20.19 or later, as current ones are).
 pub(crate) fn check_module_format(
     ctx: &Ctx<'_>,
     sources: &[(String, String)],
@@ -139,14 +146,29 @@ pub(crate) fn check_module_format(
         .and_then(|v| v.get("type").and_then(|t| t.as_str()).map(str::to_string));
     let mut out = Vec::new();
     for target in ctx.targets.iter().filter(|t| t.origin == TargetOrigin::Handler) {
-        let Some((path, text)) = sources.iter().find(|(p, _)| target.alternatives.contains(p)) else { continue };
+        let Some((path, text)) = source_of(target, sources) else { continue };
+        // Node reads the nearest package.json; one between the root and the file is not read here.
+        let mut folder = path.as_str();
+        let mut nearer = false;
+        while let Some((parent, _)) = folder.rsplit_once('/') {
+            nearer |= ctx.lookup(&format!("{parent}/package.json")).is_some();
+            folder = parent;
+        }
+        if nearer {
+            continue;
+        }
         let Some(format) = loaded_as(path, package_type.as_deref()) else { continue };
         let Some((line, code)) = foreign_syntax(text, format) else { continue };
         let detects =
             runtime.version.parse::<u32>().is_ok_and(|v| v >= 20) && path.ends_with(".js") && package_type.is_none();
         let (severity, said, fix) = match format {
+            ModuleFormat::CommonJs if detects => (
+                Severity::Warning,
+                "Warning: Module type of the handler is not specified and it doesn't parse as CommonJS. Reparsing as ES module because module syntax was detected.",
+                format!("Rename {path} to .mjs, or add \"type\": \"module\" to package.json, so Node does not parse it twice."),
+            ),
             ModuleFormat::CommonJs => (
-                if detects { Severity::Warning } else { Severity::Error },
+                Severity::Error,
                 "SyntaxError: Cannot use import statement outside a module",
                 format!("Rename {path} to .mjs, or add \"type\": \"module\" to package.json (then every .js file is an ES module)."),
             ),
@@ -185,6 +207,19 @@ pub(crate) fn check_module_format(
         });
     }
     out
+}
+
+/// The file a managed runtime always loads (Cloud Functions' `main.py`), when it has one.
+fn fixed_file_of(ctx: &Ctx<'_>) -> Option<&'static str> {
+    match ctx.profile.entry {
+        EntryConvention::Handler { fixed_file, .. } => fixed_file,
+        _ => None,
+    }
+}
+
+/// The handler target's file as read, when it is in the package and was read.
+fn source_of<'s>(target: &Target, sources: &'s [(String, String)]) -> Option<&'s (String, String)> {
+    sources.iter().find(|(p, _)| target.alternatives.contains(p))
 }
 
 /// The language a file is in, by its extension.
@@ -229,11 +264,14 @@ fn finding(
     let handler = target.command.as_str();
     let said = handler_says(ctx.profile, HandlerProblem::FunctionMissing { module, function, handler });
     let suggestion = defined.iter().find(|d| d.eq_ignore_ascii_case(function) || d.contains("handler")).cloned();
+    // Cloud Functions' entry point is the function's name alone.
+    let setting = |name: &str| match fixed_file_of(ctx) {
+        Some(_) => format!("the entry point to {name}"),
+        None => format!("the handler to {module}.{name}"),
+    };
     let fix = match suggestion {
-        Some(name) => format!("Set the handler to {module}.{name}, or rename the function in {path} to {function}."),
-        None => {
-            format!("Define (and export) {function} in {path}, or set the handler to {module}.<the function's name>.")
-        }
+        Some(name) => format!("Set {}, or rename the function in {path} to {function}.", setting(&name)),
+        None => format!("Define (and export) {function} in {path}, or set {}.", setting("<the function's name>")),
     };
     Some(Finding {
         id: "handler-misnamed",
@@ -267,7 +305,19 @@ fn has_word(line: &str, word: &str) -> bool {
 /// Python: a top-level `def`/`async def`/`class`, assignment, or import binding the name.
 fn python_lookup(text: &str, function: &str) -> Lookup {
     let mut first_mention = None;
+    // Inside a parenthesised top-level `from x import (` list, as black formats long imports.
+    let mut in_import_list = false;
     for (n, line) in text.lines().enumerate() {
+        if in_import_list {
+            if has_word(line, function) {
+                return Lookup::Found;
+            }
+            in_import_list = !line.contains(')');
+            continue;
+        }
+        if line.starts_with("from ") && line.contains("import (") && !line.contains(')') {
+            in_import_list = true;
+        }
         if !has_word(line, function) {
             if line.starts_with("from ") && line.trim_end().ends_with("import *") {
                 return Lookup::Undecidable;
@@ -326,10 +376,16 @@ fn node_lookup(text: &str, function: &str) -> Lookup {
     }
     // Braced lists: `export { a, b as handler }`, `module.exports = { handler }`, `__export(x, { handler: … })`.
     for opener in ["export {", "export{", "module.exports = {", "module.exports={", "__export("] {
-        for (i, _) in text.match_indices(opener) {
-            let body = &text[i + opener.len()..];
-            let end = body.find('}').unwrap_or(body.len()).min(8192);
-            if has_word(&body[..end], function) {
+        for (i, _) in text.match_indices(opener).take(64) {
+            if has_word(braced(&text[i + opener.len()..]), function) {
+                return Lookup::Found;
+            }
+        }
+    }
+    // The Functions Framework registers by name: `functions.http('helloHttp', …)`.
+    for register in ["functions.http(", "functions.cloudEvent("] {
+        for quote in ['\'', '"', '`'] {
+            if text.contains(&format!("{register}{quote}{function}{quote}")) {
                 return Lookup::Found;
             }
         }
@@ -345,6 +401,26 @@ fn node_lookup(text: &str, function: &str) -> Lookup {
         Some((n, line)) => Lookup::NotExported(n + 1, line.trim().chars().take(120).collect()),
         None => Lookup::Absent,
     }
+}
+
+/// The text up to the `}` closing the list that `body` starts inside, within 8 KiB (nested braces
+/// — methods, default values — balanced; cut at a character boundary).
+fn braced(body: &str) -> &str {
+    let mut window = body.len().min(8192);
+    while !body.is_char_boundary(window) {
+        window -= 1;
+    }
+    let body = &body[..window];
+    let mut depth = 0usize;
+    for (i, c) in body.char_indices() {
+        match c {
+            '{' => depth += 1,
+            '}' if depth == 0 => return &body[..i],
+            '}' => depth -= 1,
+            _ => {}
+        }
+    }
+    body
 }
 
 /// Top-level functions a module defines (Python `def`, Node exported names), for "did you mean".
@@ -407,6 +483,7 @@ mod tests {
             Lookup::NotExported(2, _)
         ));
         assert_eq!(python_lookup("from .impl import *\n", "handler"), Lookup::Undecidable);
+        assert_eq!(python_lookup("from app.main import (\n    helper,\n    handler,\n)\n", "handler"), Lookup::Found);
     }
 
     #[test]
@@ -420,6 +497,8 @@ mod tests {
             "async function main() {}\nexport { main as handler };",
             "Object.defineProperty(exports, \"handler\", { enumerable: true, get: function () { return h; } });",
             "__export(src_exports, {\n  handler: () => handler\n});",
+            "module.exports = {\n  helper() { return 1; },\n  handler,\n};",
+            "functions.http('handler', (req, res) => res.send('ok'));",
         ] {
             assert_eq!(node_lookup(code, "handler"), Lookup::Found, "{code}");
         }
@@ -431,6 +510,9 @@ mod tests {
         assert_eq!(node_lookup("module.exports = require('./dist/app');", "handler"), Lookup::Undecidable);
         assert_eq!(node_lookup("export * from './impl.js';", "handler"), Lookup::Undecidable);
         assert_eq!(node_lookup("exports.handlerV2 = 1;", "handler"), Lookup::Absent);
+        // No closing brace within the window, multi-byte text at its edge: no panic.
+        let long = format!("export {{ {}", "函数".repeat(5000));
+        assert_eq!(node_lookup(&long, "handler"), Lookup::Absent);
     }
 
     #[test]
@@ -478,6 +560,16 @@ mod tests {
         let dynamic: &[u8] =
             b"// import x from 'y'\nexports.handler = async () => (await import('./esm.mjs')).run();\n";
         assert_eq!(format(&[("index.js", dynamic)], "aws-lambda-nodejs18.x"), None);
+        // An ES module that creates its own require may call it.
+        let own_require: &[u8] = b"import { createRequire } from 'module';\nconst require = createRequire(import.meta.url);\nconst x = require('x');\nexport const handler = async () => x;\n";
+        assert_eq!(format(&[("index.mjs", own_require)], "aws-lambda-nodejs20.x"), None);
+        // A package.json nearer the file than the root decides it: not read, so no verdict.
+        let mut zip = ZipBuilder::new();
+        for (p, b) in [("dist/index.js", esm.as_slice()), ("dist/package.json", b"{\"type\":\"module\"}".as_slice())] {
+            zip = zip.unix_file(p, 0o644, b);
+        }
+        let i = run(zip.finish(), "aws-lambda-nodejs18.x", "dist/index.handler");
+        assert!(!i.findings.iter().any(|f| f.id == "esm-cjs-mismatch"), "{:?}", i.findings);
     }
 
     #[test]

@@ -148,7 +148,12 @@ pub(crate) fn near_misses_in<'a>(entries: &'a [Entry], target: &Target) -> Vec<&
 fn entry_missing(ctx: &Ctx<'_>, target: &Target) -> Finding {
     let misses = near_misses(ctx, target);
     let mut evidence = Vec::new();
-    let wanted = if target.alternatives.len() > 1 { target.alternatives.join(" or ") } else { target.path.clone() };
+    // The first names are enough to say it: compiled forms (.pyc, .so) need not be listed.
+    let wanted = if target.alternatives.len() > 1 {
+        target.alternatives.iter().take(3).cloned().collect::<Vec<_>>().join(" or ")
+    } else {
+        target.path.clone()
+    };
     evidence.push(format!("no entry named {wanted} among {} entries", ctx.entries.len()));
     let root: Vec<&str> = ctx.entries.iter().map(|e| e.path()).filter(|p| !p.contains('/')).take(8).collect();
     if !root.is_empty() {

@@ -179,6 +179,10 @@ pub struct Inspection {
     pub findings: Vec<Finding>,
     /// One row per entry, in zip order.
     pub files: Vec<FileInfo>,
+    /// The profile detected from the package when none was chosen or read from a paste: its id
+    /// and what showed it (`scf_bootstrap at the root …`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub detected_platform: Option<(String, String)>,
 }
 
 /// Every finding id these checks can produce: a cause among these that a package shows no sign of
@@ -874,18 +878,18 @@ pub fn inspect<R: PackageRead>(
         package.trailing_bytes(),
     ));
     findings.extend(addons::check_jar_natives(&ctx, &jar_natives));
-    let python = targets
-        .iter()
-        .map(|t| t.command.as_str())
-        .chain(server_evidence.sources.iter().filter(|(p, _)| !p.ends_with(".py")).map(|(_, text)| text.as_str()))
-        .find_map(|text| text.lines().find_map(addons::python_version_in))
-        // A managed runtime states its own version.
-        .or_else(|| {
-            profile
-                .runtime
-                .filter(|r| r.language == crate::profiles::Language::Python)
-                .map(|r| (r.version.to_string(), format!("{} (the {} runtime)", r.interpreter, profile.id)))
-        });
+    // The Python the function runs: the one a managed runtime states, else one a start command names.
+    let stated = profile
+        .runtime
+        .filter(|r| r.language == crate::profiles::Language::Python)
+        .map(|r| (r.version.to_string(), format!("{} (the {} runtime)", r.interpreter, profile.id)));
+    let python = stated.or_else(|| {
+        targets
+            .iter()
+            .map(|t| t.command.as_str())
+            .chain(server_evidence.sources.iter().filter(|(p, _)| !p.ends_with(".py")).map(|(_, text)| text.as_str()))
+            .find_map(|text| text.lines().find_map(addons::python_version_in))
+    });
     findings.extend(addons::check_addons(&ctx, &package_json, &wheels, python.as_ref(), &server_evidence.sources));
     findings.extend(binaries::check_other_binaries(&ctx, &checked));
     findings.extend(scripts::check_other_scripts(&ctx, &checked));
@@ -977,7 +981,7 @@ pub fn inspect<R: PackageRead>(
         files_not_listed,
         code_read: server_evidence.sources.iter().map(|(path, _)| path.clone()).collect(),
     };
-    Inspection { summary, targets, findings, files }
+    Inspection { summary, targets, findings, files, detected_platform: None }
 }
 
 #[cfg(test)]
