@@ -4,7 +4,7 @@ use std::rc::Rc;
 
 use bootdoctor_core::entry::StartSpec;
 use bootdoctor_core::profiles::{DEFAULT_PROFILE, PROFILES};
-use bootdoctor_core::report::Request;
+use bootdoctor_core::report::{PlatformBasis, Request};
 use bootdoctor_core::share::{decode_link, ShareLink, ROUTE};
 use gloo_timers::callback::Timeout;
 use wasm_bindgen::JsCast;
@@ -216,6 +216,11 @@ pub fn app() -> Html {
     }
 
     let report = state.report.clone();
+    // What the diagnosis detected, for the platform control (nothing when it fell back to the default).
+    let detected_platform: Option<AttrValue> = report
+        .as_ref()
+        .filter(|r| matches!(r.platform_basis, PlatformBasis::Detected | PlatformBasis::Package))
+        .map(|r| AttrValue::from(r.platform_name));
     // The share link of the live diagnosis; the address bar follows it.
     let link: Rc<Option<ShareLink>> = use_memo((state.links.clone(), page.share_paste), |(links, include)| {
         links.as_ref().map(|l| match (&l.with_paste, *include) {
@@ -343,7 +348,7 @@ pub fn app() -> Html {
                 }
                 <section class="inputs" aria-label="Your function" inert={viewing_shared.then_some(AttrValue::Static(""))}>
                     <DropZone package={page.package.clone()} diagnosis={diagnosis.clone()} on_file={on_file.clone()} {on_remove} />
-                    <Fields platform={page.platform.clone()} start={page.start.clone()} paste={page.paste.clone()} {on_action} />
+                    <Fields platform={page.platform.clone()} detected={detected_platform.clone()} start={page.start.clone()} paste={page.paste.clone()} {on_action} />
                 </section>
                 </div>
                 <section class="report" id="results" tabindex="-1" aria-label="Diagnosis" aria-busy={state.working.to_string()}>
@@ -524,6 +529,10 @@ fn sample_package() -> Option<web_sys::Blob> {
 #[derive(Properties, PartialEq)]
 struct FieldsProps {
     platform: String,
+    /// The platform the last diagnosis detected (from the error or the package), shown in the
+    /// control's "detect" choice while nothing is chosen.
+    #[prop_or_default]
+    detected: Option<AttrValue>,
     start: String,
     paste: Paste,
     on_action: Callback<PageAction>,
@@ -589,7 +598,10 @@ fn fields(props: &FieldsProps) -> Html {
         <div class="fields">
             <label for="platform">{ "Platform" }</label>
             <select id="platform" name="platform" onchange={on_platform}>
-                <option value="" selected={props.platform.is_empty()}>{ format!("Detect from the error (else {default_name})") }</option>
+                <option value="" selected={props.platform.is_empty()}>{ match &props.detected {
+                    Some(name) => format!("Detected: {name}"),
+                    None => format!("Detect from the error or the package (else {default_name})"),
+                } }</option>
                 <optgroup label="Custom runtimes and containers">
                     { for PROFILES.iter().filter(|p| p.runtime.is_none()).map(|p| html! {
                         <option value={p.id} selected={props.platform == p.id}>{ p.name }</option>

@@ -86,8 +86,12 @@ test('a clean package says so, and platform choice changes the verdict', async (
 
 test('a managed runtime checks the handler: the default names a function the file lacks, the right one is clean', async () => {
   const { page, context, errors } = await open();
-  await page.selectOption('select[name=platform]', 'aws-lambda-python3.12');
+  // With no platform chosen, lambda_function.py at the root says which one it is.
   await pick(page, 'lambda-python.zip');
+  await page.waitForSelector('[data-finding-id="handler-misnamed"]');
+  assert.match(await page.textContent('select[name=platform] option[value=""]'), /Detected: AWS Lambda — python3\.12/);
+  await page.selectOption('select[name=platform]', 'aws-lambda-python3.12');
+  await page.waitForSelector('[data-platform="aws-lambda-python3.12"]');
   await page.waitForSelector('[data-finding-id="handler-misnamed"]');
   assert.deepEqual(await findingIds(page), ['handler-misnamed']);
   const card = await page.textContent('[data-finding-id="handler-misnamed"]');
