@@ -128,7 +128,7 @@ fn diagnose(id: f64, request: &Request, package: Option<(PackageRef, Blob)>) -> 
         let kept = KEPT.with(|k| {
             k.borrow()
                 .as_ref()
-                .filter(|k| k.generation == package.generation && k.platform == platform && &k.start == start)
+                .filter(|k| k.generation == package.generation && plan.can_reuse(&k.part, k.platform, &k.start))
                 .map(|k| (k.part.clone(), k.stats))
         });
         // A reused inspection reports what reading the file cost when it was made.

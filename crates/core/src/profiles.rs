@@ -586,31 +586,48 @@ const fn lambda_node(version: &'static str, abi: &'static str) -> Option<Languag
     })
 }
 
-const LAMBDA_PYTHON312: Profile = Profile {
-    id: "aws-lambda-python3.12",
-    name: "AWS Lambda — python3.12 (x86_64)",
-    image: "Amazon Linux 2023 (Lambda python3.12)",
-    interpreters: LAMBDA_MANAGED_INTERPRETERS,
-    absent_commands: &[],
-    entry: LAMBDA_PYTHON_HANDLER,
-    contract: ServerContract::Handler,
-    sources: LAMBDA_MANAGED_SOURCES,
-    runtime: lambda_python("3.12", "cp312", "/var/lang/bin/python3.12"),
-    ..LAMBDA_AL2023
-};
+/// A managed Lambda runtime on `image_base` (AL2 or AL2023): what every one of them shares — the
+/// interpreters under /var/lang, no server, the Lambda handler docs — with its own names, default
+/// handler and language.
+const fn lambda_managed(
+    id: &'static str,
+    name: &'static str,
+    image: &'static str,
+    entry: EntryConvention,
+    runtime: Option<LanguageRuntime>,
+    image_base: Profile,
+) -> Profile {
+    Profile {
+        id,
+        name,
+        image,
+        interpreters: LAMBDA_MANAGED_INTERPRETERS,
+        absent_commands: &[],
+        entry,
+        contract: ServerContract::Handler,
+        sources: LAMBDA_MANAGED_SOURCES,
+        runtime,
+        ..image_base
+    }
+}
 
-const LAMBDA_NODEJS20: Profile = Profile {
-    id: "aws-lambda-nodejs20.x",
-    name: "AWS Lambda — nodejs20.x (x86_64)",
-    image: "Amazon Linux 2023 (Lambda nodejs20.x)",
-    interpreters: LAMBDA_MANAGED_INTERPRETERS,
-    absent_commands: &[],
-    entry: LAMBDA_NODE_HANDLER,
-    contract: ServerContract::Handler,
-    sources: LAMBDA_MANAGED_SOURCES,
-    runtime: lambda_node("20", "115"),
-    ..LAMBDA_AL2023
-};
+const LAMBDA_PYTHON312: Profile = lambda_managed(
+    "aws-lambda-python3.12",
+    "AWS Lambda — python3.12 (x86_64)",
+    "Amazon Linux 2023 (Lambda python3.12)",
+    LAMBDA_PYTHON_HANDLER,
+    lambda_python("3.12", "cp312", "/var/lang/bin/python3.12"),
+    LAMBDA_AL2023,
+);
+
+const LAMBDA_NODEJS20: Profile = lambda_managed(
+    "aws-lambda-nodejs20.x",
+    "AWS Lambda — nodejs20.x (x86_64)",
+    "Amazon Linux 2023 (Lambda nodejs20.x)",
+    LAMBDA_NODE_HANDLER,
+    lambda_node("20", "115"),
+    LAMBDA_AL2023,
+);
 
 const FC_BUILTIN_SOURCES: &[Source] = &[
     Source {
@@ -868,18 +885,14 @@ pub const PROFILES: &[Profile] = &[
         loaders: ARM64_LOADERS,
         ..LAMBDA_PYTHON312
     },
-    Profile {
-        id: "aws-lambda-python3.9",
-        name: "AWS Lambda — python3.9 (x86_64)",
-        image: "Amazon Linux 2 (Lambda python3.9)",
-        interpreters: LAMBDA_MANAGED_INTERPRETERS,
-        absent_commands: &[],
-        entry: LAMBDA_PYTHON_HANDLER,
-        contract: ServerContract::Handler,
-        sources: LAMBDA_MANAGED_SOURCES,
-        runtime: lambda_python("3.9", "cp39", "/var/lang/bin/python3.9"),
-        ..LAMBDA_AL2
-    },
+    lambda_managed(
+        "aws-lambda-python3.9",
+        "AWS Lambda — python3.9 (x86_64)",
+        "Amazon Linux 2 (Lambda python3.9)",
+        LAMBDA_PYTHON_HANDLER,
+        lambda_python("3.9", "cp39", "/var/lang/bin/python3.9"),
+        LAMBDA_AL2,
+    ),
     LAMBDA_NODEJS20,
     Profile {
         id: "aws-lambda-nodejs20.x-arm64",
@@ -889,28 +902,20 @@ pub const PROFILES: &[Profile] = &[
         loaders: ARM64_LOADERS,
         ..LAMBDA_NODEJS20
     },
-    Profile {
-        id: "aws-lambda-nodejs18.x",
-        name: "AWS Lambda — nodejs18.x (x86_64)",
-        image: "Amazon Linux 2 (Lambda nodejs18.x)",
-        interpreters: LAMBDA_MANAGED_INTERPRETERS,
-        absent_commands: &[],
-        entry: LAMBDA_NODE_HANDLER,
-        contract: ServerContract::Handler,
-        sources: LAMBDA_MANAGED_SOURCES,
-        runtime: lambda_node("18", "108"),
-        ..LAMBDA_AL2
-    },
-    Profile {
-        id: "aws-lambda-java21",
-        name: "AWS Lambda — java21 (x86_64)",
-        image: "Amazon Linux 2023 (Lambda java21)",
-        interpreters: LAMBDA_MANAGED_INTERPRETERS,
-        absent_commands: &[],
-        entry: EntryConvention::Handler { default_handler: Some("example.Hello::handleRequest"), fixed_file: None },
-        contract: ServerContract::Handler,
-        sources: LAMBDA_MANAGED_SOURCES,
-        runtime: Some(LanguageRuntime {
+    lambda_managed(
+        "aws-lambda-nodejs18.x",
+        "AWS Lambda — nodejs18.x (x86_64)",
+        "Amazon Linux 2 (Lambda nodejs18.x)",
+        LAMBDA_NODE_HANDLER,
+        lambda_node("18", "108"),
+        LAMBDA_AL2,
+    ),
+    lambda_managed(
+        "aws-lambda-java21",
+        "AWS Lambda — java21 (x86_64)",
+        "Amazon Linux 2023 (Lambda java21)",
+        EntryConvention::Handler { default_handler: Some("example.Hello::handleRequest"), fixed_file: None },
+        Some(LanguageRuntime {
             language: Language::Java,
             version: "21",
             abi: "65",
@@ -918,8 +923,8 @@ pub const PROFILES: &[Profile] = &[
             preinstalled: &[],
             provenance: Provenance::Derived("Java 21 reads class files up to major version 65"),
         }),
-        ..LAMBDA_AL2023
-    },
+        LAMBDA_AL2023,
+    ),
     FC_PYTHON310,
     Profile {
         id: "aliyun-fc-nodejs18",
@@ -1001,6 +1006,27 @@ mod tests {
     }
 
     #[test]
+    fn managed_runtimes_state_their_language_and_call_a_handler() {
+        for p in PROFILES {
+            let managed = matches!(p.entry, EntryConvention::Handler { .. });
+            assert_eq!(managed, p.runtime.is_some(), "{}: a handler entry goes with a language runtime", p.id);
+            assert_eq!(managed, p.contract == ServerContract::Handler, "{}", p.id);
+            let Some(r) = p.runtime else { continue };
+            let abi_fits = match r.language {
+                Language::Python => r.abi == format!("cp{}", r.version.replace('.', "")),
+                Language::Node | Language::Java => r.abi.parse::<u32>().is_ok(),
+            };
+            assert!(abi_fits, "{}: ABI {} for {:?} {}", p.id, r.abi, r.language, r.version);
+            assert!(p.id.contains(&r.version.replace('.', "")) || p.id.contains(r.version), "{}: {}", p.id, r.version);
+        }
+        // The facts of the image follow the image, not the language.
+        assert_eq!(profile("aws-lambda-python3.9").unwrap().glibc, "2.26");
+        assert_eq!(profile("aws-lambda-python3.12").unwrap().glibc, "2.34");
+        assert_eq!(profile("aws-lambda-nodejs20.x-arm64").unwrap().arch, Arch::Arm64);
+        assert_eq!(profile("tencent-scf-python3.9").unwrap().glibc, "2.17");
+    }
+
+    #[test]
     fn port_rules_say_what_the_platform_expects() {
         assert_eq!(profile("aliyun-fc").unwrap().port_rule(), "9000 (or $FC_SERVER_PORT when set)");
         assert_eq!(profile("aws-lambda-al2023").unwrap().port_rule(), "none: the code polls the runtime API");
@@ -1037,6 +1063,19 @@ mod tests {
             "gcp-cloud-run",
             "huawei-functiongraph",
             "azure-custom-handler",
+            "aws-lambda-python3.12",
+            "aws-lambda-python3.12-arm64",
+            "aws-lambda-python3.9",
+            "aws-lambda-nodejs20.x",
+            "aws-lambda-nodejs20.x-arm64",
+            "aws-lambda-nodejs18.x",
+            "aws-lambda-java21",
+            "aliyun-fc-python3.10",
+            "aliyun-fc-nodejs18",
+            "tencent-scf-python3.9",
+            "tencent-scf-nodejs16.13",
+            "gcp-cloud-functions-python312",
+            "gcp-cloud-functions-nodejs20",
         ] {
             assert!(profile(id).is_some(), "{id}");
         }

@@ -270,6 +270,24 @@ impl Plan {
         (if self.basis == PlatformBasis::Default { "" } else { self.profile.id }, &self.start)
     }
 
+    /// Whether `part`, made by a plan whose [`Plan::package_key`] was `(made_for, start)`, is what
+    /// this plan's inspection would give: the same key, or the same profile the part was in fact
+    /// checked against (a part made with nothing said was checked against the profile its
+    /// package showed, else the default), with the same start spec.
+    pub fn can_reuse(&self, part: &PackagePart, made_for: &str, start: &StartSpec) -> bool {
+        let (key, own_start) = self.package_key();
+        if start != own_start {
+            return false;
+        }
+        let checked = match part {
+            PackagePart::Inspected(i) if made_for.is_empty() => {
+                i.detected_platform.as_ref().map_or(DEFAULT_PROFILE, |(id, _)| id.as_str())
+            }
+            _ => made_for,
+        };
+        key == made_for || (!key.is_empty() && key == checked)
+    }
+
     /// Inspects the package `name` read through `reader` for this plan's profile and start spec.
     pub fn inspect<R: PackageRead>(&self, name: &str, reader: R) -> PackagePart {
         match Plan::open(reader) {
@@ -559,9 +577,20 @@ mod tests {
             Plan::new(&req(None, "exited unexpectedly(code 13) with start command '/code/bootstrap'"), true).unwrap();
         let lambda = Plan::new(&req(None, "Runtime.InvalidEntrypoint fork/exec /var/task/bootstrap"), true).unwrap();
         assert_ne!(fc.package_key(), lambda.package_key());
-        // With nothing said, the package decides: its key is not the default profile's.
+        // With nothing said, the package decides: its key is not the default profile's, but what it
+        // was checked against serves a later plan for that profile.
         let nothing = Plan::new(&req(None, ""), true).unwrap();
-        assert_ne!(nothing.package_key(), Plan::new(&req(Some("aliyun-fc"), ""), true).unwrap().package_key());
+        let chosen_fc = Plan::new(&req(Some("aliyun-fc"), ""), true).unwrap();
+        assert_ne!(nothing.package_key(), chosen_fc.package_key());
+        let undetected = nothing.inspect("f.zip", Cursor::new(&zip));
+        assert!(chosen_fc.can_reuse(&undetected, "", &StartSpec::default()));
+        assert!(!Plan::new(&req(Some("tencent-scf"), ""), true).unwrap().can_reuse(
+            &undetected,
+            "",
+            &StartSpec::default()
+        ));
+        // A part made for FC does not serve "nothing said": the package might show another platform.
+        assert!(!nothing.can_reuse(&undetected, "aliyun-fc", &StartSpec::default()));
     }
 
     #[test]
