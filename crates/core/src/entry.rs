@@ -373,12 +373,18 @@ pub fn command_targets(code_dir: &str, command: &str) -> Vec<Target> {
     targets
 }
 
+/// The module a handler target names, as the handler writes it (`lambda_function`, `src/app`,
+/// `src.app`): what the runtime's import errors quote. `None` for other targets.
+pub fn handler_module(profile: &Profile, target: &Target) -> Option<String> {
+    if target.origin != TargetOrigin::Handler {
+        return None;
+    }
+    parse_handler(profile.language(), profile.fixed_file(), &target.command).map(|p| p.module)
+}
+
 fn handler_targets(profile: &Profile, handler: &str) -> Option<Target> {
     let code_dir = profile.code_dir;
-    let fixed_file = match profile.entry {
-        EntryConvention::Handler { fixed_file, .. } => fixed_file,
-        _ => None,
-    };
+    let fixed_file = profile.fixed_file();
     let mut parts = parse_handler(profile.language(), fixed_file, handler)?;
     // Node Cloud Functions load package.json's "main" when there is one (index.js is only the
     // default): either file is the start.

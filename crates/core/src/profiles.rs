@@ -249,6 +249,14 @@ impl Profile {
         }
     }
 
+    /// The file a managed runtime always loads (Cloud Functions' `main.py`), when it has one.
+    pub fn fixed_file(&self) -> Option<&'static str> {
+        match self.entry {
+            EntryConvention::Handler { fixed_file, .. } => fixed_file,
+            _ => None,
+        }
+    }
+
     /// The language a managed runtime runs, when this is one.
     pub fn language(&self) -> Option<Language> {
         self.runtime.map(|r| r.language)

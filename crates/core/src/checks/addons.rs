@@ -261,9 +261,9 @@ fn reach(path: &str, sources: &[(String, String)]) -> (Severity, Option<String>)
 fn import_error(ctx: &Ctx<'_>, path: &str) -> String {
     let module = path.split(".cpython-").next().unwrap_or(path).replace('/', ".");
     let not_found = format!("No module named '{module}'");
-    match (ctx.profile.vendor, ctx.profile.runtime, ctx.targets.first()) {
-        ("aws", Some(_), Some(t)) => {
-            let handler_module = t.path.trim_end_matches(".py").trim_end_matches("/__init__").replace('/', ".");
+    let handler_module = ctx.targets.iter().find_map(|t| crate::entry::handler_module(ctx.profile, t));
+    match (ctx.profile.vendor, handler_module) {
+        ("aws", Some(handler_module)) => {
             format!("[ERROR] Runtime.ImportModuleError: Unable to import module '{handler_module}': {not_found}")
         }
         _ => format!("ModuleNotFoundError: {not_found}"),
@@ -303,7 +303,10 @@ fn check_python_abi(ctx: &Ctx<'_>, python: Option<&(String, String)>, sources: &
         id: "runtime-version-mismatch",
         severity,
         path: Some(files[0].to_string()),
-        title: format!("{} extension module(s) are built for Python {built}; the function runs Python {version}", files.len()),
+        title: match files.len() {
+            1 => format!("{} is built for Python {built}; the function runs Python {version}", files[0]),
+            n => format!("{n} extension modules are built for Python {built}; the function runs Python {version}"),
+        },
         evidence,
         platform_message: Some(import_error(ctx, files[0])),
         explanation: "CPython loads only extension modules tagged for its own minor version (or abi3): these were \

@@ -7,7 +7,7 @@
 use super::messages::{handler_says, HandlerProblem};
 use super::{Ctx, Finding, Severity};
 use crate::entry::{parse_handler, Target, TargetOrigin};
-use crate::profiles::{EntryConvention, Language};
+use crate::profiles::Language;
 
 /// What a reading of the module says about the function.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -36,7 +36,7 @@ pub(crate) fn check_handler_functions(
     if ctx.profile.runtime.is_none() {
         return out;
     }
-    let fixed_file = fixed_file_of(ctx);
+    let fixed_file = ctx.profile.fixed_file();
     for target in ctx.targets.iter().filter(|t| t.origin == TargetOrigin::Handler) {
         let Some((path, text)) = source_of(target, sources) else { continue };
         if path.ends_with(".json") {
@@ -209,14 +209,6 @@ pub(crate) fn check_module_format(
     out
 }
 
-/// The file a managed runtime always loads (Cloud Functions' `main.py`), when it has one.
-fn fixed_file_of(ctx: &Ctx<'_>) -> Option<&'static str> {
-    match ctx.profile.entry {
-        EntryConvention::Handler { fixed_file, .. } => fixed_file,
-        _ => None,
-    }
-}
-
 /// The handler target's file as read, when it is in the package and was read.
 fn source_of<'s>(target: &Target, sources: &'s [(String, String)]) -> Option<&'s (String, String)> {
     sources.iter().find(|(p, _)| target.alternatives.contains(p))
@@ -265,7 +257,7 @@ fn finding(
     let said = handler_says(ctx.profile, HandlerProblem::FunctionMissing { module, function, handler });
     let suggestion = defined.iter().find(|d| d.eq_ignore_ascii_case(function) || d.contains("handler")).cloned();
     // Cloud Functions' entry point is the function's name alone.
-    let setting = |name: &str| match fixed_file_of(ctx) {
+    let setting = |name: &str| match ctx.profile.fixed_file() {
         Some(_) => format!("the entry point to {name}"),
         None => format!("the handler to {module}.{name}"),
     };

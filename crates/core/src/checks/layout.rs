@@ -43,9 +43,8 @@ fn find_nested<'a>(ctx: &Ctx<'a>, target: &Target) -> Option<&'a Entry> {
 }
 
 fn failure_message(ctx: &Ctx<'_>, target: &Target) -> String {
-    if target.origin == TargetOrigin::Handler && ctx.profile.runtime.is_some() {
-        let module = target.path.rsplit_once('.').map_or(target.path.as_str(), |(m, _)| m);
-        let module = module.strip_suffix("/__init__").unwrap_or(module);
+    if let Some(module) = crate::entry::handler_module(ctx.profile, target).filter(|_| ctx.profile.runtime.is_some()) {
+        let module = module.as_str();
         let said =
             super::messages::handler_says(ctx.profile, super::messages::HandlerProblem::ModuleMissing { module });
         if !said.is_empty() {
