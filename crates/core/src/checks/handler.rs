@@ -45,7 +45,7 @@ pub(crate) fn check_handler_functions(
         }
         let language = ctx.profile.language();
         let handler = if fixed_file.is_some() && target.command == target.path { continue } else { &target.command };
-        let Some(parts) = parse_handler(ctx.profile.language(), fixed_file, handler) else { continue };
+        let Some(parts) = parse_handler(language, fixed_file, handler) else { continue };
         let Some(function) = parts.function.as_deref() else { continue };
         let lookup = match language {
             Some(Language::Python) => python_lookup(text, function),
