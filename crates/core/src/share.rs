@@ -307,17 +307,33 @@ pub fn shared_state(report: &Report, paste: Option<&str>, include_paste: bool) -
 /// [`TYPICAL_LINK_CHARS`] (or nothing more can go).
 pub fn make_link(report: &Report, paste: Option<&str>, include_paste: bool) -> ShareLink {
     let (mut state, redactions) = shared_state(report, paste, include_paste);
-    let mut fragment = encode(&state);
+    let mut fitting = fitting_fragment(&state);
     for &step in OMISSION_ORDER {
-        if fragment.len() <= TYPICAL_LINK_CHARS {
+        if fitting.is_some() {
             break;
         }
         if apply(&mut state, step) {
             state.omitted.push(step);
-            fragment = encode(&state);
+            fitting = fitting_fragment(&state);
         }
     }
+    let fragment = fitting.unwrap_or_else(|| encode(&state));
     ShareLink { fragment, omitted: state.omitted, redactions }
+}
+
+/// The fragment for `state` if it fits [`TYPICAL_LINK_CHARS`] and can be opened again.
+///
+/// A large report takes several trials, so the cheap tests come first: a state over
+/// [`MAX_STATE_BYTES`] never fits (no page would open it), and one whose quickly compressed
+/// fragment is over twice the limit is far over it (the best level gains well under half on these
+/// states: `quick_trials_agree_with_best_ones` measures it). Only near the limit is the state
+/// compressed at the best level, as the link will be.
+fn fitting_fragment(state: &SharedDiagnosis) -> Option<String> {
+    let bytes = postcard::to_allocvec(state).expect("serialising plain data into a Vec cannot fail");
+    if bytes.len() > MAX_STATE_BYTES || pack(&bytes, Compression::fast()).len() > 2 * TYPICAL_LINK_CHARS {
+        return None;
+    }
+    Some(pack(&bytes, Compression::best())).filter(|fragment| fragment.len() <= TYPICAL_LINK_CHARS)
 }
 
 /// Drops one kind of detail; false when there was none to drop.
@@ -346,8 +362,13 @@ fn apply(state: &mut SharedDiagnosis, step: Omission) -> bool {
 /// The fragment (`/r/1.…`) for a state.
 pub fn encode(state: &SharedDiagnosis) -> String {
     let bytes = postcard::to_allocvec(state).expect("serialising plain data into a Vec cannot fail");
-    let mut deflater = DeflateEncoder::new(Vec::new(), Compression::best());
-    deflater.write_all(&bytes).expect("writing into a Vec cannot fail");
+    pack(&bytes, Compression::best())
+}
+
+/// The fragment for a serialised state, deflated at `level`.
+fn pack(bytes: &[u8], level: Compression) -> String {
+    let mut deflater = DeflateEncoder::new(Vec::new(), level);
+    deflater.write_all(bytes).expect("writing into a Vec cannot fail");
     let packed = deflater.finish().expect("finishing into a Vec cannot fail");
     format!("{ROUTE}{LINK_VERSION}.{}", URL_SAFE_NO_PAD.encode(packed))
 }

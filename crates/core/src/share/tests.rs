@@ -81,6 +81,48 @@ fn long_diagnoses_drop_detail_in_the_documented_order() {
     assert!(back.findings.iter().any(|f| f.id == "exec-bit-missing"), "errors are the last thing to go");
 }
 
+/// `make_link` as written before its quick trials: every step decided at the best level.
+fn link_by_best_trials(report: &Report, paste: Option<&str>) -> (String, Vec<Omission>) {
+    let (mut state, _) = shared_state(report, paste, paste.is_some());
+    let fits = |state: &SharedDiagnosis| {
+        let opens = postcard::to_allocvec(state).unwrap().len() <= MAX_STATE_BYTES;
+        opens && encode(state).len() <= TYPICAL_LINK_CHARS
+    };
+    for &step in OMISSION_ORDER {
+        if fits(&state) {
+            break;
+        }
+        if apply(&mut state, step) {
+            state.omitted.push(step);
+        }
+    }
+    (encode(&state), state.omitted)
+}
+
+/// The quick trials leave out exactly what best-level trials would, from a report that fits
+/// whole to one that keeps only its errors, with and without a long paste.
+#[test]
+fn quick_trials_agree_with_best_ones() {
+    let mut steps_seen = std::collections::BTreeSet::new();
+    for scripts in [1, 3, 8, 15, 25, 40, 70, 120, 300] {
+        let mut zip = ZipBuilder::new();
+        for i in 0..scripts {
+            let name = format!("bin/tool-{i:03}.sh");
+            zip = zip.unix_file(&name, 0o755, format!("#!/bin/bash\r\necho {i}\r\n").as_bytes());
+        }
+        let zip = zip.dos_file("bootstrap", b"#!/bin/bash\n./bin/tool-000.sh\n").finish();
+        for paste in [None, Some(format!("{FC_13}\nLogs:{}", "noise line with words\n".repeat(scripts * 4)))] {
+            let request = Request { platform: None, start: StartSpec::default(), error_text: paste.clone() };
+            let report = diagnose(Some(("many.zip", Cursor::new(&zip))), &request).unwrap();
+            let link = make_link(&report, paste.as_deref(), paste.is_some());
+            let (fragment, omitted) = link_by_best_trials(&report, paste.as_deref());
+            assert_eq!((&link.fragment, &link.omitted), (&fragment, &omitted), "{scripts} scripts");
+            steps_seen.insert(omitted.len());
+        }
+    }
+    assert!(steps_seen.len() >= 4, "the cases cover few omission depths: {steps_seen:?}");
+}
+
 #[test]
 #[ignore = "prints golden links for tests/golden-links.txt; run by hand when adding some"]
 fn print_golden_links() {
