@@ -84,7 +84,8 @@ pub struct RangeReader<S, F> {
     window: Vec<u8>,
     window_start: u64,
     window_len: usize,
-    /// What the last [`PackageRead::prefetch`] fetched, sorted by start, not overlapping.
+    /// What the last [`PackageRead::prefetch`] fetched or kept, sorted by start. One may overlap
+    /// the one before it; a read is served by the last starting at or before its position.
     prefetched: Vec<Segment>,
     /// The bytes of `prefetched`, one buffer per source call.
     buffers: Vec<Vec<u8>>,
@@ -229,19 +230,21 @@ fn plan_spans(ranges: &[ByteRange], size: u64) -> Vec<(u64, u64)> {
 
 impl<S: RangeSource, F: FnMut(ReadStats)> PackageRead for RangeReader<S, F> {
     /// Fetches the hinted ranges in as few source calls as [`MAX_PREFETCH_CALL`] allows and keeps
-    /// them until the next hint. A failed fetch is forgotten: the reads themselves report errors.
+    /// them until the next hint. Spans the previous hint already fetched are served from its
+    /// buffers, which stay while they serve the new hint (the ELF reader's hint follows the
+    /// sniffer's over the same files). A failed fetch is forgotten: the reads report errors.
     fn prefetch(&mut self, ranges: &[ByteRange]) {
-        self.prefetched.clear();
-        self.buffers.clear();
         let spans = plan_spans(ranges, self.source.size());
+        let (kept, missing) = self.keep_covering(&spans);
+        self.prefetched = kept;
         let mut call: Vec<(u64, usize)> = Vec::new();
         let mut call_bytes = 0usize;
-        for (i, &(start, end)) in spans.iter().enumerate() {
+        for (i, &(start, end)) in missing.iter().enumerate() {
             let len = (end - start) as usize;
             call.push((start, len));
             call_bytes += len;
-            let last = i + 1 == spans.len();
-            if last || call_bytes + (spans[i + 1].1 - spans[i + 1].0) as usize > MAX_PREFETCH_CALL {
+            let last = i + 1 == missing.len();
+            if last || call_bytes + (missing[i + 1].1 - missing[i + 1].0) as usize > MAX_PREFETCH_CALL {
                 let mut bytes = vec![0u8; call_bytes];
                 if self.source.read_ranges(&call, &mut bytes).is_err() {
                     self.prefetched.clear();
@@ -259,6 +262,35 @@ impl<S: RangeSource, F: FnMut(ReadStats)> PackageRead for RangeReader<S, F> {
                 call_bytes = 0;
             }
         }
+        self.prefetched.sort_by_key(|s| s.start);
+    }
+}
+
+impl<S: RangeSource, F: FnMut(ReadStats)> RangeReader<S, F> {
+    /// Of the segments held, keeps those that wholly hold one of `spans` (and their buffers,
+    /// renumbered) and drops the rest; returns the kept segments and the spans still to fetch.
+    fn keep_covering(&mut self, spans: &[(u64, u64)]) -> (Vec<Segment>, Vec<(u64, u64)>) {
+        let old = std::mem::take(&mut self.prefetched);
+        let mut used = vec![false; old.len()];
+        let mut missing = Vec::new();
+        for &(start, end) in spans {
+            let after = old.partition_point(|s| s.start <= start);
+            match after.checked_sub(1).filter(|&i| end <= old[i].start + old[i].len as u64) {
+                Some(i) => used[i] = true,
+                None => missing.push((start, end)),
+            }
+        }
+        let mut buffers = std::mem::take(&mut self.buffers);
+        let mut renumbered: Vec<Option<usize>> = vec![None; buffers.len()];
+        let mut kept = Vec::new();
+        for (segment, _) in old.into_iter().zip(used).filter(|(_, used)| *used) {
+            let buffer = *renumbered[segment.buffer].get_or_insert_with(|| {
+                self.buffers.push(std::mem::take(&mut buffers[segment.buffer]));
+                self.buffers.len() - 1
+            });
+            kept.push(Segment { buffer, ..segment });
+        }
+        (kept, missing)
     }
 }
 
@@ -476,6 +508,31 @@ mod tests {
         r.seek(SeekFrom::Start(2_000_000)).unwrap();
         r.read_exact(&mut [0u8; 16]).unwrap();
         assert_eq!(r.source.calls, 2, "a read outside the hint is fetched as usual");
+    }
+
+    #[test]
+    fn a_hint_within_what_the_last_one_fetched_is_served_without_fetching_again() {
+        let mut r = reader(4 << 20);
+        let hint =
+            |spans: &[(u64, u64)]| spans.iter().map(|&(start, len)| ByteRange { start, len }).collect::<Vec<_>>();
+        r.prefetch(&hint(&[(0, 200_000), (1_000_000, 300_000), (3_000_000, 1_000)]));
+        assert_eq!(r.source.calls, 1);
+        // Two ranges inside the first hint's spans, one partly outside and one elsewhere.
+        r.prefetch(&hint(&[(1_000, 5_000), (1_100_000, 100_000), (3_000_500, 2_000), (2_000_000, 100)]));
+        assert_eq!(r.source.calls, 2, "one call for what the first hint did not hold");
+        assert_eq!(r.source.asked[3..], [(2_000_000, 100), (3_000_500, 2_000)]);
+        let calls = r.source.calls;
+        for (start, len) in [(1_000u64, 5_000u64), (1_100_000, 100_000), (3_000_500, 2_000), (2_000_000, 100)] {
+            r.seek(SeekFrom::Start(start)).unwrap();
+            let mut got = vec![0u8; len as usize];
+            r.read_exact(&mut got).unwrap();
+            let expected: Vec<u8> = (start..start + len).map(|i| (i % 251) as u8).collect();
+            assert_eq!(got, expected, "at {start}");
+        }
+        assert_eq!(r.source.calls, calls, "every hinted read was served from memory");
+        // The first hint's third span served nothing of the second: it is gone.
+        r.prefetch(&hint(&[(3_000_000, 400)]));
+        assert_eq!(r.source.calls, calls + 1);
     }
 
     #[test]
