@@ -248,8 +248,15 @@ pub const TARGET_BYTES_BUDGET: u64 = 160 << 20;
 /// (all of which are always listed).
 pub const MAX_FILES_LISTED: usize = 1000;
 
-/// Extensions of files that may be executables or scripts worth sniffing.
-const SNIFF_EXTENSIONS: &[&str] = &["sh", "bash", "exe", "bin", "so", "node", "dylib", "dll", "pyd", "out"];
+/// Extensions of files that may be executables or scripts worth sniffing whatever their mode.
+const SNIFF_EXTENSIONS: &[&str] = &["sh", "bash", "exe", "so", "node", "dylib", "dll", "pyd", "out"];
+
+/// Extensions that name programs only sometimes: sniffed when the zip says the file is executable
+/// or says nothing of modes. In function packages `.bin` mostly names data (model weights,
+/// firmware, caches), often hundreds of stored files, and in the browser each file sniffed is one
+/// more read of the dropped file (about a millisecond each in Chromium, whatever its size). A
+/// `0644` program in a Unix zip fails on its missing exec bit first, and that check needs no sniff.
+const SNIFF_EXTENSIONS_IF_EXECUTABLE: &[&str] = &["bin"];
 
 /// Package directories that a start script puts on `LD_LIBRARY_PATH` (`export LD_LIBRARY_PATH=
 /// $LAMBDA_TASK_ROOT/lib:…`), as package paths.
@@ -307,6 +314,7 @@ impl<'a> Ctx<'a> {
     }
 }
 
+/// Whether `entry` may be a program, script, library or link, and so worth its first bytes.
 fn is_sniff_candidate(entry: &Entry) -> bool {
     if entry.entry_type == EntryType::Symlink && !entry.encrypted {
         return true; // its data is the link target: a few bytes
@@ -322,8 +330,10 @@ fn is_sniff_candidate(entry: &Entry) -> bool {
     }
     let name = entry.file_name();
     let ext = name.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase());
+    let mode_unknown = !matches!(entry.stored_mode, crate::archive::StoredMode::Unix { .. });
     match ext {
         None => true,
+        Some(e) if SNIFF_EXTENSIONS_IF_EXECUTABLE.contains(&e.as_str()) => entry.is_executable() || mode_unknown,
         Some(e) => SNIFF_EXTENSIONS.contains(&e.as_str()) || entry.is_executable(),
     }
 }
@@ -987,6 +997,34 @@ pub fn inspect<R: PackageRead>(
 #[cfg(test)]
 mod tests {
     use super::ld_library_path_dirs;
+    use super::test_support::run;
+    use super::Inspection;
+    use crate::synth::{elf, ZipBuilder};
+
+    /// A `.bin` is looked into when it is executable or the zip keeps no modes, not when a Unix
+    /// zip says it is data; run by the start without its exec bit, it is still reported.
+    #[test]
+    fn data_named_bin_is_not_sniffed_but_programs_named_bin_are() {
+        let program = elf(Some("/lib64/ld-linux-x86-64.so.2"), &["libc.so.6"], None, &[], 2);
+        let unix = ZipBuilder::new()
+            .unix_file("bootstrap", 0o755, b"#!/bin/sh\nexec ./server.bin\n")
+            .unix_file("server.bin", 0o644, &program)
+            .unix_file("tools/helper.bin", 0o755, &program)
+            .unix_file("models/weights.bin", 0o644, &program)
+            .finish();
+        let inspection = run(unix, "aliyun-fc", "");
+        let sniffed = |i: &Inspection| -> Vec<String> {
+            i.files.iter().filter(|f| f.kind.is_some()).map(|f| f.path.clone()).collect()
+        };
+        assert_eq!(sniffed(&inspection), ["bootstrap", "tools/helper.bin"]);
+        let missing_bit = inspection.findings.iter().find(|f| f.id == "exec-bit-missing").expect("exec-bit-missing");
+        assert_eq!(missing_bit.path.as_deref(), Some("server.bin"));
+        let windows = ZipBuilder::new()
+            .dos_file("bootstrap", b"#!/bin/sh\nexec ./server.bin\n")
+            .dos_file("models/weights.bin", &program)
+            .finish();
+        assert_eq!(sniffed(&run(windows, "aliyun-fc", "")), ["bootstrap", "models/weights.bin"]);
+    }
 
     #[test]
     fn ld_library_path_from_scripts() {
