@@ -13,7 +13,8 @@ import { serve } from '../scripts/static-server.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const packages = process.argv.slice(2);
-const server = await serve(join(root, 'dist'), 0);
+// BENCH_DIST serves another build (a baseline, say) in place of dist/.
+const server = await serve(process.env.BENCH_DIST || join(root, 'dist'), 0);
 const base = `http://127.0.0.1:${server.address().port}/`;
 const browser = await chromium.launch({ executablePath: process.env.CHROMIUM || '/usr/bin/chromium', args: ['--no-sandbox', '--disable-gpu'] });
 
