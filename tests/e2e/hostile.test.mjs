@@ -42,7 +42,10 @@ async function pasteStaged(page, bySetting) {
     const box = document.querySelector('textarea[name=error]');
     box.focus();
     if (bySetting) {
+      // The setter is the script's cost, not the page's: timed here, in the same task.
+      const t0 = performance.now();
       box.value = text;
+      window.__setterMs = performance.now() - t0;
       box.dispatchEvent(new Event('input', { bubbles: true }));
       return;
     }
@@ -99,26 +102,31 @@ test('hostile inputs: a report or a message within 5 s, the main thread never bl
     const longest = await page.evaluate(() => window.__longest);
     const answer = await page.$eval(ANSWER, (e) => (e.dataset.report !== undefined ? 'report' : e.textContent.slice(0, 90)));
     const read = await page.$eval('[data-bytes-read]', (e) => Number(e.dataset.bytesRead)).catch(() => null);
-    // A script that sets the box's value pays for the setter, and the page must take the text out
-    // again before it is drawn: both measured on a bare textarea as the baseline, allowed on top
-    // of the page's own budget. (A paste, the user's way, costs neither.)
-    const setter = kind !== 'paste-set' ? 0 : await page.evaluate(() => {
-      const bare = document.createElement('textarea');
-      document.body.appendChild(bare);
-      const t0 = performance.now();
-      bare.value = window.__text;
-      bare.value = '';
-      const ms = performance.now() - t0;
-      bare.remove();
-      return ms;
+    // A script that sets the box's value pays for the setter (timed as it ran, in the same task),
+    // and the page must take the text out again before it is drawn: clearing a bare textarea so
+    // set is the baseline for that (the median of three: a browser operation that varies by a
+    // third between runs). Both are allowed on top of the page's own budget. (A paste, the user's
+    // way, costs neither.)
+    const setter = kind !== 'paste-set' ? 0 : await page.evaluate(() => window.__setterMs);
+    const clearing = kind !== 'paste-set' ? 0 : await page.evaluate(() => {
+      const runs = [];
+      for (let i = 0; i < 3; i += 1) {
+        const bare = document.createElement('textarea');
+        document.body.appendChild(bare);
+        bare.value = window.__text;
+        const t0 = performance.now();
+        bare.value = '';
+        runs.push(performance.now() - t0);
+        bare.remove();
+      }
+      return runs.sort((a, b) => a - b)[1];
     });
-    figures.push({ kind, name, ms: elapsed, longest_task_ms: Math.round(longest), set_and_clear_baseline_ms: Math.round(setter), bytes_read: read, answer });
+    figures.push({ kind, name, ms: elapsed, longest_task_ms: Math.round(longest), setter_ms: Math.round(setter), clear_baseline_ms: Math.round(clearing), bytes_read: read, answer });
     if (await page.evaluate(() => window.__pwned) !== undefined) failures.push(`${name}: markup ran`);
     if (await page.$('img[src=x], script:not([src]):not([type])')) failures.push(`${name}: markup rendered`);
     if (elapsed > ANSWER_WITHIN_MS) failures.push(`${name}: answered in ${elapsed} ms`);
-    // (The baseline is one measurement of a browser operation that varies by a third between
-    // runs: half of it again is allowed.)
-    if (longest > LONGEST_TASK_MS + 1.5 * setter) failures.push(`${name}: the main thread was blocked ${Math.round(longest)} ms`);
+    // (Half the clearing baseline again is allowed: it varies by a third between runs.)
+    if (longest > LONGEST_TASK_MS + setter + 1.5 * clearing) failures.push(`${name}: the main thread was blocked ${Math.round(longest)} ms`);
     if (errors.length) failures.push(`${name}: page errors ${errors.join('; ')}`);
     if (kind === 'paste' && name === '1,000,000 lines') {
       // Held beside the box, not drawn in it; the report still reads it all.
