@@ -123,8 +123,12 @@ pub struct Stopped {
 pub struct DiagnosisState {
     /// Id of the latest diagnosis job; replies to older ones are ignored.
     latest: u64,
-    /// A diagnosis job is under way.
+    /// A diagnosis job is under way, or an edit waits to be sent: the shown report is not the
+    /// answer to the current inputs (`aria-busy` on the report).
     pub working: bool,
+    /// An edit of the paste waits out its debounce: the answer to the job before it does not end
+    /// `working`.
+    edit_waiting: bool,
     /// Whether that job reads a package (progress and Cancel are shown then).
     pub reading_package: bool,
     /// How far it has got.
@@ -184,17 +188,22 @@ impl Reducible for DiagnosisState {
             Action::Started { id, reading_package, keep_stopped } => {
                 s.latest = id;
                 s.working = true;
+                s.edit_waiting = false;
                 s.reading_package = reading_package;
                 s.progress = None;
                 if !keep_stopped {
                     s.stopped = None;
                 }
             }
-            Action::Pending if s.working => return self,
-            Action::Pending => s.working = true,
+            Action::Pending if s.working && s.edit_waiting => return self,
+            Action::Pending => {
+                s.working = true;
+                s.edit_waiting = true;
+            }
             Action::Clear => {
                 s.latest += 1;
                 s.working = false;
+                s.edit_waiting = false;
                 s.report = None;
                 s.links = None;
                 s.failure = None;
@@ -204,7 +213,7 @@ impl Reducible for DiagnosisState {
             Action::Progressed { id, progress } if id == s.latest => s.progress = Some(progress),
             Action::Diagnosed { id, report, links, paste, cost, reused } if id == s.latest => {
                 s.reused_inspection = reused;
-                s.working = false;
+                s.working = s.edit_waiting;
                 s.report = Some(report);
                 s.links = Some(links);
                 s.report_paste = paste;
@@ -212,13 +221,13 @@ impl Reducible for DiagnosisState {
                 s.failure = None;
             }
             Action::Failed { id, message } if id == s.latest => {
-                s.working = false;
+                s.working = s.edit_waiting;
                 s.report = None;
                 s.links = None;
                 s.failure = Some(message);
             }
             Action::Stopped(stopped) => {
-                s.working = false;
+                s.working = s.edit_waiting;
                 s.repairing = false;
                 s.stopped = Some(stopped);
             }
@@ -564,6 +573,34 @@ pub fn use_diagnosis() -> UseDiagnosis {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The answer to a job does not end `working` while an edit of the paste waits to be sent:
+    /// the report shown then is not the answer to what the box holds.
+    #[test]
+    fn an_answer_leaves_the_page_busy_while_an_edit_waits() {
+        let request = Request { error_text: Some("exec format error".into()), ..Request::default() };
+        let report =
+            Rc::new(bootdoctor_core::report::diagnose(None::<(&str, std::io::Cursor<Vec<u8>>)>, &request).unwrap());
+        let link = bootdoctor_core::share::make_link(&report, None, false);
+        let links = Rc::new(Links { plain: link, with_paste: None });
+        let diagnosed = |id| Action::Diagnosed {
+            id,
+            report: report.clone(),
+            links: links.clone(),
+            paste: AttrValue::default(),
+            cost: Progress::default(),
+            reused: false,
+        };
+        let started = |id| Action::Started { id, reading_package: true, keep_stopped: false };
+        let state = Rc::new(DiagnosisState::default()).reduce(started(1)).reduce(Action::Pending);
+        let state = state.reduce(diagnosed(1));
+        assert!(state.working, "the edit is still to be sent");
+        assert!(state.report.is_some(), "the answer is shown meanwhile");
+        let state = state.reduce(started(2)).reduce(diagnosed(2));
+        assert!(!state.working, "the answer to the edit ends it");
+        let state = state.reduce(Action::Pending).reduce(Action::Clear);
+        assert!(!state.working, "nothing left to diagnose");
+    }
 
     #[test]
     fn the_address_can_only_lower_the_budgets() {
