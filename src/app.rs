@@ -206,7 +206,7 @@ pub fn app() -> Html {
             diagnosis.forget_repair();
             let timer = if only_paste {
                 diagnosis.pending();
-                Some(Timeout::new(PASTE_DEBOUNCE_MS, move || diagnosis.diagnose(request, paste, package)))
+                Some(Timeout::new(PASTE_DEBOUNCE_MS, move || diagnosis.diagnose_paste_edit(request, paste, package)))
             } else {
                 diagnosis.diagnose(request, paste, package);
                 None

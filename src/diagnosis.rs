@@ -22,7 +22,7 @@ use wasm_bindgen::JsCast;
 use web_sys::{Blob, ErrorEvent, MessageEvent, Worker};
 use yew::prelude::*;
 
-use bootdoctor_web::protocol::{field, Job, Links, PackageRef, Progress, Reply, WORKER_SCRIPT};
+use bootdoctor_web::protocol::{field, Job, Links, PackageRef, Progress, Reply, REPLACEMENT_QUERY, WORKER_SCRIPT};
 
 use crate::app::human_size;
 use crate::paste::Paste;
@@ -129,7 +129,9 @@ pub struct DiagnosisState {
     /// An edit of the paste waits out its debounce: the answer to the job before it does not end
     /// `working`.
     edit_waiting: bool,
-    /// Whether that job reads a package (progress and Cancel are shown then).
+    /// The running job reads the package (the drop zone shows progress and Cancel): a new
+    /// package, or one the worker reports reading; not an edit of the paste answered from what the
+    /// worker kept. False when no job runs.
     pub reading_package: bool,
     /// How far it has got.
     pub progress: Option<Progress>,
@@ -210,10 +212,15 @@ impl Reducible for DiagnosisState {
                 s.stopped = None;
                 s.cost = None;
             }
-            Action::Progressed { id, progress } if id == s.latest => s.progress = Some(progress),
+            Action::Progressed { id, progress } if id == s.latest => {
+                // Only reading the file reports progress.
+                s.reading_package = true;
+                s.progress = Some(progress);
+            }
             Action::Diagnosed { id, report, links, paste, cost, reused } if id == s.latest => {
                 s.reused_inspection = reused;
                 s.working = s.edit_waiting;
+                s.reading_package = false;
                 s.report = Some(report);
                 s.links = Some(links);
                 s.report_paste = paste;
@@ -222,12 +229,14 @@ impl Reducible for DiagnosisState {
             }
             Action::Failed { id, message } if id == s.latest => {
                 s.working = s.edit_waiting;
+                s.reading_package = false;
                 s.report = None;
                 s.links = None;
                 s.failure = Some(message);
             }
             Action::Stopped(stopped) => {
                 s.working = s.edit_waiting;
+                s.reading_package = false;
                 s.repairing = false;
                 s.stopped = Some(stopped);
             }
@@ -272,6 +281,8 @@ struct Bridge {
     /// generation, so it is checked again).
     stopped_generation: Option<u64>,
     handlers: Option<Handlers>,
+    /// A worker was started before: the next one is a replacement.
+    spawned: bool,
     me: Weak<RefCell<Bridge>>,
 }
 
@@ -292,10 +303,14 @@ fn envelope(id: u64, job: &Job, paste: &Paste, blob: Option<&Blob>) -> JsValue {
 }
 
 impl Bridge {
-    /// Starts a worker; messages wait in the queue until it says it is ready.
+    /// Starts a worker; messages wait in the queue until it says it is ready. The first one warms
+    /// the engine up for the drop to come; a replacement does not (a job is already waiting).
     fn spawn(&mut self) {
         self.ready = false;
-        let worker = match Worker::new(WORKER_SCRIPT) {
+        let script =
+            if self.spawned { format!("{WORKER_SCRIPT}{REPLACEMENT_QUERY}") } else { WORKER_SCRIPT.to_string() };
+        self.spawned = true;
+        let worker = match Worker::new(&script) {
             Ok(w) => w,
             Err(_) => {
                 self.dispatch.dispatch(Action::Stopped(Stopped {
@@ -489,6 +504,16 @@ impl UseDiagnosis {
     /// Diagnoses `request` with `paste` and `package`, or clears the report when there is neither
     /// a package nor a paste.
     pub fn diagnose(&self, request: Request, paste: Paste, package: Option<PackageFile>) {
+        self.submit_diagnosis(request, paste, package, true);
+    }
+
+    /// Diagnoses an edit of the paste alone: the worker reuses what it kept of the package, so
+    /// the drop zone does not say the package is being checked again.
+    pub fn diagnose_paste_edit(&self, request: Request, paste: Paste, package: Option<PackageFile>) {
+        self.submit_diagnosis(request, paste, package, false);
+    }
+
+    fn submit_diagnosis(&self, request: Request, paste: Paste, package: Option<PackageFile>, package_changed: bool) {
         let paste_given = !paste.is_blank();
         let mut bridge = self.bridge.borrow_mut();
         // A file that had to be stopped is not read again until it is dropped again.
@@ -500,7 +525,7 @@ impl UseDiagnosis {
         }
         let job = Job::Diagnose { request: request.clone(), package: package.as_ref().map(PackageFile::as_ref) };
         let blob = package.as_ref().map(|p| p.blob.clone());
-        let reading_package = package.is_some();
+        let reading_package = package.is_some() && package_changed;
         let id = bridge.submit(Sent::Diagnose { request, paste: paste.clone(), package }, job, &paste, blob.as_ref());
         bridge.dispatch.dispatch(Action::Started { id, reading_package, keep_stopped: stopped });
     }
@@ -551,6 +576,7 @@ pub fn use_diagnosis() -> UseDiagnosis {
                 watchdog: None,
                 stopped_generation: None,
                 handlers: None,
+                spawned: false,
                 me: me.clone(),
             })
         })
@@ -595,8 +621,14 @@ mod tests {
         let state = Rc::new(DiagnosisState::default()).reduce(started(1)).reduce(Action::Pending);
         let state = state.reduce(diagnosed(1));
         assert!(state.working, "the edit is still to be sent");
+        assert!(!state.reading_package, "the package is not being read while the edit waits");
         assert!(state.report.is_some(), "the answer is shown meanwhile");
-        let state = state.reduce(started(2)).reduce(diagnosed(2));
+        let edit = Action::Started { id: 2, reading_package: false, keep_stopped: false };
+        let state = state.reduce(edit);
+        assert!(!state.reading_package, "an edit answered from the kept inspection reads nothing");
+        let state = state.reduce(Action::Progressed { id: 2, progress: Progress::default() });
+        assert!(state.reading_package, "a worker that has to read the package again says so");
+        let state = state.reduce(diagnosed(2));
         assert!(!state.working, "the answer to the edit ends it");
         let state = state.reduce(Action::Pending).reduce(Action::Clear);
         assert!(!state.working, "nothing left to diagnose");

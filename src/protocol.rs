@@ -85,3 +85,7 @@ pub fn field(data: &wasm_bindgen::JsValue, name: &str) -> wasm_bindgen::JsValue 
 
 /// The worker's script, written by Trunk beside the page (`data-type="worker"`, `data-loader-shim`).
 pub const WORKER_SCRIPT: &str = "./bootdoctor-worker_loader.js";
+
+/// The query a replacement worker is started with (after Cancel, the watchdog or a crash): it
+/// skips the warm-up, whose work would only delay the job waiting for it (the paste decoded alone).
+pub const REPLACEMENT_QUERY: &str = "?replacement";

@@ -18,7 +18,7 @@ use wasm_bindgen::JsCast;
 use web_sys::{Blob, DedicatedWorkerGlobalScope, MessageEvent};
 
 use crate::blob_reader::{BlobSource, RangeReader, ReadStats};
-use crate::protocol::{field, Job, Links, PackageRef, Progress, Reply};
+use crate::protocol::{field, Job, Links, PackageRef, Progress, Reply, REPLACEMENT_QUERY};
 
 /// Progress is posted at most this often (milliseconds).
 const PROGRESS_EVERY_MS: f64 = 100.0;
@@ -51,7 +51,16 @@ pub fn start() {
     scope().set_onmessage(Some(onmessage.as_ref().unchecked_ref()));
     onmessage.forget();
     post(0.0, &Reply::Ready, None);
-    warm_up();
+    if !is_replacement() {
+        warm_up();
+    }
+}
+
+/// This worker replaces one that was stopped ([`REPLACEMENT_QUERY`] in its address).
+fn is_replacement() -> bool {
+    let location = js_sys::Reflect::get(&scope(), &"location".into()).unwrap_or_default();
+    let search = js_sys::Reflect::get(&location, &"search".into()).ok().and_then(|s| s.as_string());
+    search.as_deref() == Some(REPLACEMENT_QUERY)
 }
 
 /// Diagnoses a small package built here, through the same reader, checks, report and link code a
