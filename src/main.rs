@@ -10,6 +10,7 @@ mod paste;
 mod prose;
 mod report_view;
 mod share_bar;
+mod slices;
 mod theme;
 mod verdict_banner;
 

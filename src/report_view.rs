@@ -17,6 +17,7 @@ use yew::prelude::*;
 use crate::copy_button::CopyButton;
 use crate::file_tree::FileTree;
 use crate::prose::with_code;
+use crate::slices::use_drawn_in_slices;
 
 /// Props: the report to show.
 #[derive(Properties, PartialEq)]
@@ -35,6 +36,10 @@ pub struct ReportViewProps {
 /// Cards shown per kind of finding before "Show more": a package can have thousands of one kind
 /// (every missing file a script runs), and a card each would bury the rest and block the page.
 const CARDS_PER_KIND: usize = 10;
+
+/// Finding cards drawn per task (a card is about 23 elements; 32 cards were a third of the
+/// benchmark report's first render).
+const CARDS_PER_TASK: usize = 8;
 
 /// Props for [`FindingList`].
 #[derive(Properties, PartialEq)]
@@ -60,8 +65,17 @@ fn finding_list(props: &FindingListProps) -> Html {
         }
         groups
     });
+    // The cards each group shows at first, drawn a slice per task (see `slices`).
+    let wanted: usize = groups.iter().map(|(_, list)| list.len().min(CARDS_PER_KIND)).sum();
+    let drawn = use_drawn_in_slices(props.findings.clone(), wanted, CARDS_PER_TASK, CARDS_PER_TASK);
+    let mut before = 0;
     html! {
-        { for groups.iter().map(|(id, list)| html! { <FindingGroup key={*id} findings={list.clone()} nested={props.nested} /> }) }
+        { for groups.iter().map_while(|(id, list)| {
+            // The cards this group may draw now: all it wants once every slice is drawn.
+            let limit = if drawn >= wanted { usize::MAX } else { drawn.saturating_sub(before) };
+            before += list.len().min(CARDS_PER_KIND);
+            (limit > 0).then(|| html! { <FindingGroup key={*id} findings={list.clone()} nested={props.nested} {limit} /> })
+        }) }
     }
 }
 
@@ -70,6 +84,8 @@ fn finding_list(props: &FindingListProps) -> Html {
 struct FindingGroupProps {
     findings: Vec<Rc<Finding>>,
     nested: bool,
+    /// The most cards to draw now (the list is drawn a slice per task).
+    limit: usize,
 }
 
 /// The findings of one kind: the first few, and the rest a page at a time.
@@ -83,8 +99,8 @@ fn finding_group(props: &FindingGroupProps) -> Html {
     };
     html! {
         <>
-            { for props.findings.iter().take(*shown).map(|f| html! { <FindingCard finding={f.clone()} nested={props.nested} /> }) }
-            if total > *shown {
+            { for props.findings.iter().take((*shown).min(props.limit)).map(|f| html! { <FindingCard finding={f.clone()} nested={props.nested} /> }) }
+            if total > *shown && props.limit >= *shown {
                 <p class="muted finding-overflow" data-more-findings={props.findings[0].id}>
                     { format!("{} more findings of this kind ({}) — {} of {total} shown. ", total - *shown, props.findings[0].id, *shown) }
                     <button type="button" class="link-button" onclick={more}>{ format!("Show {} more", (5 * CARDS_PER_KIND).min(total - *shown)) }</button>

@@ -52,6 +52,12 @@ def main(out):
     write(out, "lambda-python.zip", [
         ("lambda_function.py", b"import json\n\ndef handler(event, context):\n    return {'statusCode': 200}\n", {"mode": 0o100644}),
     ])
+    # A start script that runs 30 CRLF scripts, beside 240 plain files: more findings of one kind
+    # and more rows than the page draws at once.
+    many = [("bootstrap", b"#!/bin/bash\n" + b"".join(b"./bin/t%d.sh\n" % i for i in range(30)))]
+    many += [("bin/t%d.sh" % i, b"#!/bin/sh\r\necho %d\r\n" % i) for i in range(30)]
+    many += [("static/f%03d.txt" % i, b"x", {"mode": 0o100644}) for i in range(240)]
+    write(out, "many.zip", many)
     (out / "not-a-zip.zip").write_bytes(b"this is plain text pretending to be a zip\n" * 10)
     good = (out / "good.zip").read_bytes()
     (out / "truncated.zip").write_bytes(good[: len(good) // 2])

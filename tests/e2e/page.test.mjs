@@ -572,3 +572,27 @@ test('a sample package, built in the page, shows what a Windows-made zip gets wr
   assert.deepEqual(errors, []);
   await context.close();
 });
+
+test('a long report is drawn a slice at a time and ends whole: ten cards of a kind, a hundred rows, then more', async () => {
+  const { page, context, errors } = await open();
+  await pick(page, 'many.zip');
+  // The group's overflow line comes with its tenth card, once every slice is drawn.
+  await page.waitForSelector('[data-more-findings="crlf-shebang"]');
+  assert.equal(await page.$$eval('.findings [data-finding-id="crlf-shebang"]', (es) => es.length), 10);
+  assert.match(await page.textContent('[data-more-findings="crlf-shebang"]'), /20 more findings/);
+  await page.waitForFunction(() => document.querySelectorAll('tr[data-path]').length === 100
+    && document.querySelector('.table-wrap')?.getAttribute('aria-busy') === 'false');
+  // Rows with findings first: the 30 scripts, before any plain file.
+  const paths = await page.$$eval('tr[data-path]', (rows) => rows.map((r) => r.dataset.path));
+  assert.ok(paths.slice(0, 30).every((p) => p.startsWith('bin/')), paths.slice(0, 31).join());
+  assert.equal(new Set(paths).size, 100, 'no row drawn twice');
+  await page.click('[data-action=more-files]');
+  await page.waitForFunction(() => document.querySelectorAll('tr[data-path]').length === 200
+    && document.querySelector('.table-wrap')?.getAttribute('aria-busy') === 'false');
+  // An edit of the paste rebuilds the report for the same files: the rows stay (no redraw from the first slice).
+  await paste(page, 'exited unexpectedly(code 2)');
+  await page.waitForSelector('.decode-summary');
+  assert.equal(await page.$$eval('tr[data-path]', (rows) => rows.length), 200);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
