@@ -58,9 +58,7 @@ pub fn start() {
 
 /// This worker replaces one that was stopped ([`REPLACEMENT_QUERY`] in its address).
 fn is_replacement() -> bool {
-    let location = js_sys::Reflect::get(&scope(), &"location".into()).unwrap_or_default();
-    let search = js_sys::Reflect::get(&location, &"search".into()).ok().and_then(|s| s.as_string());
-    search.as_deref() == Some(REPLACEMENT_QUERY)
+    field(&field(&scope(), "location"), "search").as_string().as_deref() == Some(REPLACEMENT_QUERY)
 }
 
 /// Diagnoses a small package built here, through the same reader, checks, report and link code a
