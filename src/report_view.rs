@@ -456,19 +456,11 @@ fn platform_facts(props: &PlatformFactsProps) -> Html {
     let facts: Vec<(&str, String, Option<String>)> = vec![
         ("glibc", p.glibc.to_string(), Some(glibc_note.clone())),
         ("libstdc++", format!("GLIBCXX_{}, CXXABI_{}", p.glibcxx, p.cxxabi), Some(p.libstdcxx_provenance.describe())),
+        ("OpenSSL", p.openssl.to_string(), Some(p.library_provenance.describe())),
         ("loaders", p.loaders.join(", "), None),
         ("interpreters", p.interpreters.join(", "), None),
         ("libraries", format!("glibc core, {}", p.libraries.join(", ")), Some(p.library_provenance.describe())),
-        (
-            "port",
-            match (p.port, p.port_env) {
-                (Some(n), Some(v)) => format!("{n} (${v})"),
-                (Some(n), None) => n.to_string(),
-                (None, Some(v)) => format!("assigned in ${v}"),
-                (None, None) => "none: polls the runtime API".into(),
-            },
-            None,
-        ),
+        ("port", p.port_rule(), None),
         (
             "code directory",
             format!("{}{}", p.code_dir, if p.code_dir_writable { "" } else { " (read-only; only /tmp is writable)" }),
