@@ -317,8 +317,19 @@ pub fn host_json_command(json: &str) -> Option<String> {
 }
 
 /// The files one command line names (its program when in the package, or the script an interpreter
-/// reads), as targets relative to `code_dir`.
+/// reads), as targets relative to `code_dir`, for a command run in the code directory.
 pub fn command_targets(code_dir: &str, command: &str) -> Vec<Target> {
+    command_targets_in(code_dir, Some(code_dir), command)
+}
+
+/// [`command_targets`] for a command run in `cwd` (absolute; `None` when a script's `cd` went
+/// somewhere unknown, so relative paths name nothing). Words still holding a `$` name nothing:
+/// what they expand to is not known, so no file is reported missing for them.
+pub fn command_targets_in(code_dir: &str, cwd: Option<&str>, command: &str) -> Vec<Target> {
+    let package_path = |raw: &str, code_dir: &str| {
+        let raw = raw.trim_matches(|c| c == '"' || c == '\'');
+        crate::shell::absolute(raw, cwd).and_then(|abs| package_path(&abs, code_dir))
+    };
     let tokens: Vec<&str> = command.split_whitespace().collect();
     let Some(&program) = tokens.first() else { return Vec::new() };
     let base = base_program(program);
@@ -339,6 +350,11 @@ pub fn command_targets(code_dir: &str, command: &str) -> Vec<Target> {
             if let Some(jar) = args.get(pos + 1).and_then(|j| package_path(j, code_dir)) {
                 targets.push(make(jar, read_by("java")));
             }
+        }
+    } else if base == "source" || program == "." {
+        // `. ./env.sh` reads the file into the running shell: it needs no execute bit.
+        if let Some(path) = first_file_arg().and_then(|f| package_path(f, code_dir)) {
+            targets.push(make(path, read_by("source")));
         }
     } else if matches!(base.as_str(), "npm" | "yarn" | "pnpm") {
         targets.push(make("package.json".into(), read_by(&base)));

@@ -24,6 +24,7 @@ pub mod profiles;
 pub mod repair;
 pub mod report;
 pub mod share;
+pub mod shell;
 pub mod sniff;
 pub mod statics;
 pub mod synth;

@@ -24,9 +24,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::archive::{Entry, EntryType, HostSystem, Package, StoredMode};
 use crate::elf::{read_needs, ElfNeeds, MAX_ELF_BYTES};
-use crate::entry::{
-    command_targets, normalize_relative, resolve_targets, script_commands, StartSpec, Target, TargetRole,
-};
+use crate::entry::{command_targets_in, normalize_relative, resolve_targets, StartSpec, Target, TargetRole};
 use crate::profiles::Profile;
 use crate::sniff::{classify, FileKind};
 
@@ -451,13 +449,16 @@ fn gather_server_evidence<R: PackageRead>(
         ..Default::default()
     };
     // Each queued file remembers the script that named it (to report the ones that are missing and
-    // check the ones it executes) and whether that was the script's last command.
-    let mut queue: Vec<(Target, Option<String>, bool)> = targets.iter().map(|t| (t.clone(), None, true)).collect();
+    // check the ones it executes), whether that was the script's last command, and the directory
+    // the script was in when it named it (its own `cd`s moved it).
+    let code_dir = Some(profile.code_dir.to_string());
+    let mut queue: Vec<(Target, Option<String>, bool, Option<String>)> =
+        targets.iter().map(|t| (t.clone(), None, true, code_dir.clone())).collect();
     let mut seen: Vec<usize> = Vec::new();
     for t in targets.iter().filter(|t| t.origin == crate::entry::TargetOrigin::StartCommand) {
         server::scan_source("start command", &t.command, &mut evidence);
     }
-    while let Some((t, named_by, last_command)) = queue.pop() {
+    while let Some((t, named_by, last_command, cwd)) = queue.pop() {
         let found = t.alternatives.iter().find_map(|a| by_path.get(a.as_str())).copied();
         // An entry under a wrong name (`bootstrap` for `scf_bootstrap`) is reported by the layout
         // check; the code it runs is still read, so what would fail after the rename is said now.
@@ -508,27 +509,49 @@ fn gather_server_evidence<R: PackageRead>(
                 let Ok(bytes) = package.read_prefix(i, SOURCE_BYTES) else { continue };
                 let text = String::from_utf8_lossy(&bytes).into_owned();
                 server::scan_source(entries[i].path(), &text, &mut evidence);
-                let shell = matches!(kinds.get(&i), Some(FileKind::Script(script))
+                let shebang_shell = matches!(kinds.get(&i), Some(FileKind::Script(script))
                     if script.interpreter.as_deref().is_some_and(|i| i.ends_with("sh") || i.ends_with("sh\r")));
-                if shell {
+                let read_by_shell = matches!(&t.role, TargetRole::Read { by } if SHELL_READERS.contains(&by.as_str()));
+                if shebang_shell || read_by_shell {
                     evidence.web_adapter |= text.contains("AWS_LWA_");
                     server::scan_script_commands(entries[i].path(), &text, &mut evidence);
-                    let commands = script_commands(&text);
-                    let last = commands.len().saturating_sub(1);
-                    for (k, command) in commands.iter().enumerate() {
-                        let named_by = Some(entries[i].path().to_string());
-                        queue.extend(
-                            command_targets(profile.code_dir, command)
-                                .into_iter()
-                                .map(|t| (t, named_by.clone(), k == last)),
-                        );
-                    }
+                    let script = crate::shell::ScriptContext {
+                        code_dir: profile.code_dir,
+                        script: entries[i].path(),
+                        cwd: cwd.as_deref(),
+                    };
+                    queue.extend(script_targets(&script, &text));
                 }
                 evidence.sources.push((entries[i].path().to_string(), text));
             }
         }
     }
     evidence
+}
+
+/// Readers that run a file as a shell script: `sh run.sh`, `bash run.sh`, `. env.sh`.
+const SHELL_READERS: &[&str] = &["sh", "bash", "source"];
+
+/// The files a shell script starts or sources, read as the shell runs it ([`crate::shell`]), each
+/// with the script's name, whether it is the script's last command, and the directory it runs in.
+fn script_targets(
+    script: &crate::shell::ScriptContext<'_>,
+    text: &str,
+) -> Vec<(Target, Option<String>, bool, Option<String>)> {
+    let steps = crate::shell::steps(script, text);
+    let last_run = steps.iter().rposition(|s| s.kind == crate::shell::StepKind::Run);
+    let named_by = Some(script.script.to_string());
+    let mut out = Vec::new();
+    for (k, step) in steps.iter().enumerate() {
+        let targets = match step.kind {
+            crate::shell::StepKind::Run => command_targets_in(script.code_dir, step.cwd.as_deref(), &step.command),
+            crate::shell::StepKind::Source => {
+                command_targets_in(script.code_dir, step.cwd.as_deref(), &format!("source {}", step.command))
+            }
+        };
+        out.extend(targets.into_iter().map(|t| (t, named_by.clone(), Some(k) == last_run, step.cwd.clone())));
+    }
+    out
 }
 
 /// The files start scripts execute, checked as the entry is — execute bit, script, binary format,

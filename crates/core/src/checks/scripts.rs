@@ -412,4 +412,45 @@ mod tests {
             .finish();
         assert_eq!(errors(&run(zip, "aliyun-fc", "")), ["crlf-shebang"]);
     }
+
+    #[test]
+    fn scripts_are_followed_where_the_shell_goes() {
+        // `cd` into the script's own directory, then a relative path: the file under app/.
+        let zip = ZipBuilder::new()
+            .unix_file("bootstrap", 0o755, b"#!/bin/bash\ncd \"$(dirname \"$0\")/app\"\nexec ./run.sh\n")
+            .unix_file("app/run.sh", 0o755, b"#!/bin/bash\r\necho\r\n")
+            .finish();
+        let i = run(zip, "aliyun-fc", "");
+        assert_eq!(errors(&i), ["crlf-shebang"]);
+        assert!(!ids(&i).contains(&"entry-missing"), "{:?}", ids(&i));
+        // A default the script gives its variable is where it looks.
+        let zip = ZipBuilder::new()
+            .unix_file("bootstrap", 0o755, b"#!/bin/sh\nAPP=${APP:-/code/srv}\nexec \"$APP/run.sh\"\n")
+            .unix_file("srv/run.sh", 0o755, b"#!/bin/bash\r\necho\r\n")
+            .finish();
+        assert_eq!(errors(&run(zip, "aliyun-fc", "")), ["crlf-shebang"]);
+    }
+
+    #[test]
+    fn what_only_the_platform_knows_names_no_missing_file() {
+        let i = run(one(b"#!/bin/bash\nexec \"$RUNTIME_ROOT/server\" --port 9000\n"), "aliyun-fc", "");
+        assert!(!ids(&i).contains(&"entry-missing"), "{:?}", ids(&i));
+        let i = run(one(b"#!/bin/bash\ncd \"$WORKDIR\"\nexec ./server\n"), "aliyun-fc", "");
+        assert!(!ids(&i).contains(&"entry-missing"), "{:?}", ids(&i));
+    }
+
+    #[test]
+    fn a_sourced_file_is_read_as_shell_and_needs_no_execute_bit() {
+        let zip = ZipBuilder::new()
+            .unix_file("bootstrap", 0o755, b"#!/bin/bash\n. ./env.sh\nexec python3 app.py\n")
+            .unix_file("env.sh", 0o644, b"export X=1\n./prepare\n")
+            .unix_file("app.py", 0o644, b"print(1)\n")
+            .finish();
+        let i = run(zip, "aliyun-fc", "");
+        let missing: Vec<_> = i.findings.iter().filter(|f| f.id == "entry-missing").collect();
+        assert_eq!(missing.len(), 1, "{:?}", ids(&i));
+        assert_eq!(missing[0].path.as_deref(), Some("prepare"));
+        assert!(missing[0].title.starts_with("env.sh runs ./prepare"), "{}", missing[0].title);
+        assert!(!ids(&i).contains(&"exec-bit-missing"), "{:?}", ids(&i));
+    }
 }
