@@ -338,6 +338,22 @@ fn emit_causes(out: &mut String, causes: &[CauseFile]) {
         .expect("write to string");
     }
     out.push_str("];\n\n");
+    out.push_str(
+        "/// Every cause id as a constant, so a check that names a cause by a misspelt id fails to\n\
+         /// compile. Generated from `knowledge/causes/<id>.toml`.\npub mod ids {\n",
+    );
+    for c in causes {
+        writeln!(
+            out,
+            "    /// `{}`: {}\n    pub const {}: &str = {:?};",
+            c.id,
+            c.title.replace('`', "'"),
+            c.id.replace('-', "_").to_ascii_uppercase(),
+            c.id
+        )
+        .expect("write to string");
+    }
+    out.push_str("}\n\n");
 }
 
 fn emit_patterns(out: &mut String, patterns: &[(&str, PatternFile)]) {

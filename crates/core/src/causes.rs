@@ -72,6 +72,37 @@ mod tests {
         }
     }
 
+    /// The engine names causes through `crate::ids`, never by a string a typo could break: no
+    /// non-test source of the engine quotes a cause id.
+    #[test]
+    fn the_engine_names_causes_by_their_constants() {
+        fn sources(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
+            for entry in std::fs::read_dir(dir).unwrap() {
+                let path = entry.unwrap().path();
+                if path.is_dir() {
+                    sources(&path, out);
+                } else if path.extension().is_some_and(|e| e == "rs") && !path.ends_with("tests.rs") {
+                    out.push(path);
+                }
+            }
+        }
+        let mut files = Vec::new();
+        sources(&std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src"), &mut files);
+        assert!(files.len() > 20);
+        let mut quoted = Vec::new();
+        for path in files {
+            let text = std::fs::read_to_string(&path).unwrap();
+            let code = text.split("#[cfg(test)]").next().unwrap_or_default();
+            for c in CAUSES {
+                if code.contains(&format!("\"{}\"", c.id)) {
+                    quoted.push(format!("{}: \"{}\"", path.display(), c.id));
+                }
+            }
+        }
+        assert!(quoted.is_empty(), "use crate::ids::… for {quoted:#?}");
+        assert_eq!(crate::ids::EXEC_BIT_MISSING, "exec-bit-missing");
+    }
+
     #[test]
     fn ids_are_unique_and_texts_present() {
         let mut ids: Vec<_> = CAUSES.iter().map(|c| c.id).collect();

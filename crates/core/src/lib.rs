@@ -20,6 +20,8 @@ pub mod elf;
 pub mod entry;
 pub mod export;
 pub mod knowledge;
+/// Every cause id as a constant (`ids::EXEC_BIT_MISSING`), generated from the cause files.
+pub use knowledge::ids;
 pub mod profiles;
 pub mod repair;
 pub mod report;

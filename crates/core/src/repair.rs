@@ -23,6 +23,7 @@ use std::io::SeekFrom;
 use serde::{Deserialize, Serialize};
 
 use crate::archive::{EntryType, Limits, Package, PackageRead, StoredMode};
+use crate::ids;
 use crate::report::{diagnose, Report, Request, RequestError};
 use crate::sniff::{classify, FileKind};
 
@@ -168,13 +169,13 @@ impl Repaired {
 
 /// The finding ids a repair addresses.
 pub const REPAIRS: &[&str] = &[
-    "exec-bit-missing",
-    "not-readable",
-    "crlf-shebang",
-    "bom-before-shebang",
-    "entry-nested",
-    "macos-metadata",
-    "unsafe-path",
+    ids::EXEC_BIT_MISSING,
+    ids::NOT_READABLE,
+    ids::CRLF_SHEBANG,
+    ids::BOM_BEFORE_SHEBANG,
+    ids::ENTRY_NESTED,
+    ids::MACOS_METADATA,
+    ids::UNSAFE_PATH,
 ];
 
 /// Why a package could not be repaired.
@@ -209,7 +210,7 @@ fn is_macos_metadata(path: &str) -> bool {
 
 /// The wrapper folder to remove: the entry was found nested, and every kept entry is inside it.
 fn wrapper_folder(report: &Report, paths: &[String]) -> Option<String> {
-    let nested = report.findings.iter().find(|f| f.id == "entry-nested")?.path.clone()?;
+    let nested = report.findings.iter().find(|f| f.id == ids::ENTRY_NESTED)?.path.clone()?;
     let folder = format!("{}/", nested.split('/').next()?);
     let kept = paths.iter().filter(|p| !is_macos_metadata(p));
     let mut any = false;

@@ -11,6 +11,7 @@ use crate::archive::{Limits, Package};
 use crate::checks::{inspect, FileInfo, Finding, Inspection, PackageSummary, Severity, CHECK_IDS};
 use crate::decode::{decode, Decoding, Hypothesis};
 use crate::entry::{StartSpec, Target};
+use crate::ids;
 use crate::profiles::{profile, profile_ids, EntryConvention, Language, Profile, DEFAULT_PROFILE};
 
 /// How the platform of a report was chosen.
@@ -379,17 +380,23 @@ pub fn diagnose<R: PackageRead>(package: Option<(&str, R)>, request: &Request) -
 }
 
 /// Causes decided by reading the entry's code rather than its bytes.
-const SERVER_CAUSES: &[&str] = &["listen-localhost", "listen-wrong-port", "not-a-server", "dependencies-missing"];
+const SERVER_CAUSES: &[&str] =
+    &[ids::LISTEN_LOCALHOST, ids::LISTEN_WRONG_PORT, ids::NOT_A_SERVER, ids::DEPENDENCIES_MISSING];
 
 /// Causes read from ELF objects' load-time needs: a package rules them out only when every object
 /// was read whole (none left out by the read budget, none over the name and count limits).
-const ELF_CAUSES: &[&str] =
-    &["glibc-too-new", "shared-lib-missing", "elf-interpreter-missing", "not-an-executable", "system-lib-too-old"];
+const ELF_CAUSES: &[&str] = &[
+    ids::GLIBC_TOO_NEW,
+    ids::SHARED_LIB_MISSING,
+    ids::ELF_INTERPRETER_MISSING,
+    ids::NOT_AN_EXECUTABLE,
+    ids::SYSTEM_LIB_TOO_OLD,
+];
 
 /// Causes read from files found by sniffing entries: ruled out only when the sniff budget covered
 /// every candidate.
 const SNIFFED_CAUSES: &[&str] =
-    &["native-addon-wrong-platform", "binary-wrong-arch", "binary-not-linux", "lfs-pointer"];
+    &[ids::NATIVE_ADDON_WRONG_PLATFORM, ids::BINARY_WRONG_ARCH, ids::BINARY_NOT_LINUX, ids::LFS_POINTER];
 
 /// Whether the checks behind `cause` ran over everything they read, so that finding nothing rules
 /// the cause out. A check that was skipped or cut short by a budget rules nothing out.
@@ -398,7 +405,7 @@ fn checks_ran_fully(cause: &str, report: &Report) -> bool {
     // The handler check is silent when it cannot follow how a module exports, the version check
     // reads only CPython's tags and the module-format check only the handler's file: their
     // silence is no proof.
-    if matches!(cause, "handler-misnamed" | "runtime-version-mismatch" | "esm-cjs-mismatch") {
+    if matches!(cause, ids::HANDLER_MISNAMED | ids::RUNTIME_VERSION_MISMATCH | ids::ESM_CJS_MISMATCH) {
         return false;
     }
     if ELF_CAUSES.contains(&cause) && (p.elf_analysed < p.elf_objects || p.elf_over_limits) {
@@ -429,8 +436,8 @@ fn weigh_against_package(hypotheses: &mut Vec<Hypothesis>, report: &Report) {
             let floor: u8 = if f.severity == Severity::Error { 90 } else { 70 };
             h.confidence = h.confidence.max(floor + h.confidence / 10).min(99);
             h.package_note = Some(format!("Confirmed by your package: {}", f.title));
-        } else if h.cause == "entry-missing" {
-            if let Some(nested) = report.findings.iter().find(|f| f.id == "entry-nested") {
+        } else if h.cause == ids::ENTRY_MISSING {
+            if let Some(nested) = report.findings.iter().find(|f| f.id == ids::ENTRY_NESTED) {
                 let said = report
                     .error
                     .as_ref()

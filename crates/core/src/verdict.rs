@@ -12,6 +12,7 @@ use crate::causes::cause;
 use crate::checks::messages::capitalized;
 use crate::checks::{Finding, Severity};
 use crate::decode::{Basis, Certainty, Hypothesis};
+use crate::ids;
 use crate::repair::{size_allows_repair, REPAIRS};
 use crate::report::Report;
 
@@ -141,7 +142,7 @@ pub fn verdict(report: &Report) -> Verdict {
 
 /// The verdict for a hypothesis (with the finding that confirms it, if any).
 fn from_hypothesis(report: &Report, h: &Hypothesis, finding: Option<&Finding>, support: Support) -> Verdict {
-    if h.cause == "no-error" {
+    if h.cause == ids::NO_ERROR {
         return Verdict::Nothing { sentence: "The text reports success: nothing failed here.".to_string() };
     }
     let title = h.title.trim_end_matches('.');

@@ -13,6 +13,7 @@ use serde::Deserialize;
 use super::{Ctx, Finding, Severity};
 use crate::archive::Entry;
 use crate::elf::parse_version;
+use crate::ids;
 use crate::sniff::{Arch, ElfOs, FileKind};
 
 /// Native module extensions.
@@ -300,7 +301,7 @@ fn check_python_abi(ctx: &Ctx<'_>, python: Option<&(String, String)>, sources: &
     ];
     evidence.extend(reached);
     Some(Finding {
-        id: "runtime-version-mismatch",
+        id: ids::RUNTIME_VERSION_MISMATCH,
         severity,
         path: Some(files[0].to_string()),
         title: match files.len() {
@@ -356,7 +357,7 @@ pub(crate) fn check_jar_natives(ctx: &Ctx<'_>, jars: &[(String, Vec<String>)]) -
             !natives.iter().any(|n| matches!(jar_native_platform(n), ("linux", a) if a == want || a == "unknown"))
         })
         .map(|(jar, natives)| Finding {
-            id: "native-addon-wrong-platform",
+            id: ids::NATIVE_ADDON_WRONG_PLATFORM,
             severity: Severity::Warning,
             path: Some(jar.clone()),
             title: format!("{jar} carries native libraries, none for linux-{want}"),
@@ -479,7 +480,7 @@ pub(crate) fn check_addons(
         };
         evidence.push(verdict.clone());
         out.push(Finding {
-            id: "native-addon-wrong-platform",
+            id: ids::NATIVE_ADDON_WRONG_PLATFORM,
             severity,
             path: Some(
                 v.natives
@@ -510,7 +511,7 @@ pub(crate) fn check_addons(
         let mut evidence = vec![format!("{} is {why}", e.path())];
         evidence.extend(reached);
         out.push(Finding {
-            id: "native-addon-wrong-platform",
+            id: ids::NATIVE_ADDON_WRONG_PLATFORM,
             severity,
             path: Some(e.path().to_string()),
             title: format!("{} is a native module for another platform", e.path()),
@@ -589,7 +590,7 @@ fn check_wheel(ctx: &Ctx<'_>, path: &str, text: &str) -> Option<Finding> {
     }
     let dist = path.trim_end_matches("/WHEEL");
     Some(Finding {
-        id: "native-addon-wrong-platform",
+        id: ids::NATIVE_ADDON_WRONG_PLATFORM,
         severity: Severity::Warning,
         path: Some(path.to_string()),
         title: format!("{} was installed from a wheel for another platform", dist.rsplit('/').next().unwrap_or(dist)),

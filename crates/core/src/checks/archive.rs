@@ -7,6 +7,7 @@
 //! missing file at start-up.
 
 use super::{Ctx, Finding, Severity};
+use crate::ids;
 
 /// Entries named in evidence at most.
 const NAMED: usize = 5;
@@ -50,7 +51,7 @@ pub(crate) fn check_archive(ctx: &Ctx<'_>) -> Vec<Finding> {
     let encrypted: Vec<&str> = ctx.entries.iter().filter(|e| e.encrypted).map(|e| e.path()).collect();
     if !encrypted.is_empty() {
         out.push(Finding {
-            id: "zip-encrypted",
+            id: ids::ZIP_ENCRYPTED,
             severity: Severity::Error,
             path: (encrypted.len() == 1).then(|| encrypted[0].to_string()),
             title: format!("{} of {} entries are password-protected", encrypted.len(), ctx.entries.len()),
@@ -77,7 +78,7 @@ pub(crate) fn check_archive(ctx: &Ctx<'_>) -> Vec<Finding> {
         let method_list = methods.iter().map(|m| format!("{m} ({})", method_name(*m))).collect::<Vec<_>>().join(", ");
         let names: Vec<&str> = exotic.iter().take(NAMED).map(|e| e.path()).collect();
         out.push(Finding {
-            id: "zip-method-unsupported",
+            id: ids::ZIP_METHOD_UNSUPPORTED,
             severity: Severity::Error,
             path: (exotic.len() == 1).then(|| exotic[0].path().to_string()),
             title: format!("{} entries use compression the platform cannot unpack: method {method_list}", exotic.len()),
@@ -144,7 +145,7 @@ pub(crate) fn check_layout(
         .collect();
     if !unsafe_entries.is_empty() {
         out.push(Finding {
-            id: "unsafe-path",
+            id: ids::UNSAFE_PATH,
             severity: Severity::Error,
             path: Some(unsafe_entries[0].0.name.clone()),
             title: format!(
@@ -166,7 +167,7 @@ pub(crate) fn check_layout(
     let garbled: Vec<&super::Entry> = ctx.entries.iter().filter(|e| e.name_not_utf8).collect();
     if !garbled.is_empty() {
         out.push(Finding {
-            id: "unsafe-path",
+            id: ids::UNSAFE_PATH,
             severity: Severity::Warning,
             path: Some(garbled[0].name.clone()),
             title: format!("{} entr{} named in a Windows code page, not UTF-8", garbled.len(), if garbled.len() == 1 { "y is" } else { "ies are" }),
@@ -190,7 +191,7 @@ pub(crate) fn check_layout(
             evidence.push(format!("{trailing_bytes} bytes after the end-of-central-directory record"));
         }
         out.push(Finding {
-            id: "zip-extra-data",
+            id: ids::ZIP_EXTRA_DATA,
             severity: Severity::Warning,
             path: None,
             title: "The zip has data before or after the archive proper".into(),
@@ -209,7 +210,7 @@ pub(crate) fn check_layout(
     let unzipped_total: u64 = ctx.entries.iter().map(|e| e.size).sum();
     if total_bytes > 0 && unzipped_total / total_bytes.max(1) > 100 && unzipped_total > 100 << 20 {
         out.push(Finding {
-            id: "size-limit",
+            id: ids::SIZE_LIMIT,
             severity: Severity::Info,
             path: None,
             title: format!("The package inflates {}:1", unzipped_total / total_bytes.max(1)),
@@ -224,7 +225,7 @@ pub(crate) fn check_layout(
     let files = ctx.entries.iter().filter(|e| e.entry_type == super::EntryType::File).count();
     if files > 10_000 {
         out.push(Finding {
-            id: "size-limit",
+            id: ids::SIZE_LIMIT,
             severity: Severity::Info,
             path: None,
             title: format!("{files} files in the package"),
@@ -239,7 +240,7 @@ pub(crate) fn check_layout(
     }
     if !duplicates.is_empty() {
         out.push(Finding {
-            id: "duplicate-entry",
+            id: ids::DUPLICATE_ENTRY,
             severity: Severity::Warning,
             path: Some(duplicates[0].clone()),
             title: format!("{} name{} stored more than once", duplicates.len(), if duplicates.len() == 1 { " is" } else { "s are" }),
@@ -261,7 +262,7 @@ pub(crate) fn check_layout(
         }
         let is_target = ctx.targets.iter().any(|t| t.alternatives.iter().any(|a| a == entry.path()));
         out.push(Finding {
-            id: "symlink-outside",
+            id: ids::SYMLINK_OUTSIDE,
             severity: if is_target { Severity::Error } else { Severity::Warning },
             path: Some(entry.path().to_string()),
             title: format!("{} is a link to {target}, outside the package", entry.path()),
@@ -281,7 +282,7 @@ pub(crate) fn check_layout(
         .collect();
     if !mac.is_empty() {
         out.push(Finding {
-            id: "macos-metadata",
+            id: ids::MACOS_METADATA,
             severity: Severity::Info,
             path: Some(mac[0].path().to_string()),
             title: format!("{} macOS metadata entries (__MACOSX/, .DS_Store, ._*)", mac.len()),
@@ -302,7 +303,7 @@ pub(crate) fn check_layout(
     for limit in p.zipped_limits {
         if total_bytes > limit.bytes {
             out.push(Finding {
-                id: "size-limit",
+                id: ids::SIZE_LIMIT,
                 severity: if limit.hard { Severity::Error } else { Severity::Warning },
                 path: None,
                 title: format!("The zip is {}, over {} for {}", human(total_bytes), human(limit.bytes), p.name),
@@ -321,7 +322,7 @@ pub(crate) fn check_layout(
             let mut biggest: Vec<&super::Entry> = ctx.entries.iter().collect();
             biggest.sort_by_key(|e| std::cmp::Reverse(e.size));
             out.push(Finding {
-                id: "size-limit",
+                id: ids::SIZE_LIMIT,
                 severity: Severity::Error,
                 path: None,
                 title: format!("Unzipped, the package is {}, over {} for {}", human(unzipped), human(limit.bytes), p.name),

@@ -7,6 +7,7 @@ use super::messages::{platform_says, StartFailure};
 use super::{Ctx, Finding, Severity};
 use crate::archive::Entry;
 use crate::entry::Target;
+use crate::ids;
 use crate::profiles::Profile;
 use crate::sniff::{Arch, ElfOs, FileKind};
 
@@ -39,14 +40,14 @@ fn assess(
     let path = entry.path();
     let (id, title, evidence, errno, explanation) = match kind {
         FileKind::MachO { arch } => (
-            "binary-not-linux",
+            ids::BINARY_NOT_LINUX,
             format!("{path} is a macOS program (Mach-O {}), not a Linux one", arch.name()),
             vec![format!("magic cf fa ed fe / ce fa ed fe: Mach-O, CPU {}", arch.name())],
             8,
             "It was built for macOS (Go's default GOOS on a Mac is darwin). Linux cannot execute Mach-O files.".to_string(),
         ),
         FileKind::MachOUniversal { arches } => (
-            "binary-not-linux",
+            ids::BINARY_NOT_LINUX,
             format!("{path} is a macOS universal binary, not a Linux one"),
             vec![format!(
                 "magic ca fe ba be: universal Mach-O holding {}",
@@ -56,14 +57,14 @@ fn assess(
             "A universal (fat) binary bundles macOS builds for several CPUs; none of them runs on Linux.".to_string(),
         ),
         FileKind::Pe { arch } => (
-            "binary-not-linux",
+            ids::BINARY_NOT_LINUX,
             format!("{path} is a Windows program (PE {}), not a Linux one", arch.name()),
             vec![format!("magic 4d 5a (MZ) with a PE header, machine {}", arch.name())],
             8,
             "It was built for Windows (an .exe or a .NET apphost). Linux cannot execute PE files.".to_string(),
         ),
         FileKind::Elf(h) if h.os != ElfOs::Linux => (
-            "binary-not-linux",
+            ids::BINARY_NOT_LINUX,
             format!("{path} is an ELF for another operating system (OSABI {})", h.osabi),
             vec![format!(
                 "ELF e_ident[EI_OSABI] = {} ({}), e_machine {} ({})",
@@ -80,7 +81,7 @@ fn assess(
         FileKind::Elf(h) if h.arch != profile.arch => {
             let loader_missing = matches!(h.arch, Arch::I386 | Arch::Arm32);
             (
-                "binary-wrong-arch",
+                ids::BINARY_WRONG_ARCH,
                 format!("{path} is built for {}, but {} runs {want}", h.arch.name(), profile.name),
                 vec![format!(
                     "ELF {}-bit, e_machine {} ({}); the function needs {want}",
@@ -101,7 +102,7 @@ fn assess(
             )
         }
         FileKind::LfsPointer => (
-            "lfs-pointer",
+            ids::LFS_POINTER,
             format!("{path} is a Git LFS pointer, not the file itself"),
             vec!["starts with \"version https://git-lfs.github.com/spec/v1\" followed by an oid and a size".into()],
             8,
@@ -110,7 +111,7 @@ fn assess(
                 .to_string(),
         ),
         FileKind::JavaClass | FileKind::Zip | FileKind::Wasm => (
-            "binary-not-linux",
+            ids::BINARY_NOT_LINUX,
             format!("{path} is a {} file, which cannot be executed directly", kind.label()),
             vec![format!("content: {}", kind.label())],
             8,
@@ -118,7 +119,7 @@ fn assess(
                 .to_string(),
         ),
         FileKind::Binary if target.is_some() => (
-            "binary-not-linux",
+            ids::BINARY_NOT_LINUX,
             format!("{path} is binary data in no executable format Bootdoctor recognises"),
             vec!["first bytes are not ELF, Mach-O, PE or #!".into()],
             8,

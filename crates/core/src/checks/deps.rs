@@ -8,6 +8,7 @@
 use std::collections::BTreeMap;
 
 use super::{Ctx, Finding, Severity};
+use crate::ids;
 
 /// Dependencies named at most in one finding.
 const NAMED: usize = 12;
@@ -194,7 +195,7 @@ pub(crate) fn check_dependencies(ctx: &Ctx<'_>, manifests: &Manifests, sources: 
             format!("Error: Cannot find module '{example}'")
         };
         out.push(Finding {
-            id: "dependencies-missing",
+            id: ids::DEPENDENCIES_MISSING,
             severity,
             path: Some(manifest.to_string()),
             title: format!("{ecosystem} dependencies from {manifest} are not in the package"),

@@ -7,6 +7,7 @@ use super::{Ctx, Finding, Severity};
 use crate::archive::{Entry, EntryType};
 use crate::elf::{parse_version, ElfNeeds};
 use crate::entry::{normalize_relative, Target};
+use crate::ids;
 use crate::profiles::{Profile, GLIBC_CORE, OPENSSL_SONAMES};
 
 /// Library findings reported at most (a broken vendored tree can miss hundreds).
@@ -67,7 +68,7 @@ pub(crate) fn check_interpreter(
     };
     let path = entry.path();
     Some(Finding {
-        id: "elf-interpreter-missing",
+        id: ids::ELF_INTERPRETER_MISSING,
         severity: severity_for(target),
         path: Some(path.to_string()),
         title: format!("{path} needs the loader {interp}, which {} does not have", ctx.profile.image),
@@ -136,7 +137,7 @@ pub(crate) fn check_versions(
     let inferred = !p.glibc_provenance.is_documented() || first.starts_with("GLIBCXX_");
     let assumed = p.glibc_provenance.is_assumed();
     Some(Finding {
-        id: "glibc-too-new",
+        id: ids::GLIBC_TOO_NEW,
         severity: if assumed { Severity::Warning } else { severity_for(target) },
         path: Some(path.to_string()),
         title: format!("{path} needs {} — newer than {}", too_new.join(", "), p.image),
@@ -264,7 +265,7 @@ pub(crate) fn check_libraries(ctx: &Ctx<'_>, entry: &Entry, needs: &ElfNeeds, ta
         let platform_path = target.map(|t| t.platform_path.clone()).unwrap_or_else(|| format!("{}/{path}", p.code_dir));
         let log = format!("{platform_path}: error while loading shared libraries: {lib}: cannot open shared object file: No such file or directory");
         out.push(Finding {
-            id: "shared-lib-missing",
+            id: ids::SHARED_LIB_MISSING,
             severity,
             path: Some(path.to_string()),
             title: format!("{path} needs {lib}, which neither the image nor the package provides"),
@@ -295,7 +296,7 @@ pub(crate) fn check_libraries(ctx: &Ctx<'_>, entry: &Entry, needs: &ElfNeeds, ta
         .collect();
     if !build_paths.is_empty() {
         out.push(Finding {
-            id: "shared-lib-missing",
+            id: ids::SHARED_LIB_MISSING,
             severity: Severity::Info,
             path: Some(path.to_string()),
             title: format!("{path} searches for libraries on the build machine"),
@@ -331,7 +332,7 @@ fn check_not_a_program(ctx: &Ctx<'_>, entry: &Entry, needs: &ElfNeeds, target: O
         return None;
     }
     Some(Finding {
-        id: "not-an-executable",
+        id: ids::NOT_AN_EXECUTABLE,
         severity: Severity::Error,
         path: Some(entry.path().to_string()),
         title: format!("{} is a shared library, not a program", entry.path()),

@@ -7,6 +7,7 @@
 use super::messages::{handler_says, HandlerProblem};
 use super::{Ctx, Finding, Severity};
 use crate::entry::{parse_handler, Target, TargetOrigin};
+use crate::ids;
 use crate::profiles::Language;
 
 /// What a reading of the module says about the function.
@@ -194,7 +195,7 @@ pub(crate) fn check_module_format(
             ));
         }
         out.push(Finding {
-            id: "esm-cjs-mismatch",
+            id: ids::ESM_CJS_MISMATCH,
             severity,
             path: Some(path.clone()),
             title: format!("{path} is written as the other module format than Node loads it as ({kind})"),
@@ -266,7 +267,7 @@ fn finding(
         None => format!("Define (and export) {function} in {path}, or set {}.", setting("<the function's name>")),
     };
     Some(Finding {
-        id: "handler-misnamed",
+        id: ids::HANDLER_MISNAMED,
         severity,
         path: Some(path.to_string()),
         title: match (lookup, ctx.profile.language()) {

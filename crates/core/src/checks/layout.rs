@@ -5,6 +5,7 @@ use super::messages::{platform_says, StartFailure};
 use super::{Ctx, Finding, Severity};
 use crate::archive::{Entry, EntryType};
 use crate::entry::{Target, TargetOrigin, TargetRole};
+use crate::ids;
 
 /// Where a target's file is.
 pub(crate) enum Located<'a> {
@@ -105,7 +106,7 @@ fn entry_nested(ctx: &Ctx<'_>, target: &Target, nested: &Entry) -> Finding {
         fix.push_str(&format!("\nor set the start command to {}/{}", ctx.profile.code_dir, nested.path()));
     }
     Finding {
-        id: "entry-nested",
+        id: ids::ENTRY_NESTED,
         severity: Severity::Error,
         path: Some(nested.path().to_string()),
         title: format!("{} is inside the folder {wrapper}/, not at the package root", target.path),
@@ -199,7 +200,7 @@ fn entry_missing(ctx: &Ctx<'_>, target: &Target) -> Finding {
         },
     };
     Finding {
-        id: "entry-missing",
+        id: ids::ENTRY_MISSING,
         severity: Severity::Error,
         path: Some(target.path.clone()),
         title,
@@ -227,7 +228,7 @@ pub(crate) fn entry_is_directory(ctx: &Ctx<'_>, target: &Target, entry: &Entry) 
         evidence.push(format!("it contains: {}", inside.join(", ")));
     }
     Finding {
-        id: "entry-is-directory",
+        id: ids::ENTRY_IS_DIRECTORY,
         severity: Severity::Error,
         path: Some(entry.path().to_string()),
         title: format!("{} is a directory, not a file", target.path),

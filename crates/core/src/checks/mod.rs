@@ -25,6 +25,7 @@ use serde::{Deserialize, Serialize};
 use crate::archive::{Entry, EntryType, HostSystem, Package, StoredMode};
 use crate::elf::{read_needs, ElfNeeds, MAX_ELF_BYTES};
 use crate::entry::{command_targets_in, normalize_relative, resolve_targets, StartSpec, Target, TargetRole};
+use crate::ids;
 use crate::profiles::Profile;
 use crate::sniff::{classify, FileKind};
 
@@ -186,41 +187,41 @@ pub struct Inspection {
 /// Every finding id these checks can produce: a cause among these that a package shows no sign of
 /// is ruled out (when the package's targets were read).
 pub const CHECK_IDS: &[&str] = &[
-    "entry-missing",
-    "handler-misnamed",
-    "entry-nested",
-    "entry-is-directory",
-    "exec-bit-missing",
-    "crlf-shebang",
-    "bom-before-shebang",
-    "shebang-missing",
-    "binary-not-linux",
-    "binary-wrong-arch",
-    "zip-encrypted",
-    "zip-method-unsupported",
-    "elf-interpreter-missing",
-    "glibc-too-new",
-    "shared-lib-missing",
-    "native-addon-wrong-platform",
-    "runtime-version-mismatch",
-    "esm-cjs-mismatch",
-    "not-readable",
-    "shebang-interpreter-missing",
-    "listen-localhost",
-    "listen-wrong-port",
-    "not-a-server",
-    "dependencies-missing",
-    "unsafe-path",
-    "duplicate-entry",
-    "symlink-outside",
-    "macos-metadata",
-    "size-limit",
-    "lfs-pointer",
-    "readonly-filesystem",
-    "command-not-found",
-    "not-an-executable",
-    "zip-extra-data",
-    "slow-start",
+    ids::ENTRY_MISSING,
+    ids::HANDLER_MISNAMED,
+    ids::ENTRY_NESTED,
+    ids::ENTRY_IS_DIRECTORY,
+    ids::EXEC_BIT_MISSING,
+    ids::CRLF_SHEBANG,
+    ids::BOM_BEFORE_SHEBANG,
+    ids::SHEBANG_MISSING,
+    ids::BINARY_NOT_LINUX,
+    ids::BINARY_WRONG_ARCH,
+    ids::ZIP_ENCRYPTED,
+    ids::ZIP_METHOD_UNSUPPORTED,
+    ids::ELF_INTERPRETER_MISSING,
+    ids::GLIBC_TOO_NEW,
+    ids::SHARED_LIB_MISSING,
+    ids::NATIVE_ADDON_WRONG_PLATFORM,
+    ids::RUNTIME_VERSION_MISMATCH,
+    ids::ESM_CJS_MISMATCH,
+    ids::NOT_READABLE,
+    ids::SHEBANG_INTERPRETER_MISSING,
+    ids::LISTEN_LOCALHOST,
+    ids::LISTEN_WRONG_PORT,
+    ids::NOT_A_SERVER,
+    ids::DEPENDENCIES_MISSING,
+    ids::UNSAFE_PATH,
+    ids::DUPLICATE_ENTRY,
+    ids::SYMLINK_OUTSIDE,
+    ids::MACOS_METADATA,
+    ids::SIZE_LIMIT,
+    ids::LFS_POINTER,
+    ids::READONLY_FILESYSTEM,
+    ids::COMMAND_NOT_FOUND,
+    ids::NOT_AN_EXECUTABLE,
+    ids::ZIP_EXTRA_DATA,
+    ids::SLOW_START,
 ];
 
 /// Most entries whose first bytes are read beyond the targets (each costs a decompressor start).
@@ -582,12 +583,12 @@ fn check_script_runs(
             found.extend(dynamic::check_elf(ctx, entry, needs, Some(&run.target)));
         }
         // A shell runs a text file without #! as a shell script itself: no exec failure to report.
-        found.retain(|f| f.id != "shebang-missing");
+        found.retain(|f| f.id != ids::SHEBANG_MISSING);
         for f in &mut found {
             // The platform starts the script; the shell is the one that fails to run the file.
             let shell_error = match f.id {
-                "exec-bit-missing" => Some("Permission denied"),
-                "binary-not-linux" | "binary-wrong-arch" => Some("cannot execute binary file: Exec format error"),
+                ids::EXEC_BIT_MISSING => Some("Permission denied"),
+                ids::BINARY_NOT_LINUX | ids::BINARY_WRONG_ARCH => Some("cannot execute binary file: Exec format error"),
                 _ => None,
             };
             if let Some(what) = shell_error {
@@ -882,7 +883,7 @@ pub fn inspect<R: PackageRead>(
     }
     for &(i, why) in &malformed {
         findings.push(Finding {
-            id: "not-an-executable",
+            id: ids::NOT_AN_EXECUTABLE,
             severity: Severity::Error,
             path: Some(entries[i].path().to_string()),
             title: format!("{} is a truncated or malformed ELF", entries[i].path()),

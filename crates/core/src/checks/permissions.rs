@@ -7,6 +7,7 @@ use super::messages::{platform_says, StartFailure};
 use super::{Ctx, Finding, Severity};
 use crate::archive::{Entry, HostSystem, StoredMode};
 use crate::entry::Target;
+use crate::ids;
 
 /// Fires when the extracted file will lack the execute bit the platform's user needs.
 pub(crate) fn check_exec_bit(ctx: &Ctx<'_>, target: &Target, entry: &Entry) -> Option<Finding> {
@@ -67,7 +68,7 @@ pub(crate) fn check_exec_bit(ctx: &Ctx<'_>, target: &Target, entry: &Entry) -> O
         file = entry.path()
     );
     Some(Finding {
-        id: "exec-bit-missing",
+        id: ids::EXEC_BIT_MISSING,
         severity,
         path: Some(entry.path().to_string()),
         title,
@@ -113,7 +114,7 @@ pub(crate) fn check_readable(
     for (target, entry) in read_targets.iter().filter(|(_, e)| unreadable(e)) {
         reported.push(entry.index);
         out.push(Finding {
-            id: "not-readable",
+            id: ids::NOT_READABLE,
             severity: target_severity,
             path: Some(entry.path().to_string()),
             title: format!("{} cannot be read by the platform's user ({})", entry.path(), entry.stored_mode.describe()),
@@ -141,7 +142,7 @@ pub(crate) fn check_readable(
             rest.iter().take(NAMED).map(|e| format!("{} ({})", e.path(), e.stored_mode.describe())).collect();
         let more = if rest.len() > NAMED { format!(" and {} more", rest.len() - NAMED) } else { String::new() };
         out.push(Finding {
-            id: "not-readable",
+            id: ids::NOT_READABLE,
             severity: Severity::Warning,
             path: Some(rest[0].path().to_string()),
             title: format!("{} entries cannot be read (or entered) by the platform's user", rest.len()),

@@ -8,6 +8,7 @@ use super::messages::{platform_says, StartFailure};
 use super::{Ctx, Finding, Severity};
 use crate::archive::Entry;
 use crate::entry::Target;
+use crate::ids;
 use crate::sniff::{FileKind, Script};
 
 const DOS2UNIX_FIX: &str = "dos2unix {file}   # or: sed -i 's/\\r$//' {file}\n\
@@ -33,7 +34,7 @@ fn crlf_first_line(
         }
     });
     Finding {
-        id: "crlf-shebang",
+        id: ids::CRLF_SHEBANG,
         severity,
         path: Some(entry.path().to_string()),
         title: format!(
@@ -55,7 +56,7 @@ fn crlf_first_line(
 
 fn bom(ctx: &Ctx<'_>, target: Option<&Target>, entry: &Entry, script: &Script, severity: Severity) -> Finding {
     Finding {
-        id: "bom-before-shebang",
+        id: ids::BOM_BEFORE_SHEBANG,
         severity,
         path: Some(entry.path().to_string()),
         title: format!("{} starts with a UTF-8 byte-order mark before #!", entry.path()),
@@ -85,7 +86,7 @@ pub(crate) fn check_exec_script(ctx: &Ctx<'_>, target: &Target, entry: &Entry, k
                 out.push(crlf_first_line(ctx, Some(target), entry, script, Severity::Error));
             } else if script.any_crlf {
                 out.push(Finding {
-                    id: "crlf-shebang",
+                    id: ids::CRLF_SHEBANG,
                     severity: Severity::Warning,
                     path: Some(entry.path().to_string()),
                     title: format!("{} has Windows line endings after its first line", entry.path()),
@@ -113,7 +114,7 @@ pub(crate) fn check_exec_script(ctx: &Ctx<'_>, target: &Target, entry: &Entry, k
                 evidence.push("also has CR LF line endings".into());
             }
             out.push(Finding {
-                id: "shebang-missing",
+                id: ids::SHEBANG_MISSING,
                 severity: Severity::Error,
                 path: Some(entry.path().to_string()),
                 title: format!("{} is a text file without a #! line", entry.path()),
@@ -134,7 +135,7 @@ pub(crate) fn check_exec_script(ctx: &Ctx<'_>, target: &Target, entry: &Entry, k
             });
         }
         FileKind::Empty => out.push(Finding {
-            id: "shebang-missing",
+            id: ids::SHEBANG_MISSING,
             severity: Severity::Error,
             path: Some(entry.path().to_string()),
             title: format!("{} is empty", entry.path()),
@@ -168,7 +169,7 @@ pub(crate) fn check_interpreter(ctx: &Ctx<'_>, target: &Target, entry: &Entry, s
     }
     if script.first_line.len() > 127 {
         return Some(Finding {
-            id: "shebang-interpreter-missing",
+            id: ids::SHEBANG_INTERPRETER_MISSING,
             severity: Severity::Warning,
             path: Some(entry.path().to_string()),
             title: format!("{}'s #! line is {} bytes long", entry.path(), script.first_line.len()),
@@ -238,7 +239,7 @@ pub(crate) fn check_interpreter(ctx: &Ctx<'_>, target: &Target, entry: &Entry, s
         )
     };
     Some(Finding {
-        id: "shebang-interpreter-missing",
+        id: ids::SHEBANG_INTERPRETER_MISSING,
         severity,
         path: Some(entry.path().to_string()),
         title: format!("{}'s #! line names an interpreter the image may not have", entry.path()),

@@ -6,6 +6,7 @@
 //! quotes the line.
 
 use super::{Ctx, Finding, Severity};
+use crate::ids;
 use crate::profiles::{Profile, ServerContract};
 
 /// Where a listen call binds.
@@ -422,7 +423,7 @@ pub(crate) fn check_environment(ctx: &Ctx<'_>, evidence: &ServerEvidence) -> Vec
             continue;
         };
         out.push(Finding {
-            id: "command-not-found",
+            id: ids::COMMAND_NOT_FOUND,
             severity,
             path: Some(path.clone()),
             title: format!("{path} calls {program} by name; the image may not have it on PATH"),
@@ -438,7 +439,7 @@ pub(crate) fn check_environment(ctx: &Ctx<'_>, evidence: &ServerEvidence) -> Vec
     for (script, command, missing) in &evidence.missing_from_scripts {
         let certain = command.starts_with("exec ") || !command.contains(' ');
         out.push(Finding {
-            id: "entry-missing",
+            id: ids::ENTRY_MISSING,
             severity: if certain { Severity::Error } else { Severity::Warning },
             path: Some(missing.clone()),
             title: format!("{script} runs {command}, but {missing} is not in the package"),
@@ -452,7 +453,7 @@ pub(crate) fn check_environment(ctx: &Ctx<'_>, evidence: &ServerEvidence) -> Vec
     }
     for (path, line, text) in evidence.installs.iter().take(3) {
         out.push(Finding {
-            id: "slow-start",
+            id: ids::SLOW_START,
             severity: Severity::Warning,
             path: Some(path.clone()),
             title: format!("{path} installs or builds at start-up"),
@@ -469,7 +470,7 @@ pub(crate) fn check_environment(ctx: &Ctx<'_>, evidence: &ServerEvidence) -> Vec
     if !p.code_dir_writable {
         for (path, line, text, target) in evidence.writes.iter().take(5) {
             out.push(Finding {
-                id: "readonly-filesystem",
+                id: ids::READONLY_FILESYSTEM,
                 severity: Severity::Warning,
                 path: Some(path.clone()),
                 title: format!("{path} writes {target} next to the code, which is read-only on {}", p.name),
@@ -523,7 +524,7 @@ pub(crate) fn check_server(ctx: &Ctx<'_>, evidence: &ServerEvidence) -> Vec<Find
                         ev.push(format!("no host given: {d}"));
                     }
                     out.push(Finding {
-                        id: "listen-localhost",
+                        id: ids::LISTEN_LOCALHOST,
                         severity: Severity::Error,
                         path: Some(l.path.clone()),
                         title: format!("{} listens on 127.0.0.1, which the platform cannot reach", l.path),
@@ -557,7 +558,7 @@ pub(crate) fn check_server(ctx: &Ctx<'_>, evidence: &ServerEvidence) -> Vec<Find
                         if configurable { " unless you configured another" } else { "" }
                     ));
                     out.push(Finding {
-                        id: "listen-wrong-port",
+                        id: ids::LISTEN_WRONG_PORT,
                         severity: if configurable { Severity::Warning } else { Severity::Error },
                         path: Some(l.path.clone()),
                         title: format!("{} listens on port {port}; the platform checks {wanted}", l.path),
@@ -596,7 +597,7 @@ pub(crate) fn check_server(ctx: &Ctx<'_>, evidence: &ServerEvidence) -> Vec<Find
                     .map(|h| h.0.clone())
                     .or_else(|| evidence.runtime_api_clients.first().cloned());
                 out.push(Finding {
-                    id: "not-a-server",
+                    id: ids::NOT_A_SERVER,
                     severity: Severity::Warning,
                     path,
                     title: format!("The code looks like an event handler, but {} needs an HTTP server", p.name),
@@ -625,7 +626,7 @@ pub(crate) fn check_server(ctx: &Ctx<'_>, evidence: &ServerEvidence) -> Vec<Find
                     ev.push("no Lambda Web Adapter (extensions/lambda-adapter) in the package".into());
                 }
                 out.push(Finding {
-                    id: "not-a-server",
+                    id: ids::NOT_A_SERVER,
                     severity: Severity::Warning,
                     path: Some(l.path.clone()),
                     title: format!(
@@ -656,7 +657,7 @@ pub(crate) fn check_server(ctx: &Ctx<'_>, evidence: &ServerEvidence) -> Vec<Find
                 for l in &evidence.listens {
                     if let Port::Fixed { port: port @ (9001 | 3000), .. } = l.port {
                         out.push(Finding {
-                            id: "listen-wrong-port",
+                            id: ids::LISTEN_WRONG_PORT,
                             severity: Severity::Error,
                             path: Some(l.path.clone()),
                             title: format!("{} listens on {port}, which the Lambda Web Adapter uses itself", l.path),
@@ -679,7 +680,7 @@ pub(crate) fn check_server(ctx: &Ctx<'_>, evidence: &ServerEvidence) -> Vec<Find
             if p.vendor == "tencent" && !evidence.sources.is_empty() && evidence.listens.is_empty() && !reports_ready {
                 let read: Vec<&str> = evidence.sources.iter().map(|(path, _)| path.as_str()).collect();
                 out.push(Finding {
-                    id: "not-a-server",
+                    id: ids::NOT_A_SERVER,
                     severity: Severity::Warning,
                     path: read.first().map(|p| p.to_string()),
                     title: "The bootstrap never reports ready to SCF's runtime API".into(),

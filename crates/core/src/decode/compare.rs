@@ -21,6 +21,7 @@
 //! Each comparison yields [`Verdict`]s: a cause raised (with the lines it rests on) or held down.
 
 use super::facts::{prefix, Haystack};
+use crate::ids;
 
 /// What a comparison concluded about one cause.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -140,7 +141,7 @@ fn loopback_service_refused(text: &Haystack<'_>) -> Vec<Verdict> {
         }
         let evidence = vec![quoted_line(raw)];
         return Verdict::raise_all(
-            &[("config-missing", 76), ("network-unreachable", 50)],
+            &[(ids::CONFIG_MISSING, 76), (ids::NETWORK_UNREACHABLE, 50)],
             &format!(
                 "The code connected to port {} on the instance itself, a database or cache port: no such service runs inside a function, so its host setting is missing and the client fell back to localhost.",
                 address.port
@@ -167,14 +168,14 @@ fn compiled_module_missing(text: &Haystack<'_>) -> Vec<Verdict> {
     let Some(extension) = compiled_extension(&module) else { return Vec::new() };
     let evidence = vec![quoted_line(raw)];
     let mut verdicts = Verdict::raise_all(
-        &[("native-addon-wrong-platform", 86), ("runtime-version-mismatch", 72)],
+        &[(ids::NATIVE_ADDON_WRONG_PLATFORM, 86), (ids::RUNTIME_VERSION_MISMATCH, 72)],
         &format!(
             "'{extension}' in '{module}' is a compiled extension: the package that holds it is installed, but its binary was built for another platform or Python version, so Python finds no loadable module by that name."
         ),
         &evidence,
     );
     verdicts.push(Verdict::cap(
-        "dependencies-missing",
+        ids::DEPENDENCIES_MISSING,
         60,
         format!("Less likely: '{module}' is the compiled part of a package that is there, not a package left out."),
         evidence,
@@ -202,13 +203,13 @@ fn source_file_not_readable(text: &Haystack<'_>) -> Vec<Verdict> {
         let evidence = vec![quoted_line(raw)];
         return vec![
             Verdict::raise(
-                "not-readable",
+                ids::NOT_READABLE,
                 86,
                 format!("'{path}' was opened for reading and refused: the user the function runs as cannot read it (a mode such as 0600 or 0640 in the zip)."),
                 evidence.clone(),
             ),
             Verdict::cap(
-                "exec-bit-missing",
+                ids::EXEC_BIT_MISSING,
                 45,
                 format!("Less likely: '{path}' is read by the runtime, not executed, so an execute bit is not what it lacks."),
                 evidence,
@@ -235,14 +236,14 @@ fn exec_of_a_script(text: &Haystack<'_>) -> Vec<Verdict> {
     }
     let evidence = vec![quoted_line(raw)];
     let mut verdicts = Verdict::raise_all(
-        &[("crlf-shebang", 80), ("shebang-interpreter-missing", 64)],
+        &[(ids::CRLF_SHEBANG, 80), (ids::SHEBANG_INTERPRETER_MISSING, 64)],
         &format!(
             "'{path}' is a shell script: exec reports 'no such file or directory' for a script that exists when its #! interpreter does not — '/bin/sh\\r' from CRLF line ends, or a shell the image lacks."
         ),
         &evidence,
     );
     verdicts.push(Verdict::cap(
-        "elf-interpreter-missing",
+        ids::ELF_INTERPRETER_MISSING,
         45,
         format!("Less likely: '{path}' is a script, not an ELF binary with a loader."),
         evidence,
@@ -266,7 +267,7 @@ fn missing_file_is_a_command(text: &Haystack<'_>) -> Vec<Verdict> {
         return Vec::new();
     }
     vec![Verdict::raise(
-        "command-not-found",
+        ids::COMMAND_NOT_FOUND,
         82,
         format!("'{name}' is a command, not a file of the package: the start command runs it, and the image has no '{name}' on its PATH (or under that name)."),
         vec![quoted_line(raw)],
@@ -290,7 +291,7 @@ fn root_module_missing(text: &Haystack<'_>) -> Vec<Verdict> {
         return Vec::new();
     }
     vec![Verdict::raise(
-        "entry-nested",
+        ids::ENTRY_NESTED,
         91,
         format!("'{path}' is a file right at the code root that the platform looked for itself: most often the zip holds a folder around the files, so the root has none of them."),
         vec![quoted_line(raw)],
@@ -384,14 +385,14 @@ fn module_attribute_missing(text: &Haystack<'_>) -> Vec<Verdict> {
     let evidence = vec![quoted_line(raw)];
     if ENTRY_MODULES.contains(&top.as_str()) {
         return vec![Verdict::raise(
-            "handler-misnamed",
+            ids::HANDLER_MISNAMED,
             84,
             format!("'{module}' is the function's own entry module: the function the handler setting names is not defined in it (its name, or a typo)."),
             evidence,
         )];
     }
     let not_handler = Verdict::cap(
-        "handler-misnamed",
+        ids::HANDLER_MISNAMED,
         30,
         format!(
             "Unlikely: '{module}' is not the function's own module, so the handler setting is not what is missing."
@@ -400,7 +401,7 @@ fn module_attribute_missing(text: &Haystack<'_>) -> Vec<Verdict> {
     );
     if STDLIB_MODULES.contains(&top.as_str()) {
         let mut verdicts = Verdict::raise_all(
-            &[("runtime-version-mismatch", 76), ("incompatible-packages", 62)],
+            &[(ids::RUNTIME_VERSION_MISMATCH, 76), (ids::INCOMPATIBLE_PACKAGES, 62)],
             &format!("'{module}' is part of Python's standard library, whose attributes change between Python versions: the code (or a package) was written for another version than the runtime's."),
             &evidence,
         );
@@ -409,7 +410,7 @@ fn module_attribute_missing(text: &Haystack<'_>) -> Vec<Verdict> {
     }
     vec![
         Verdict::raise(
-            "incompatible-packages",
+            ids::INCOMPATIBLE_PACKAGES,
             84,
             format!("'{module}' is a library: the installed version does not have what the code or another package uses — the versions installed do not fit each other."),
             evidence,
@@ -431,7 +432,7 @@ fn stdlib_name_not_importable(text: &Haystack<'_>) -> Vec<Verdict> {
         return Vec::new();
     }
     vec![Verdict::raise(
-        "runtime-version-mismatch",
+        ids::RUNTIME_VERSION_MISMATCH,
         84,
         format!("'{module}' is part of Python's standard library, and names move or go between Python versions: the code or a package was written for another version than the runtime's."),
         vec![quoted_line(raw)],
@@ -460,7 +461,7 @@ fn exec_of_an_assignment(text: &Haystack<'_>) -> Vec<Verdict> {
             .find_map(|m| name_after(lower, raw, m).filter(|n| is_assignment(n)));
         if let Some(word) = named {
             return vec![Verdict::raise(
-                "env-not-expanded",
+                ids::ENV_NOT_EXPANDED,
                 84,
                 format!("The platform tried to execute '{word}', a variable assignment: the start command runs without a shell, so an assignment in front of the command is taken for the program's name. Set the variable in the platform's settings, or wrap the command in sh -c."),
                 vec![quoted_line(raw)],
@@ -483,12 +484,12 @@ fn extension_not_executable(text: &Haystack<'_>) -> Vec<Verdict> {
     let evidence = vec![quoted_line(raw)];
     let because = "Lambda runs the extensions it finds in /opt/extensions, so this file exists: 'no such file' is about what it needs to start — the interpreter its #! line names (or that line ending in a Windows CR), or its ELF loader.";
     let mut verdicts = Verdict::raise_all(
-        &[("crlf-shebang", 72), ("elf-interpreter-missing", 66), ("shebang-interpreter-missing", 62)],
+        &[(ids::CRLF_SHEBANG, 72), (ids::ELF_INTERPRETER_MISSING, 66), (ids::SHEBANG_INTERPRETER_MISSING, 62)],
         because,
         &evidence,
     );
     verdicts.push(Verdict::cap(
-        "entry-missing",
+        ids::ENTRY_MISSING,
         30,
         "Unlikely: Lambda found the extension by listing /opt/extensions, so the file is there.".to_string(),
         evidence,
@@ -506,7 +507,7 @@ fn loopback_said_in_words(text: &Haystack<'_>) -> Vec<Verdict> {
         return Vec::new();
     };
     vec![Verdict::raise(
-        "listen-localhost",
+        ids::LISTEN_LOCALHOST,
         82,
         "The text says the server listens on the loopback address rather than on all interfaces (0.0.0.0): the platform's health check comes from outside the instance and cannot reach it.".to_string(),
         vec![quoted_line(raw)],
@@ -526,12 +527,12 @@ fn import_of_a_native_module(text: &Haystack<'_>) -> Vec<Verdict> {
     let evidence = vec![quoted_line(raw)];
     vec![
         Verdict::raise(
-            "native-addon-wrong-platform",
+            ids::NATIVE_ADDON_WRONG_PLATFORM,
             86,
             "The handler's import failed in the dynamic loader: a compiled module in the package was built for another platform (musl, macOS, another CPU) or needs a library only that platform has.".to_string(),
             evidence.clone(),
         ),
-        Verdict::cap("elf-interpreter-missing", 45, "Less likely: the runtime itself runs (it is Python importing a module), so its loader is present.".to_string(), evidence),
+        Verdict::cap(ids::ELF_INTERPRETER_MISSING, 45, "Less likely: the runtime itself runs (it is Python importing a module), so its loader is present.".to_string(), evidence),
     ]
 }
 
@@ -554,12 +555,12 @@ fn exec_of_a_named_binary(text: &Haystack<'_>) -> Vec<Verdict> {
         "The platform executed '{path}', a binary the handler names (not a bootstrap script): either that name does not match the file in the package, the file is missing, or it is a dynamically linked binary whose loader the image lacks."
     );
     let mut verdicts = Verdict::raise_all(
-        &[("entry-missing", 70), ("handler-misnamed", 68), ("elf-interpreter-missing", 66)],
+        &[(ids::ENTRY_MISSING, 70), (ids::HANDLER_MISNAMED, 68), (ids::ELF_INTERPRETER_MISSING, 66)],
         &because,
         &evidence,
     );
     verdicts.push(Verdict::cap(
-        "crlf-shebang",
+        ids::CRLF_SHEBANG,
         45,
         format!("Less likely: '{file}' is run as a binary, not a #! script."),
         evidence,
@@ -592,7 +593,7 @@ fn key_error_on_setting(text: &Haystack<'_>) -> Vec<Verdict> {
     let key = key.unwrap_or("an environment variable");
     let line = lines(text).find(|(l, _)| l.contains("keyerror")).map(|(_, raw)| quoted_line(raw)).unwrap_or_default();
     vec![Verdict::raise(
-        "config-missing",
+        ids::CONFIG_MISSING,
         if environ { 82 } else { 76 },
         format!("The code looked up {key} and it is not set: a KeyError on a setting's name means the function's configuration lacks it, not that the code is wrong."),
         vec![line],
@@ -696,7 +697,7 @@ fn listen_against_probe(text: &Haystack<'_>) -> Vec<Verdict> {
     let mut verdicts = Vec::new();
     if listened.loopback() {
         verdicts.push(Verdict::raise(
-            "listen-localhost",
+            ids::LISTEN_LOCALHOST,
             92,
             format!("The log says the server listens on {host}:{}, which only the instance itself can reach; the platform's check comes from outside.", listened.port),
             evidence.clone(),
@@ -704,7 +705,7 @@ fn listen_against_probe(text: &Haystack<'_>) -> Vec<Verdict> {
     }
     if listened.port != probed {
         verdicts.push(Verdict::raise(
-            "listen-wrong-port",
+            ids::LISTEN_WRONG_PORT,
             if listened.loopback() { 80 } else { 92 },
             format!(
                 "The log says the server listens on port {}, but the platform probed port {probed}.",
@@ -714,7 +715,7 @@ fn listen_against_probe(text: &Haystack<'_>) -> Vec<Verdict> {
         ));
     } else {
         verdicts.push(Verdict::cap(
-            "listen-wrong-port",
+            ids::LISTEN_WRONG_PORT,
             15,
             format!("Unlikely: the server listens on port {probed}, the port the platform probed."),
             evidence.clone(),
@@ -722,7 +723,7 @@ fn listen_against_probe(text: &Haystack<'_>) -> Vec<Verdict> {
     }
     if !listened.loopback() && listened.host.is_some() {
         verdicts.push(Verdict::cap(
-            "listen-localhost",
+            ids::LISTEN_LOCALHOST,
             15,
             format!("Unlikely: the server listens on {host}, not only on loopback."),
             evidence,
@@ -737,14 +738,14 @@ fn listen_alone(listened: &Address, line: String) -> Vec<Verdict> {
     let at = format!("{}:{}", listened.host.as_deref().unwrap_or("*"), listened.port);
     if listened.loopback() {
         return vec![Verdict::raise(
-            "listen-localhost",
+            ids::LISTEN_LOCALHOST,
             60,
             format!("The log says the server listens on {at}, which only the instance itself can reach."),
             vec![line],
         )];
     }
     vec![Verdict::raise(
-        "listen-wrong-port",
+        ids::LISTEN_WRONG_PORT,
         30,
         format!("The server started and listens on {at}; if the platform still reports it unreachable, it expects another port (read it from the PORT variable)."),
         vec![line],
@@ -791,12 +792,12 @@ fn import_against_handler(text: &Haystack<'_>) -> Vec<Verdict> {
             "The module that is missing, '{missing}', is the handler's own module '{handler}': the runtime did not find the handler file where the handler setting points (its name, or a folder around it)."
         );
         let mut verdicts = Verdict::raise_all(
-            &[("handler-misnamed", 82), ("entry-nested", 72), ("entry-missing", 66)],
+            &[(ids::HANDLER_MISNAMED, 82), (ids::ENTRY_NESTED, 72), (ids::ENTRY_MISSING, 66)],
             &because,
             &evidence,
         );
         verdicts.push(Verdict::cap(
-            "dependencies-missing",
+            ids::DEPENDENCIES_MISSING,
             25,
             format!("Unlikely: the missing module '{missing}' is the handler itself, not a dependency."),
             evidence,
@@ -807,7 +808,7 @@ fn import_against_handler(text: &Haystack<'_>) -> Vec<Verdict> {
         Vec::new()
     } else {
         vec![Verdict::raise(
-            "dependencies-missing",
+            ids::DEPENDENCIES_MISSING,
             86,
             format!("The handler module '{handler}' was found, but it imports '{missing}', which is not in the package or the runtime."),
             evidence,
@@ -847,7 +848,7 @@ fn node_require_origin(text: &Haystack<'_>) -> Vec<Verdict> {
     let native = module.ends_with(".node") || module.to_ascii_lowercase().contains("build/release/");
     if native {
         return vec![Verdict::raise(
-            "native-addon-wrong-platform",
+            ids::NATIVE_ADDON_WRONG_PLATFORM,
             86,
             format!("'{module}' is a compiled add-on ({requirer} loads it): it was not built for this platform, or its install step never ran here."),
             evidence,
@@ -856,12 +857,12 @@ fn node_require_origin(text: &Haystack<'_>) -> Vec<Verdict> {
     if runtime_loader {
         let because = format!("The runtime's own loader ({requirer}) could not find '{module}': that is the handler file, not a dependency.");
         let mut verdicts = Verdict::raise_all(
-            &[("handler-misnamed", 80), ("entry-nested", 72), ("entry-missing", 68)],
+            &[(ids::HANDLER_MISNAMED, 80), (ids::ENTRY_NESTED, 72), (ids::ENTRY_MISSING, 68)],
             &because,
             &evidence,
         );
         verdicts.push(Verdict::cap(
-            "dependencies-missing",
+            ids::DEPENDENCIES_MISSING,
             25,
             format!("Unlikely: '{module}' is what the runtime loads as the handler."),
             evidence,
@@ -869,7 +870,7 @@ fn node_require_origin(text: &Haystack<'_>) -> Vec<Verdict> {
         verdicts
     } else if relative {
         vec![Verdict::raise(
-            "import-path-wrong",
+            ids::IMPORT_PATH_WRONG,
             70,
             format!(
                 "Your code ({requirer}) requires its own file '{module}', which is not at that path in the package."
@@ -878,7 +879,7 @@ fn node_require_origin(text: &Haystack<'_>) -> Vec<Verdict> {
         )]
     } else {
         vec![Verdict::raise(
-            "dependencies-missing",
+            ids::DEPENDENCIES_MISSING,
             86,
             format!(
                 "Your code ({requirer}) requires the package '{module}', which is not in the deployed node_modules."

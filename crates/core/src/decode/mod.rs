@@ -26,6 +26,7 @@ pub mod tokens;
 use serde::{Deserialize, Serialize};
 
 use crate::causes::cause;
+use crate::ids;
 use facts::{extract, prefix, CapturedValue, CodeMechanism, Facts, Haystack};
 use patterns::{Capture, Pattern, Specificity, PATTERNS};
 
@@ -427,7 +428,7 @@ fn weigh_memory(hypotheses: &mut Vec<Hypothesis>, facts: &Facts, text: &Haystack
     }
     let evidence = quote(text, "max memory used").unwrap_or_else(|| format!("Max Memory Used: {used} MB"));
     let at_limit = u64::from(used) * 100 >= u64::from(size) * 95;
-    let existing = hypotheses.iter().position(|h| h.cause == "out-of-memory");
+    let existing = hypotheses.iter().position(|h| h.cause == ids::OUT_OF_MEMORY);
     match (at_limit, existing) {
         (true, Some(i)) => {
             let h = &mut hypotheses[i];
@@ -438,7 +439,7 @@ fn weigh_memory(hypotheses: &mut Vec<Hypothesis>, facts: &Facts, text: &Haystack
             }
         }
         (true, None) => {
-            let Some(c) = cause("out-of-memory") else { return };
+            let Some(c) = cause(ids::OUT_OF_MEMORY) else { return };
             hypotheses.push(Hypothesis {
                 evidence: vec![evidence],
                 patterns: vec!["lambda-report-memory"],
@@ -588,7 +589,8 @@ fn weigh_unknown_failure(hypotheses: &mut Vec<Hypothesis>, facts: &Facts, text: 
         return;
     }
     let exited = facts.exit_code.is_some() || facts.signal.is_some();
-    let order: [&str; 2] = if exited { ["app-exited", "app-exception"] } else { ["app-exception", "app-exited"] };
+    let order: [&str; 2] =
+        if exited { [ids::APP_EXITED, ids::APP_EXCEPTION] } else { [ids::APP_EXCEPTION, ids::APP_EXITED] };
     for (i, id) in order.into_iter().enumerate() {
         let Some(c) = cause(id) else { continue };
         let mut h = Hypothesis::new(
