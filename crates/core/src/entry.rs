@@ -161,19 +161,22 @@ fn base_program(program: &str) -> String {
     trimmed.to_ascii_lowercase()
 }
 
-/// The targets for a profile and what the user told us. Never empty when the profile has a fixed entry.
-pub fn resolve_targets(profile: &Profile, spec: &StartSpec) -> Vec<Target> {
-    let code_dir = profile.code_dir;
-    // On a managed runtime the one field is a handler (`src/app.handler` has a slash, which
-    // elsewhere marks a path) unless it is a whole command line.
+/// The handler the user gave: the handler field, or on a managed runtime the one field when it
+/// is a single word (`src/app.handler` has a slash, which elsewhere marks a path).
+pub fn given_handler<'a>(profile: &Profile, spec: &'a StartSpec) -> Option<&'a str> {
     let managed = matches!(profile.entry, EntryConvention::Handler { .. });
     let typed_handler = spec
         .start_command
         .as_deref()
         .map(str::trim)
         .filter(|c| managed && !c.is_empty() && !c.contains(char::is_whitespace));
-    let given_handler = spec.handler.as_deref().map(str::trim).filter(|h| !h.is_empty());
-    if let Some(handler) = given_handler.or(typed_handler) {
+    spec.handler.as_deref().map(str::trim).filter(|h| !h.is_empty()).or(typed_handler)
+}
+
+/// The targets for a profile and what the user told us. Never empty when the profile has a fixed entry.
+pub fn resolve_targets(profile: &Profile, spec: &StartSpec) -> Vec<Target> {
+    let code_dir = profile.code_dir;
+    if let Some(handler) = given_handler(profile, spec) {
         return handler_targets(profile, handler).into_iter().collect();
     }
     if let Some(command) = spec.start_command.as_deref().map(str::trim).filter(|c| !c.is_empty()) {

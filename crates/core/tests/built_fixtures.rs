@@ -246,3 +246,31 @@ fn jar_and_crlf_packages_fire() {
         println!("SKIPPED CRLF: unix2dos or zip not installed");
     }
 }
+
+const HELLO_JAVA: &str = "package example;\npublic class Hello {\n  public String handleRequest(Object in, Object ctx) { return \"hi\"; }\n}\n";
+
+#[test]
+fn javac_built_handlers_load_from_the_classpath() {
+    if !skip_unless(&["javac", "jar", "zip"]) {
+        return;
+    }
+    let dir = workdir("javac");
+    fs::create_dir_all(dir.join("src/example")).unwrap();
+    fs::write(dir.join("src/example/Hello.java"), HELLO_JAVA).unwrap();
+    run(&dir, "javac", &["--release", "17", "-d", "classes", "src/example/Hello.java"], &[]);
+    run(&dir, "jar", &["--create", "--file", "app.jar", "-C", "classes", "."], &[]);
+    // The jar itself uploaded as the package: classes at its root.
+    let (errors, all) = check(&dir.join("app.jar"), "aws-lambda-java21", "example.Hello::handleRequest");
+    assert!(errors.is_empty(), "{all:?}");
+    assert_eq!(check(&dir.join("app.jar"), "aws-lambda-java21", "example.Hello::handle").0, ["handler-misnamed"]);
+    assert_eq!(check(&dir.join("app.jar"), "aws-lambda-java21", "example.Main").0, ["entry-missing"]);
+    // The Gradle/Maven layout Lambda documents: the jar under lib/.
+    fs::create_dir_all(dir.join("pkg/lib")).unwrap();
+    fs::copy(dir.join("app.jar"), dir.join("pkg/lib/app.jar")).unwrap();
+    run(&dir.join("pkg"), "zip", &["-qr", "../lib.zip", "."], &[]);
+    let (errors, all) = check(&dir.join("lib.zip"), "aws-lambda-java21", "example.Hello");
+    assert!(errors.is_empty(), "{all:?}");
+    // The jar zipped at the root of a zip: not on the classpath.
+    run(&dir, "zip", &["-q", "root.zip", "app.jar"], &[]);
+    assert_eq!(check(&dir.join("root.zip"), "aws-lambda-java21", "example.Hello").0, ["entry-nested"]);
+}

@@ -124,7 +124,7 @@ pub enum HandlerProblem<'a> {
 /// The message a managed runtime prints for `problem`, or an empty string where its wording is
 /// not known (the finding then says what happens in words).
 pub fn handler_says(profile: &Profile, problem: HandlerProblem<'_>) -> String {
-    use crate::profiles::Language::{Node, Python};
+    use crate::profiles::Language::{Java, Node, Python};
     let language = profile.language();
     let code_dir = profile.code_dir;
     match (profile.vendor, language, problem) {
@@ -141,6 +141,14 @@ pub fn handler_says(profile: &Profile, problem: HandlerProblem<'_>) -> String {
         ("aws", Some(Node), HandlerProblem::FunctionMissing { handler, .. }) => format!(
             "{{\"errorType\":\"Runtime.HandlerNotFound\",\"errorMessage\":\"{handler} is undefined or not exported\"}}"
         ),
+        // The Lambda Java runtime's words (aws-samples/aws-lambda-java-workshop#855,
+        // aws/serverless-java-container#770).
+        ("aws", Some(Java), HandlerProblem::ModuleMissing { module }) => {
+            format!("Class not found: {module}: java.lang.ClassNotFoundException")
+        }
+        ("aws", Some(Java), HandlerProblem::FunctionMissing { module, function, .. }) => {
+            format!("No public method named {function} with appropriate method signature found on class {module}")
+        }
         ("aliyun", Some(Python), HandlerProblem::FunctionMissing { module, function, .. }) => {
             format!("{{\"errorMessage\": \"Handler '{function}' missing on module '{module}'\"}}")
         }

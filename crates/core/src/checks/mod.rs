@@ -11,6 +11,7 @@ mod binaries;
 mod deps;
 mod dynamic;
 mod handler;
+mod java;
 mod layout;
 pub mod messages;
 mod permissions;
@@ -787,10 +788,26 @@ pub fn inspect<R: PackageRead>(
     }
 
     // Native libraries inside jars (one level deep, bounded): Java loads them by platform.
+    // The Java handler's class, in the package or in the jars (classpath jars first).
+    let mut java_evidence =
+        java::handler_for(profile, &spec).map(|handler| java::JavaEvidence::search_package(handler, package, &entries));
     let mut jar_natives: Vec<(String, Vec<String>)> = Vec::new();
-    for e in entries.iter().filter(|e| e.path().ends_with(".jar") && e.size <= JAR_BYTES).take(METADATA_BUDGET) {
+    for (n, e) in java::jars_in_search_order(&entries).into_iter().enumerate() {
+        if n >= METADATA_BUDGET || e.size > JAR_BYTES {
+            if let Some(java) = java_evidence.as_mut().filter(|j| j.wants_jars()) {
+                java.unread_jars.push(e.path().to_string());
+            }
+            continue;
+        }
         let Ok(bytes) = package.read_prefix(e.index, JAR_BYTES as usize) else { continue };
-        let Ok(jar) = Package::open(std::io::Cursor::new(bytes), crate::archive::Limits::default()) else { continue };
+        let Ok(mut jar) = Package::open(std::io::Cursor::new(bytes), crate::archive::Limits::default()) else {
+            continue;
+        };
+        match java_evidence.as_mut() {
+            Some(java) if n < java::MAX_JARS_SEARCHED => java.search_jar(e.path(), &mut jar),
+            Some(java) if java.wants_jars() => java.unread_jars.push(e.path().to_string()),
+            _ => {}
+        }
         let natives: Vec<String> = jar
             .entries()
             .iter()
@@ -912,6 +929,9 @@ pub fn inspect<R: PackageRead>(
         package.trailing_bytes(),
     ));
     findings.extend(addons::check_jar_natives(&ctx, &jar_natives));
+    if let Some(java) = &java_evidence {
+        findings.extend(java::check_java_handler(&ctx, java));
+    }
     // The Python the function runs: the one a managed runtime states, else one a start command names.
     let stated = profile
         .runtime
