@@ -508,6 +508,8 @@ impl SharedDiagnosis {
                 elf_over_limits: false,
                 code_read: Vec::new(),
                 files_not_listed: 0,
+                imports_followed: 0,
+                imports_budget_hit: false,
             }),
             package_error: self.package_error.clone(),
             targets: Vec::new(),

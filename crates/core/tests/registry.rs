@@ -129,15 +129,27 @@ fn skipped(what: &str, files: &Option<Vec<File>>) -> bool {
 fn registry_python_wheels_on_managed_runtimes() {
     let cases: &[(&str, &str, &[&str], &[&str])] = &[
         // A cp311 build zipped for python3.12 or 3.10: the compiled module is not found at import.
-        // The handler imports the package that holds it, not the module itself: a warning saying so.
-        ("pydantic-core-cp311-linux", "aws-lambda-python3.12", &[], &["runtime-version-mismatch"]),
-        ("pydantic-core-cp311-linux", "aliyun-fc-python3.10", &[], &["runtime-version-mismatch"]),
+        // The handler imports pydantic_core, whose __init__.py imports the compiled module at its
+        // top level: on the start path, an error.
+        ("pydantic-core-cp311-linux", "aws-lambda-python3.12", &["runtime-version-mismatch"], &[]),
+        ("pydantic-core-cp311-linux", "aliyun-fc-python3.10", &["runtime-version-mismatch"], &[]),
         // The cp312 build on the runtimes that run 3.12: clean.
         ("pydantic-core-cp312-linux", "aws-lambda-python3.12", &[], &[]),
         ("pydantic-core-cp312-linux", "gcp-cloud-functions-python312", &[], &[]),
         // A wheel pip chose on a Mac, and one for the other CPU (the .so and the wheel's tag).
-        ("pydantic-core-cp312-macos", "aws-lambda-python3.12", &[], &["native-addon-wrong-platform"]),
-        ("pydantic-core-cp312-aarch64", "aws-lambda-python3.12", &[], &["native-addon-wrong-platform"]),
+        // The .so is on the start path; the wheel's tag (metadata, not loaded) stays a warning.
+        (
+            "pydantic-core-cp312-macos",
+            "aws-lambda-python3.12",
+            &["native-addon-wrong-platform"],
+            &["native-addon-wrong-platform"],
+        ),
+        (
+            "pydantic-core-cp312-aarch64",
+            "aws-lambda-python3.12",
+            &["native-addon-wrong-platform"],
+            &["native-addon-wrong-platform"],
+        ),
         ("pydantic-core-cp312-aarch64", "aws-lambda-python3.12-arm64", &[], &[]),
     ];
     let mut ran = 0;
@@ -194,4 +206,135 @@ fn registry_npm_prebuilt_variants_on_managed_runtimes() {
     // With the handler it does not export, the handler check speaks.
     let report = check(&zip, "aws-lambda-nodejs20.x", "index.main");
     assert_eq!(ids(&report, Severity::Error), ["handler-misnamed"].into_iter().collect());
+}
+
+/// Which severity the finding with `id` has, if any.
+fn severity_of(report: &Report, id: &str) -> Option<Severity> {
+    report.findings.iter().filter(|f| f.id == id).map(|f| f.severity).min()
+}
+
+#[test]
+fn registry_reachability_decides_severity() {
+    // PyYAML imports its compiled _yaml inside `try: from .cyaml import *` and falls back to pure
+    // Python: a macOS build is a warning that says the import may not run, never an error.
+    let macos = wheel("pyyaml-cp312-macos");
+    if !skipped("pyyaml-cp312-macos", &macos) {
+        let mut files = macos.unwrap();
+        files.push(File::new(
+            "lambda_function.py",
+            b"import yaml
+
+def lambda_handler(event, context):\n    return yaml.safe_load('a: 1')\n",
+        ));
+        let report = check(&package(&files), "aws-lambda-python3.12", "");
+        let f = report
+            .findings
+            .iter()
+            .find(|f| f.id == "native-addon-wrong-platform" && f.path.as_deref().is_some_and(|p| p.ends_with(".so")))
+            .expect("the macOS _yaml module");
+        println!("pyyaml-cp312-macos             aws-lambda-python3.12          {:?}: {:?}", f.severity, f.evidence);
+        assert_eq!(f.severity, Severity::Warning);
+        assert!(
+            f.evidence.iter().any(|e| e.contains("may load it") && e.contains("yaml/__init__.py")),
+            "{:?}",
+            f.evidence
+        );
+        // Imported by nothing at all: off the start path, and it says so.
+        let mut files = wheel("pyyaml-cp312-macos").unwrap();
+        files.push(File::new(
+            "lambda_function.py",
+            b"import json\n\ndef lambda_handler(event, context):\n    return json.dumps(event)\n",
+        ));
+        let report = check(&package(&files), "aws-lambda-python3.12", "");
+        let f = report
+            .findings
+            .iter()
+            .find(|f| f.id == "native-addon-wrong-platform" && f.path.as_deref().is_some_and(|p| p.ends_with(".so")))
+            .unwrap();
+        assert_eq!(f.severity, Severity::Warning);
+        assert!(f.evidence.iter().any(|e| e.contains("off the start path")), "{:?}", f.evidence);
+    }
+    let linux = wheel("pyyaml-cp312-linux");
+    if !skipped("pyyaml-cp312-linux", &linux) {
+        let mut files = linux.unwrap();
+        files.push(File::new(
+            "lambda_function.py",
+            b"import yaml\n\ndef lambda_handler(event, context):\n    return 1\n",
+        ));
+        let report = check(&package(&files), "aws-lambda-python3.12", "");
+        assert_eq!(ids(&report, Severity::Error), BTreeSet::new(), "{:?}", report.findings);
+        assert_eq!(ids(&report, Severity::Warning), BTreeSet::new(), "{:?}", report.findings);
+    }
+
+    // sharp installed on a Mac: the handler requires sharp, which picks @img/sharp-<platform> at
+    // run time from its optionalDependencies, and only the darwin one is there: an error on the path.
+    let sharp = npm_tarball("sharp-0.33.5.tgz", "sharp");
+    let darwin = npm_tarball("img-sharp-darwin-arm64-0.33.5.tgz", "@img/sharp-darwin-arm64");
+    let linux = npm_tarball("img-sharp-linux-x64-0.33.5.tgz", "@img/sharp-linux-x64");
+    let libvips = npm_tarball("img-sharp-libvips-linux-x64-1.0.4.tgz", "@img/sharp-libvips-linux-x64");
+    let handler =
+        File::new("index.js", b"const sharp = require('sharp');\nexports.handler = async () => sharp.versions;\n");
+    if ![
+        ("sharp", &sharp),
+        ("@img/sharp-darwin-arm64", &darwin),
+        ("@img/sharp-linux-x64", &linux),
+        ("libvips", &libvips),
+    ]
+    .iter()
+    .any(|(what, files)| skipped(what, files))
+    {
+        let mac: Vec<File> = sharp
+            .iter()
+            .chain(&darwin)
+            .flatten()
+            .map(|f| File { path: f.path.clone(), mode: f.mode, bytes: f.bytes.clone() })
+            .chain([File::new("index.js", &handler.bytes)])
+            .collect();
+        let report = check(&package(&mac), "aws-lambda-nodejs20.x", "");
+        let f = report.findings.iter().find(|f| f.id == "native-addon-wrong-platform").expect("the darwin sharp");
+        println!("sharp 0.33.5 + darwin-arm64    aws-lambda-nodejs20.x          {:?}: {:?}", f.severity, f.evidence);
+        assert_eq!(f.severity, Severity::Error);
+        assert!(
+            f.evidence
+                .iter()
+                .any(|e| e.starts_with("on the start path: index.js:1") && e.contains("optionalDependencies")),
+            "{:?}",
+            f.evidence
+        );
+        // Installed for Linux (with its libvips): clean.
+        let fixed: Vec<File> = sharp
+            .iter()
+            .chain(&linux)
+            .chain(&libvips)
+            .flatten()
+            .map(|f| File { path: f.path.clone(), mode: f.mode, bytes: f.bytes.clone() })
+            .chain([File::new("index.js", &handler.bytes)])
+            .collect();
+        let report = check(&package(&fixed), "aws-lambda-nodejs20.x", "");
+        println!(
+            "sharp 0.33.5 + linux-x64       aws-lambda-nodejs20.x          errors {:?}",
+            ids(&report, Severity::Error)
+        );
+        assert_eq!(ids(&report, Severity::Error), BTreeSet::new(), "{:?}", report.findings);
+        assert_eq!(severity_of(&report, "native-addon-wrong-platform"), None);
+    }
+
+    // esbuild installed on a Mac as a build tool the handler never requires: off the start path.
+    let esbuild = npm_tarball("esbuild-0.24.0.tgz", "esbuild");
+    let esbuild_darwin = npm_tarball("esbuild-darwin-arm64-0.24.0.tgz", "@esbuild/darwin-arm64");
+    if !skipped("esbuild-0.24.0.tgz", &esbuild) && !skipped("esbuild-darwin-arm64-0.24.0.tgz", &esbuild_darwin) {
+        let files: Vec<File> = esbuild
+            .iter()
+            .chain(&esbuild_darwin)
+            .flatten()
+            .map(|f| File { path: f.path.clone(), mode: f.mode, bytes: f.bytes.clone() })
+            .chain([File::new("index.js", b"exports.handler = async () => ({ statusCode: 200 });\n")])
+            .collect();
+        let report = check(&package(&files), "aws-lambda-nodejs20.x", "");
+        let f = report.findings.iter().find(|f| f.id == "native-addon-wrong-platform").expect("the darwin esbuild");
+        println!("esbuild 0.24.0 + darwin-arm64  aws-lambda-nodejs20.x          {:?}: {:?}", f.severity, f.evidence);
+        assert_eq!(f.severity, Severity::Warning);
+        assert!(f.evidence.iter().any(|e| e.contains("off the start path")), "{:?}", f.evidence);
+        assert!(report.findings.iter().all(|f| f.severity != Severity::Error), "{:?}", report.findings);
+    }
 }

@@ -10,6 +10,7 @@ use std::collections::BTreeMap;
 
 use serde::Deserialize;
 
+use super::reach::{Reach, ReachGraph};
 use super::{Ctx, Finding, Severity};
 use crate::archive::Entry;
 use crate::elf::parse_version;
@@ -242,18 +243,29 @@ fn imported_by_entry(path: &str, sources: &[(String, String)]) -> Option<(String
     Some((format!("{file}:{line}: {code}"), dotted == top))
 }
 
-/// The severity and the evidence line for a Python extension module that cannot load: an error
-/// when the entry imports it itself, a warning otherwise.
-fn reach(path: &str, sources: &[(String, String)]) -> (Severity, Option<String>) {
-    match imported_by_entry(path, sources) {
-        Some((line, true)) => (Severity::Error, Some(format!("{line}: the entry imports it, so the start fails"))),
-        Some((line, false)) => (
-            Severity::Warning,
-            Some(format!(
-                "{line}: the entry imports the package that holds it (fatal unless the package falls back without it)"
-            )),
-        ),
-        None => (Severity::Warning, None),
+/// The severity and the evidence line for a Python extension module that cannot load, from
+/// whether the start loads it ([`ReachGraph`]): an error on the start path, a warning when an
+/// import on the way may not run or the start does not load it at all. When the walk cannot tell,
+/// the entry's own imports decide: an error when it imports that very module.
+fn python_reach(path: &str, sources: &[(String, String)], graph: &ReachGraph) -> (Severity, Option<String>) {
+    let reach = graph.reach(path);
+    match &reach {
+        Reach::OnPath { certain: true, .. } => (Severity::Error, Some(format!("{}, so the start fails", reach.evidence()))),
+        Reach::OnPath { certain: false, .. } | Reach::OffPath { .. } => (Severity::Warning, Some(reach.evidence())),
+        Reach::Unknown(_) => match imported_by_entry(path, sources) {
+            Some((line, true)) => (
+                Severity::Error,
+                Some(format!("{line}: the entry imports it, so the start fails")),
+            ),
+            Some((line, false)) => (
+                Severity::Warning,
+                Some(format!(
+                    "{line}: the entry imports the package that holds it (fatal unless the package falls back without it); {}",
+                    reach.evidence()
+                )),
+            ),
+            None => (Severity::Warning, Some(reach.evidence())),
+        },
     }
 }
 
@@ -272,7 +284,12 @@ fn import_error(ctx: &Ctx<'_>, path: &str) -> String {
 }
 
 /// CPython extension modules built for another Python than the one the function runs.
-fn check_python_abi(ctx: &Ctx<'_>, python: Option<&(String, String)>, sources: &[(String, String)]) -> Option<Finding> {
+fn check_python_abi(
+    ctx: &Ctx<'_>,
+    python: Option<&(String, String)>,
+    sources: &[(String, String)],
+    graph: &ReachGraph,
+) -> Option<Finding> {
     let (version, source) = python?;
     let wanted = version.replace('.', "");
     let mut mismatched: BTreeMap<String, Vec<&str>> = BTreeMap::new();
@@ -288,7 +305,7 @@ fn check_python_abi(ctx: &Ctx<'_>, python: Option<&(String, String)>, sources: &
     let built = format!("{}.{}", &abi[..1], &abi[1..]);
     let (severity, reached) = files
         .iter()
-        .map(|f| reach(f, sources))
+        .map(|f| python_reach(f, sources, graph))
         .max_by_key(|(severity, line)| (*severity == Severity::Error, line.is_some()))
         .unwrap_or((Severity::Warning, None));
     let mut evidence = vec![
@@ -385,9 +402,10 @@ pub(crate) fn check_addons(
     wheels: &BTreeMap<String, String>,
     python: Option<&(String, String)>,
     sources: &[(String, String)],
+    graph: &ReachGraph,
 ) -> Vec<Finding> {
     let mut out = Vec::new();
-    out.extend(check_python_abi(ctx, python, sources));
+    out.extend(check_python_abi(ctx, python, sources, graph));
     // Group native modules and platform fields by npm package; the rest stand alone.
     let mut npm: BTreeMap<String, NpmVariant<'_>> = BTreeMap::new();
     for (dir, fields) in package_json {
@@ -468,13 +486,28 @@ pub(crate) fn check_addons(
                 format!("{fam} also ships a build for this platform and loads the one that matches: the others are unused weight."),
             )
         } else if v.mismatch.is_some() || !v.natives.is_empty() {
-            (
-                Severity::Error,
-                format!(
-                    "No variant of {fam} in the package fits linux-{}: loading it fails at start-up.",
-                    npm_cpu(ctx.profile.arch)
+            // Whether the start loads it decides between "fails at start-up" and unused weight.
+            let reach = graph.reach_package(&v.dir);
+            let platform = format!("linux-{}", npm_cpu(ctx.profile.arch));
+            let (severity, verdict) = match &reach {
+                Reach::OnPath { certain: true, .. } | Reach::Unknown(_) => (
+                    Severity::Error,
+                    format!("No variant of {fam} in the package fits {platform}: loading it fails at start-up."),
                 ),
-            )
+                Reach::OnPath { certain: false, .. } => (
+                    Severity::Warning,
+                    format!("No variant of {fam} in the package fits {platform}: the start fails if that load runs."),
+                ),
+                Reach::OffPath { .. } => (
+                    Severity::Warning,
+                    format!(
+                        "No variant of {fam} in the package fits {platform}, but the start does not load it: it fails \
+                         only if code loads it later."
+                    ),
+                ),
+            };
+            evidence.push(reach.evidence());
+            (severity, verdict)
         } else {
             (Severity::Warning, "The package says it needs a newer glibc than the image has.".to_string())
         };
@@ -507,7 +540,7 @@ pub(crate) fn check_addons(
         });
     }
     for (e, why) in loose {
-        let (severity, reached) = reach(e.path(), sources);
+        let (severity, reached) = python_reach(e.path(), sources, graph);
         let mut evidence = vec![format!("{} is {why}", e.path())];
         evidence.extend(reached);
         out.push(Finding {

@@ -15,6 +15,7 @@ mod java;
 mod layout;
 pub mod messages;
 mod permissions;
+mod reach;
 mod scripts;
 mod server;
 
@@ -105,6 +106,12 @@ pub struct PackageSummary {
     pub elf_over_limits: bool,
     /// Source files and scripts read for the server and dependency checks.
     pub code_read: Vec<String>,
+    /// Files the start was followed into through its Python imports and Node `require`s.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub imports_followed: usize,
+    /// The import walk stopped at a budget (files, bytes) or read a file only in part.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub imports_budget_hit: bool,
     /// Entries left out of the file table (past [`MAX_FILES_LISTED`]; none a finding names).
     #[serde(default, skip_serializing_if = "is_zero")]
     pub files_not_listed: usize,
@@ -130,6 +137,13 @@ impl PackageSummary {
         }
         if self.elf_over_limits {
             gaps.push("libraries or versions past what is read from an ELF object's dynamic section".into());
+        }
+        if self.imports_budget_hit {
+            gaps.push(format!(
+                "imports past what the walk reads (at most {} files, {} MiB) were not followed",
+                reach::MAX_FILES,
+                reach::BYTES_BUDGET >> 20
+            ));
         }
         gaps
     }
@@ -817,6 +831,8 @@ pub fn inspect<R: PackageRead>(
         jar_natives.push((e.path().to_string(), natives));
     }
     let server_evidence = gather_server_evidence(package, &entries, &by_path, &kinds, profile, &targets, &mut executed);
+    // What the entry's Python or JavaScript loads, followed through its imports.
+    let reach = reach::follow(package, &entries, &by_path, profile, &server_evidence.sources);
     let mut manifests = deps::Manifests::default();
     for name in ["requirements.txt", "package.json", "composer.json", "pyproject.toml", "Gemfile"] {
         let Some(&i) = by_path.get(name) else { continue };
@@ -944,7 +960,14 @@ pub fn inspect<R: PackageRead>(
             .chain(server_evidence.sources.iter().filter(|(p, _)| !p.ends_with(".py")).map(|(_, text)| text.as_str()))
             .find_map(|text| text.lines().find_map(addons::python_version_in))
     });
-    findings.extend(addons::check_addons(&ctx, &package_json, &wheels, python.as_ref(), &server_evidence.sources));
+    findings.extend(addons::check_addons(
+        &ctx,
+        &package_json,
+        &wheels,
+        python.as_ref(),
+        &server_evidence.sources,
+        &reach,
+    ));
     findings.extend(binaries::check_other_binaries(&ctx, &checked));
     findings.extend(scripts::check_other_scripts(&ctx, &checked));
     findings.sort_by(|a, b| a.severity.cmp(&b.severity).then_with(|| a.path.cmp(&b.path)));
@@ -1033,6 +1056,8 @@ pub fn inspect<R: PackageRead>(
         elf_analysed,
         elf_over_limits,
         files_not_listed,
+        imports_followed: reach.files(),
+        imports_budget_hit: reach.budget_hit(),
         code_read: server_evidence.sources.iter().map(|(path, _)| path.clone()).collect(),
     };
     Inspection { summary, targets, findings, files, detected_platform: None }
